@@ -1,0 +1,77 @@
+"""Every Redis key crosscheck uses, in one place.
+
+Keys that a single operation touches together share a ``{hash tag}`` so the layout works
+on Redis Cluster: an article and its claim list live in ``{a:<article_id>}``; a claim's
+document, verdict and version counter live in ``{c:<claim_id>}``. Index postings are
+single keys, read with pipelines rather than multi-key commands, so they can sit on any
+shard.
+"""
+
+from __future__ import annotations
+
+PREFIX = "crosscheck"
+
+
+def article(article_id: str) -> str:
+    """Hash: the article record (fields of ``StoredArticle``)."""
+    return f"{PREFIX}:{{a:{article_id}}}:article"
+
+
+def article_claims(article_id: str) -> str:
+    """List: the claim ids of an article, in text order."""
+    return f"{PREFIX}:{{a:{article_id}}}:claims"
+
+
+def article_pending(article_id: str) -> str:
+    """Set: claim ids of an article whose first verdict is not written yet."""
+    return f"{PREFIX}:{{a:{article_id}}}:pending"
+
+
+def dedupe(fingerprint: str) -> str:
+    """String: article id for a canonical URL, text fingerprint or Idempotency-Key."""
+    return f"{PREFIX}:dedupe:{fingerprint}"
+
+
+def claim(claim_id: str) -> str:
+    """String: the extracted claim as JSON."""
+    return f"{PREFIX}:{{c:{claim_id}}}:claim"
+
+
+def verdict(claim_id: str) -> str:
+    """String: the latest verdict document as JSON."""
+    return f"{PREFIX}:{{c:{claim_id}}}:verdict"
+
+
+def verdict_version(claim_id: str) -> str:
+    """String counter: the last version published for a claim."""
+    return f"{PREFIX}:{{c:{claim_id}}}:version"
+
+
+def published(claim_id: str, version: int) -> str:
+    """String marker: this claim version is on the stream (makes XADD idempotent)."""
+    return f"{PREFIX}:{{c:{claim_id}}}:published:{version}"
+
+
+def reverify_lock(claim_id: str) -> str:
+    """String with TTL: a re-verification of this claim is already scheduled."""
+    return f"{PREFIX}:{{c:{claim_id}}}:reverify"
+
+
+def claims_all() -> str:
+    """Sorted set: every claim id, scored by first verification time (for listing)."""
+    return f"{PREFIX}:claims"
+
+
+def posting(term: str) -> str:
+    """Sorted set: claim ids sharing an index term (entity key + time bucket), scored by time."""
+    return f"{PREFIX}:idx:{term}"
+
+
+def minhash(claim_id: str) -> str:
+    """String: packed MinHash signature of the claim's article text."""
+    return f"{PREFIX}:{{c:{claim_id}}}:minhash"
+
+
+def breaker(provider: str) -> str:
+    """Hash: circuit-breaker state of an external evidence provider."""
+    return f"{PREFIX}:breaker:{provider}"

