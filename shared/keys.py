@@ -29,7 +29,7 @@ def article_pending(article_id: str) -> str:
 
 def dedupe(fingerprint: str) -> str:
     """String: article id for a canonical URL, text fingerprint or Idempotency-Key."""
-    return f"{PREFIX}:dedupe:{fingerprint}"
+    return f"{PREFIX}:{{dedupe}}:{fingerprint}"
 
 
 def claim(claim_id: str) -> str:

@@ -1,0 +1,24 @@
+"""Redis adapter of the extract service."""
+
+from __future__ import annotations
+
+import redis
+
+from shared import keys, store
+from shared.schemas import Claim, StoredArticle
+
+
+def save_claims(client: redis.Redis, *, article: StoredArticle, claims: list[Claim]) -> None:
+    """Replace the article's claims. Claim ids are deterministic, so a re-run rewrites the same keys."""
+    pipe = client.pipeline(transaction=True)
+    pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))
+    for claim in claims:
+        pipe.set(keys.claim(claim.claim_id), claim.model_dump_json())
+    if claims:
+        pipe.rpush(keys.article_claims(article.article_id), *[c.claim_id for c in claims])
+        pipe.sadd(keys.article_pending(article.article_id), *[c.claim_id for c in claims])
+    pipe.execute()
+
+
+def save_fetched(client: redis.Redis, *, article: StoredArticle) -> None:
+    store.save_article(client, article)

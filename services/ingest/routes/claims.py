@@ -1,0 +1,64 @@
+"""GET /claims and GET /claims/{id}: verdict documents."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.ingest.deps import AuthDep, RedisDep
+from services.ingest.routes.common import ERROR_RESPONSES
+from shared import keys, store
+from shared.errors import NotFound
+from shared.schemas import ClaimList, Verdict, VerdictDoc
+
+router = APIRouter(prefix="/claims", tags=["claims"], dependencies=[AuthDep])
+
+_SCAN_BATCH = 200
+
+
+@router.get("", response_model=ClaimList, responses=ERROR_RESPONSES, summary="List verified claims")
+def list_claims(
+    client: RedisDep,
+    article_id: Annotated[str | None, Query(max_length=64)] = None,
+    verdict: Verdict | None = None,
+    min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[int, Query(ge=0, description="Offset returned as next_cursor.")] = 0,
+) -> ClaimList:
+    def keep(doc: VerdictDoc) -> bool:
+        return (verdict is None or doc.verdict == verdict) and (
+            min_confidence is None or doc.confidence >= min_confidence
+        )
+
+    if article_id is not None:
+        docs = [d for d in store.get_verdicts(client, store.list_article_claim_ids(client, article_id)) if keep(d)]
+        page = docs[cursor : cursor + limit]
+        more = cursor + limit < len(docs)
+        return ClaimList(items=page, next_cursor=str(cursor + limit) if more else None)
+
+    # Newest first, filtered page by page so a selective filter never loads everything.
+    items: list[VerdictDoc] = []
+    position = cursor
+    while len(items) < limit:
+        ids: list[str] = client.zrevrange(keys.claims_all(), position, position + _SCAN_BATCH - 1)  # type: ignore[assignment]
+        if not ids:
+            return ClaimList(items=items, next_cursor=None)
+        for offset, doc in enumerate(store.get_verdicts(client, ids)):
+            if keep(doc):
+                items.append(doc)
+                if len(items) == limit:
+                    position += offset + 1
+                    return ClaimList(items=items, next_cursor=str(position))
+        position += len(ids)
+    return ClaimList(items=items, next_cursor=str(position))
+
+
+@router.get("/{claim_id}", response_model=VerdictDoc, responses=ERROR_RESPONSES, summary="A claim's verdict document")
+def get_claim(claim_id: str, client: RedisDep) -> VerdictDoc:
+    doc = store.get_verdict(client, claim_id)
+    if doc is None:
+        if store.get_claim(client, claim_id) is not None:
+            raise NotFound(f"claim {claim_id!r} exists but has no verdict yet")
+        raise NotFound(f"no claim with id {claim_id!r}")
+    return doc

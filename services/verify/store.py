@@ -1,0 +1,77 @@
+"""Redis adapter of the verify service: versioned verdicts, article completion, debounce."""
+
+from __future__ import annotations
+
+import hashlib
+
+import redis
+
+from shared import keys
+from shared.schemas import VerdictDoc
+
+# Bumps the version only when the verdict's content changed, so a retried task that
+# computes the same verdict reuses the version it already took (and publishes at most once).
+_SAVE_VERDICT = """
+local previous = redis.call('HGET', KEYS[2], 'hash')
+if previous == ARGV[1] then
+  return {tonumber(redis.call('HGET', KEYS[2], 'version')), 0}
+end
+local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('HSET', KEYS[2], 'hash', ARGV[1])
+local doc = string.gsub(ARGV[2], '"version":0,', '"version":' .. version .. ',', 1)
+redis.call('SET', KEYS[1], doc)
+return {version, 1}
+"""
+
+# Marks one claim verified; the last one of an article flips it to done.
+_CLAIM_DONE = """
+redis.call('SREM', KEYS[1], ARGV[1])
+local status = redis.call('HGET', KEYS[2], 'status')
+if redis.call('SCARD', KEYS[1]) == 0 and (status == 'extracting' or status == 'verifying') then
+  redis.call('HSET', KEYS[2], 'status', 'done')
+  return 1
+end
+return 0
+"""
+
+
+def content_hash(doc: VerdictDoc) -> str:
+    stable = doc.model_dump_json(exclude={"version", "verified_at"})
+    return hashlib.blake2b(stable.encode(), digest_size=16).hexdigest()
+
+
+def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
+    """Store ``doc`` under the next version if its content changed. Returns (doc, changed)."""
+    draft = doc.model_copy(update={"version": 0}).model_dump_json()
+    if '"version":0,' not in draft:
+        raise AssertionError("verdict JSON lost its version field")
+    version, changed = client.eval(  # type: ignore[misc]
+        _SAVE_VERDICT, 2, keys.verdict(doc.claim_id), keys.verdict_version(doc.claim_id), content_hash(doc), draft
+    )
+    if changed:
+        client.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
+        return doc.model_copy(update={"version": int(version)}), True
+    stored = client.get(keys.verdict(doc.claim_id))
+    return (VerdictDoc.model_validate_json(stored) if stored else doc), False  # type: ignore[arg-type]
+
+
+def mark_claim_verified(client: redis.Redis, *, article_id: str, claim_id: str) -> bool:
+    # The article's keys share a hash tag, so this script stays on one slot.
+    finished = client.eval(
+        _CLAIM_DONE,
+        2,
+        keys.article_pending(article_id),
+        keys.article(article_id),
+        claim_id,
+    )
+    return bool(finished)
+
+
+def take_reverify_slot(client: redis.Redis, *, claim_id: str, debounce_seconds: float) -> bool:
+    """True if no re-verification of ``claim_id`` is already scheduled in the window."""
+    ttl_ms = max(1, int(debounce_seconds * 1000)) + 60_000
+    return bool(client.set(keys.reverify_lock(claim_id), "1", nx=True, px=ttl_ms))
+
+
+def release_reverify_slot(client: redis.Redis, *, claim_id: str) -> None:
+    client.delete(keys.reverify_lock(claim_id))

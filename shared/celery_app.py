@@ -1,0 +1,60 @@
+"""The Celery app factory, task names and queues. Every service shares only this."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from shared.settings import Settings
+
+# Tasks are sent by name so no service imports another's code.
+TASK_FETCH = "crosscheck.fetch_article"
+TASK_EXTRACT = "crosscheck.extract_article"
+TASK_VERIFY = "crosscheck.verify_claim"
+
+QUEUE_FETCH = "fetch"
+QUEUE_EXTRACT = "extract"
+QUEUE_VERIFY = "verify"
+
+ROUTES = {
+    TASK_FETCH: {"queue": QUEUE_FETCH},
+    TASK_EXTRACT: {"queue": QUEUE_EXTRACT},
+    TASK_VERIFY: {"queue": QUEUE_VERIFY},
+}
+
+
+def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:
+    app = Celery(name, broker=settings.redis_url, set_as_current=False)
+    app.conf.update(
+        task_routes=ROUTES,
+        task_default_queue=QUEUE_EXTRACT,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        # At-least-once: a message is acknowledged only after its task returns, and a
+        # task whose worker process dies is put back on the queue.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=settings.worker_prefetch_multiplier,
+        # A message delivered but not acknowledged within this window is redelivered
+        # (kombu's Redis transport). It must exceed the longest task.
+        broker_transport_options={"visibility_timeout": settings.visibility_timeout},
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        # The API must answer 503 quickly when Redis is down, not hang on publish.
+        task_publish_retry_policy={
+            "max_retries": 2,
+            "interval_start": 0.1,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+        },
+        # Flower builds its task table from these events.
+        worker_send_task_events=settings.task_events,
+        task_send_sent_event=settings.task_events,
+        task_track_started=True,
+        worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        enable_utc=True,
+    )
+    return app

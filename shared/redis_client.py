@@ -1,0 +1,30 @@
+"""Redis client factory. Clients are built by the process that needs one, never at import."""
+
+from __future__ import annotations
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from shared.settings import Settings
+
+
+def make_redis(settings: Settings, *, url: str | None = None) -> redis.Redis:
+    """A client with short timeouts and a small retry budget for transient socket errors.
+
+    ``rediss://`` URLs get TLS and a password in the URL is used as-is; both come from
+    redis-py's URL parser.
+    """
+    target = url or settings.redis_url
+    if not target:
+        raise ValueError("CROSSCHECK_REDIS_URL is not set and no embedded Redis was started")
+    client: redis.Redis = redis.Redis.from_url(
+        target,
+        decode_responses=True,
+        socket_timeout=settings.redis_socket_timeout,
+        socket_connect_timeout=settings.redis_socket_timeout,
+        health_check_interval=30,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=2),
+        retry_on_error=[redis.exceptions.BusyLoadingError],
+    )
+    return client

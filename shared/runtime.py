@@ -1,0 +1,63 @@
+"""Per-process resources for workers, built after fork and reused by every task."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from celery import Celery
+from celery.signals import task_postrun, task_prerun, worker_process_init
+from structlog.contextvars import bind_contextvars, clear_contextvars
+
+from shared.logging import configure_logging
+from shared.redis_client import make_redis
+from shared.settings import Settings, get_settings
+
+_redis: redis.Redis | None = None
+_init_hooks: list[Callable[[Settings], None]] = []
+
+
+def on_process_init(hook: Callable[[Settings], None]) -> Callable[[Settings], None]:
+    """Register work to do once per worker process (load a model, warm a cache)."""
+    _init_hooks.append(hook)
+    return hook
+
+
+def get_redis() -> redis.Redis:
+    """The process's Redis client; built on first use so a forked child gets its own."""
+    global _redis
+    if _redis is None:
+        _redis = make_redis(get_settings())
+    return _redis
+
+
+def reset_redis(client: redis.Redis | None = None) -> None:
+    """Replace the process client (tests hand in fakeredis)."""
+    global _redis
+    _redis = client
+
+
+def install_worker_signals(app: Celery) -> None:
+    """Logging, per-process clients and log context for a worker app."""
+
+    @worker_process_init.connect(weak=False)
+    def _init_process(**_: Any) -> None:
+        settings = get_settings()
+        configure_logging(level=settings.log_level, json=settings.log_json)
+        reset_redis(None)
+        for hook in _init_hooks:
+            hook(settings)
+
+    @task_prerun.connect(weak=False)
+    def _bind_task(task_id: str, task: Any, kwargs: dict[str, Any] | None = None, **_: Any) -> None:
+        clear_contextvars()
+        bound = {"task_id": task_id, "task_name": task.name}
+        for name in ("article_id", "claim_id"):
+            if kwargs and name in kwargs:
+                bound[name] = kwargs[name]
+        bind_contextvars(**bound)
+
+    @task_postrun.connect(weak=False)
+    def _unbind_task(**_: Any) -> None:
+        clear_contextvars()

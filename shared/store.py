@@ -1,0 +1,126 @@
+"""Redis reads and writes that more than one service needs. Keys come from ``shared.keys``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from shared import keys
+from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
+from shared.settings import Settings
+
+__all__ = [
+    "ArticleStatus",
+    "dead_letter",
+    "get_article",
+    "get_claim",
+    "get_claims",
+    "get_verdict",
+    "get_verdicts",
+    "list_article_claim_ids",
+    "promote_article_status",
+    "save_article",
+    "set_article_status",
+]
+
+_ARTICLE_JSON_FIELD = "doc"
+
+
+def save_article(client: redis.Redis, article: StoredArticle) -> None:
+    client.hset(
+        keys.article(article.article_id),
+        mapping={
+            _ARTICLE_JSON_FIELD: article.model_dump_json(),
+            "status": article.status.value,
+            "reason": article.reason or "",
+        },
+    )
+
+
+def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
+    fields: dict[str, str] = client.hgetall(keys.article(article_id))  # type: ignore[assignment]
+    if not fields or _ARTICLE_JSON_FIELD not in fields:
+        return None
+    article = StoredArticle.model_validate_json(fields[_ARTICLE_JSON_FIELD])
+    # Status lives in its own field so a status change never rewrites the body.
+    article.status = ArticleStatus(fields.get("status", article.status.value))
+    article.reason = fields.get("reason") or None
+    return article
+
+
+def set_article_status(
+    client: redis.Redis, *, article_id: str, status: ArticleStatus, reason: str | None = None
+) -> None:
+    client.hset(keys.article(article_id), mapping={"status": status.value, "reason": reason or ""})
+
+
+_PROMOTE = """
+if redis.call('HGET', KEYS[1], 'status') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'status', ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
+def promote_article_status(
+    client: redis.Redis, *, article_id: str, expected: ArticleStatus, status: ArticleStatus
+) -> bool:
+    """Move to ``status`` only from ``expected``: a late writer never undoes a later state."""
+    return bool(client.eval(_PROMOTE, 1, keys.article(article_id), expected.value, status.value))
+
+
+def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
+    ids: list[str] = client.lrange(keys.article_claims(article_id), 0, -1)  # type: ignore[assignment]
+    return ids
+
+
+def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
+    raw = client.get(keys.claim(claim_id))
+    return Claim.model_validate_json(raw) if raw else None  # type: ignore[arg-type]
+
+
+def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
+    ids = list(claim_ids)
+    if not ids:
+        return []
+    pipe = client.pipeline(transaction=False)
+    for cid in ids:
+        pipe.get(keys.claim(cid))
+    return [Claim.model_validate_json(raw) for raw in pipe.execute() if raw]
+
+
+def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
+    raw = client.get(keys.verdict(claim_id))
+    return VerdictDoc.model_validate_json(raw) if raw else None  # type: ignore[arg-type]
+
+
+def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:
+    ids = list(claim_ids)
+    if not ids:
+        return []
+    pipe = client.pipeline(transaction=False)
+    for cid in ids:
+        pipe.get(keys.verdict(cid))
+    return [VerdictDoc.model_validate_json(raw) for raw in pipe.execute() if raw]
+
+
+def dead_letter(
+    client: redis.Redis, *, settings: Settings, letter: DeadLetter, kwargs: dict[str, Any]
+) -> str:
+    """Append a failed task to the dead-letter stream; the entry keeps what a retry needs."""
+    entry_id: str = client.xadd(  # type: ignore[assignment]
+        settings.dead_stream_name,
+        {"letter": letter.model_dump_json(), "kwargs": json.dumps(kwargs)},
+        maxlen=settings.stream_maxlen,
+        approximate=True,
+    )
+    return entry_id
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

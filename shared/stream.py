@@ -1,0 +1,127 @@
+"""The verified-claims stream: idempotent publishing and consumer-group reading."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import redis
+
+from shared.schemas import VerdictDoc
+from shared.settings import Settings
+
+# The marker and the stream share a hash slot ({stream} tag), so one script can test
+# and append atomically, and a retried task never publishes the same version twice.
+_PUBLISH_ONCE = """
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
+  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'claim', ARGV[1])
+end
+return false
+"""
+
+_MARKER_TTL_SECONDS = 7 * 24 * 3600
+
+
+def marker_key(stream: str, *, claim_id: str, version: int) -> str:
+    return f"{{{stream}}}:published:{claim_id}:{version}"
+
+
+def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str | None:
+    """XADD the verdict unless this (claim, version) is already on the stream."""
+    stream = settings.stream_name
+    result = client.eval(
+        _PUBLISH_ONCE,
+        2,
+        stream,
+        marker_key(stream, claim_id=doc.claim_id, version=doc.version),
+        doc.model_dump_json(),
+        str(settings.stream_maxlen),
+        str(_MARKER_TTL_SECONDS),
+    )
+    return str(result) if result else None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamMessage:
+    entry_id: str
+    doc: VerdictDoc
+    raw: str
+
+
+def ensure_group(client: redis.Redis, *, stream: str, group: str, from_start: bool) -> None:
+    try:
+        client.xgroup_create(stream, group, id="0" if from_start else "$", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+        if from_start:
+            client.xgroup_setid(stream, group, id="0")
+
+
+def _decode(entries: list[tuple[str, dict[str, str]]]) -> list[StreamMessage]:
+    out = []
+    for entry_id, fields in entries:
+        if not fields or "claim" not in fields:
+            continue  # a trimmed or foreign entry: nothing to deliver
+        out.append(StreamMessage(entry_id, VerdictDoc.model_validate_json(fields["claim"]), fields["claim"]))
+    return out
+
+
+def read_group(
+    client: redis.Redis,
+    *,
+    stream: str,
+    group: str,
+    consumer: str,
+    count: int = 100,
+    block_ms: int = 1000,
+    idle_ms: int = 60_000,
+) -> list[StreamMessage]:
+    """Stale entries of dead consumers first (XAUTOCLAIM), then new ones (XREADGROUP)."""
+    claimed = client.xautoclaim(stream, group, consumer, min_idle_time=idle_ms, start_id="0-0", count=count)
+    reclaimed = _decode(claimed[1]) if claimed else []
+    if reclaimed:
+        return reclaimed
+    response = client.xreadgroup(group, consumer, {stream: ">"}, count=count, block=block_ms)
+    if not response:
+        return []
+    return _decode(response[0][1])
+
+
+def ack(client: redis.Redis, *, stream: str, group: str, entry_ids: list[str]) -> None:
+    if entry_ids:
+        client.xack(stream, group, *entry_ids)
+
+
+def iter_group(
+    client: redis.Redis,
+    *,
+    stream: str,
+    group: str,
+    consumer: str,
+    idle_ms: int,
+    block_ms: int = 1000,
+) -> Iterator[StreamMessage]:
+    """Yield messages forever; each is acknowledged after the caller has taken the next."""
+    while True:
+        batch = read_group(
+            client, stream=stream, group=group, consumer=consumer, block_ms=block_ms, idle_ms=idle_ms
+        )
+        for message in batch:
+            yield message
+            ack(client, stream=stream, group=group, entry_ids=[message.entry_id])
+
+
+def latest_by_claim(messages: list[StreamMessage]) -> dict[str, VerdictDoc]:
+    """Order on a stream is not a promise; ``version`` decides which verdict is latest."""
+    latest: dict[str, VerdictDoc] = {}
+    for message in messages:
+        current = latest.get(message.doc.claim_id)
+        if current is None or message.doc.version > current.version:
+            latest[message.doc.claim_id] = message.doc
+    return latest
+
+
+def to_json_line(message: StreamMessage) -> str:
+    return json.dumps({"id": message.entry_id, "claim": json.loads(message.raw)}, ensure_ascii=False)
