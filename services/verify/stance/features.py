@@ -1,0 +1,310 @@
+"""Feature extraction for headline/body pairs.
+
+A :class:`FeatureSpace` holds what is fitted on training text (vocabularies, IDF,
+an SVD basis). :func:`extract_features` turns a batch of pairs into a dense matrix;
+the work that depends on the body alone is done once per distinct body in the batch,
+because one body usually comes with many headlines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from services.verify.stance.text import (
+    CUE_NAMES,
+    content_stems,
+    cue_counts,
+    numbers,
+    split_sentences,
+    tokenize,
+)
+
+__all__ = ["FEATURE_NAMES", "FeatureSpace", "extract_features", "fit_feature_space"]
+
+_LEAD_SENTENCES = 3
+_TOP_SENTENCES = 3
+_SENTENCE_HIT = 0.15
+_BM25_K1 = 1.2
+_BM25_B = 0.75
+_SVD_DIMS = 64
+
+_SCALAR_NAMES = (
+    "sim_word",
+    "sim_char",
+    "sim_svd",
+    "bm25",
+    "bm25_norm",
+    "cover",
+    "cover_idf",
+    "cover_lead",
+    "cover_bigram",
+    "jaccard",
+    "first_match_pos",
+    "sent_max",
+    "sent_top_mean",
+    "sent_best_pos",
+    "sent_hit_frac",
+    "num_headline",
+    "num_cover",
+    "len_headline",
+    "len_body_log",
+    "n_sent_log",
+    "polarity_flip",
+)
+FEATURE_NAMES: tuple[str, ...] = (
+    _SCALAR_NAMES
+    + tuple(f"body_{c}" for c in CUE_NAMES)
+    + tuple(f"lead_{c}" for c in CUE_NAMES)
+    + tuple(f"top_{c}" for c in CUE_NAMES)
+    + tuple(f"best_{c}" for c in CUE_NAMES)
+    + tuple(f"head_{c}" for c in CUE_NAMES)
+)
+
+FloatMatrix = NDArray[np.float32]
+
+
+def _identity(terms: list[str]) -> list[str]:
+    # Module level so the fitted vectorizer pickles; documents arrive pre-tokenised.
+    return terms
+
+
+def _terms(stems: list[str]) -> list[str]:
+    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+@dataclass
+class FeatureSpace:
+    """Vocabularies and bases fitted on training text."""
+
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    svd_basis: FloatMatrix
+    idf: dict[str, float]
+    avg_body_len: float
+
+
+def fit_feature_space(*, headlines: Sequence[str], bodies: Sequence[str], seed: int) -> FeatureSpace:
+    """Fit vectorizers on the distinct headlines and bodies of a training set."""
+    texts = sorted(set(headlines)) + sorted(set(bodies))
+    term_docs = [_terms(content_stems(tokenize(t))) for t in texts]
+    word = TfidfVectorizer(
+        analyzer=_identity, min_df=2, max_features=30_000, sublinear_tf=True, dtype=np.float32
+    )
+    word_matrix = word.fit_transform(term_docs)
+    char = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 4),
+        min_df=3,
+        max_features=40_000,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    char.fit(texts)
+    # The pruned-term sets are only diagnostics and would bloat the artifact.
+    for vec in (word, char):
+        if hasattr(vec, "stop_words_"):
+            del vec.stop_words_
+    svd = TruncatedSVD(n_components=_SVD_DIMS, random_state=seed, n_iter=7)
+    svd.fit(word_matrix)
+    body_stem_docs = [set(content_stems(tokenize(b))) for b in sorted(set(bodies))]
+    n_docs = len(body_stem_docs)
+    df: dict[str, int] = {}
+    for doc in body_stem_docs:
+        for s in doc:
+            df[s] = df.get(s, 0) + 1
+    idf = {s: math.log(1.0 + (n_docs - n + 0.5) / (n + 0.5)) for s, n in df.items()}
+    lengths = [len(content_stems(tokenize(b))) for b in sorted(set(bodies))]
+    return FeatureSpace(
+        word=word,
+        char=char,
+        svd_basis=svd.components_.astype(np.float32),
+        idf=idf,
+        avg_body_len=float(np.mean(lengths)) if lengths else 1.0,
+    )
+
+
+@dataclass
+class _Text:
+    """Per-text work shared by every pair the text appears in."""
+
+    stems: list[str]
+    stem_set: set[str]
+    bigrams: set[tuple[str, str]]
+    nums: frozenset[str]
+    cues: NDArray[np.float64]
+    n_tokens: int
+
+
+@dataclass
+class _Body(_Text):
+    lead_stems: set[str]
+    first_pos: dict[str, float]
+    bm25: dict[str, float]
+    sentences: sparse.csr_matrix
+    sentence_cues: NDArray[np.float64]
+    lead_cues: NDArray[np.float64]
+
+
+def _text(text: str) -> _Text:
+    tokens = tokenize(text)
+    stems = content_stems(tokens)
+    return _Text(
+        stems=stems,
+        stem_set=set(stems),
+        bigrams=set(zip(stems, stems[1:], strict=False)),
+        nums=numbers(text),
+        cues=np.asarray(cue_counts(text, tokens), dtype=np.float64),
+        n_tokens=len(tokens),
+    )
+
+
+def _body(space: FeatureSpace, text: str) -> _Body:
+    base = _text(text)
+    sentences = split_sentences(text)
+    sentence_tokens = [tokenize(s) for s in sentences]
+    sentence_cues = np.asarray(
+        [cue_counts(s, t) for s, t in zip(sentences, sentence_tokens, strict=True)],
+        dtype=np.float64,
+    )
+    lead_stems: set[str] = set()
+    for toks in sentence_tokens[:_LEAD_SENTENCES]:
+        lead_stems.update(content_stems(toks))
+    n = max(len(base.stems), 1)
+    first_pos: dict[str, float] = {}
+    tf: dict[str, int] = {}
+    for i, s in enumerate(base.stems):
+        first_pos.setdefault(s, i / n)
+        tf[s] = tf.get(s, 0) + 1
+    norm = _BM25_K1 * (1.0 - _BM25_B + _BM25_B * len(base.stems) / space.avg_body_len)
+    bm25 = {
+        s: space.idf.get(s, 0.0) * c * (_BM25_K1 + 1.0) / (c + norm) for s, c in tf.items()
+    }
+    sent_matrix = space.word.transform(
+        [_terms(content_stems(t)) for t in sentence_tokens]
+    ).tocsr()
+    return _Body(
+        stems=base.stems,
+        stem_set=base.stem_set,
+        bigrams=base.bigrams,
+        nums=base.nums,
+        cues=base.cues,
+        n_tokens=base.n_tokens,
+        lead_stems=lead_stems,
+        first_pos=first_pos,
+        bm25=bm25,
+        sentences=sent_matrix,
+        sentence_cues=sentence_cues,
+        lead_cues=sentence_cues[:_LEAD_SENTENCES].sum(axis=0),
+    )
+
+
+def _row_cosine(a: FloatMatrix, b: FloatMatrix) -> NDArray[np.float64]:
+    num = np.einsum("ij,ij->i", a, b, dtype=np.float64)
+    den = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def _sparse_row_dot(a: sparse.csr_matrix, b: sparse.csr_matrix) -> NDArray[np.float64]:
+    # TF-IDF rows are L2-normalised, so the dot product is the cosine.
+    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+
+
+def _pair_scalars(space: FeatureSpace, head: _Text, body: _Body, sims: NDArray[np.float64]) -> list[float]:
+    h = head.stem_set
+    n_h = max(len(h), 1)
+    idf = space.idf
+    found = h & body.stem_set
+    idf_total = sum(idf.get(s, 1.0) for s in h) or 1.0
+    bm25 = sum(body.bm25.get(s, 0.0) for s in h)
+    union = len(h | body.stem_set) or 1
+    order = np.argsort(-sims, kind="stable")
+    top = order[:_TOP_SENTENCES]
+    best = int(order[0])
+    n_sent = len(sims)
+    positions = [body.first_pos[s] for s in found]
+    best_neg = body.sentence_cues[best, 3]
+    return [
+        bm25,
+        bm25 / idf_total,
+        len(found) / n_h,
+        sum(idf.get(s, 1.0) for s in found) / idf_total,
+        len(h & body.lead_stems) / n_h,
+        len(head.bigrams & body.bigrams) / max(len(head.bigrams), 1),
+        len(found) / union,
+        float(np.mean(positions)) if positions else 1.0,
+        float(sims[best]),
+        float(sims[top].mean()),
+        best / max(n_sent - 1, 1),
+        float((sims > _SENTENCE_HIT).mean()),
+        float(len(head.nums)),
+        len(head.nums & body.nums) / len(head.nums) if head.nums else -1.0,
+        float(head.n_tokens),
+        math.log1p(body.n_tokens),
+        math.log1p(n_sent),
+        float((head.cues[3] % 2) != (best_neg % 2)),
+    ]
+
+
+def extract_features(space: FeatureSpace, *, headlines: Sequence[str], bodies: Sequence[str]) -> FloatMatrix:
+    """Feature matrix with FEATURE_NAMES columns, one row per (headline, body) pair."""
+    if len(headlines) != len(bodies):
+        raise ValueError("headlines and bodies differ in length")
+    n = len(headlines)
+    out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
+    if n == 0:
+        return out
+    uniq_heads = list(dict.fromkeys(headlines))
+    uniq_bodies = list(dict.fromkeys(bodies))
+    head_index = {h: i for i, h in enumerate(uniq_heads)}
+    body_index = {b: i for i, b in enumerate(uniq_bodies)}
+    hi = np.fromiter((head_index[h] for h in headlines), dtype=np.int64, count=n)
+    bi = np.fromiter((body_index[b] for b in bodies), dtype=np.int64, count=n)
+
+    heads = [_text(h) for h in uniq_heads]
+    body_info = [_body(space, b) for b in uniq_bodies]
+    head_word = space.word.transform([_terms(h.stems) for h in heads]).tocsr()
+    body_word = space.word.transform([_terms(b.stems) for b in body_info]).tocsr()
+    head_char = space.char.transform(uniq_heads).tocsr()
+    body_char = space.char.transform(uniq_bodies).tocsr()
+    basis_t = space.svd_basis.T
+    head_svd = np.asarray(head_word @ basis_t, dtype=np.float32)
+    body_svd = np.asarray(body_word @ basis_t, dtype=np.float32)
+
+    out[:, 0] = _sparse_row_dot(head_word[hi], body_word[bi])
+    out[:, 1] = _sparse_row_dot(head_char[hi], body_char[bi])
+    out[:, 2] = _row_cosine(head_svd[hi], body_svd[bi])
+
+    n_cues = len(CUE_NAMES)
+    scalar_end = len(_SCALAR_NAMES)
+    order = np.argsort(bi, kind="stable")
+    starts = np.flatnonzero(np.r_[True, bi[order][1:] != bi[order][:-1]])
+    for start, stop in zip(starts, np.r_[starts[1:], n], strict=True):
+        rows = order[start:stop]
+        body = body_info[int(bi[rows[0]])]
+        head_ids = hi[rows]
+        sims_all = np.asarray((body.sentences @ head_word[head_ids].T).toarray(), dtype=np.float64)
+        body_rate = 100.0 * body.cues / max(body.n_tokens, 1)
+        for k, row in enumerate(rows):
+            head = heads[int(head_ids[k])]
+            sims = sims_all[:, k]
+            out[row, 3:scalar_end] = _pair_scalars(space, head, body, sims)
+            top = np.argsort(-sims, kind="stable")[:_TOP_SENTENCES]
+            col = scalar_end
+            out[row, col : col + n_cues] = body_rate
+            col += n_cues
+            out[row, col : col + n_cues] = body.lead_cues
+            col += n_cues
+            out[row, col : col + n_cues] = body.sentence_cues[top].sum(axis=0)
+            col += n_cues
+            out[row, col : col + n_cues] = body.sentence_cues[top[0]]
+            col += n_cues
+            out[row, col : col + n_cues] = head.cues
+    return out
