@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
+from shared.redis_client import broker_url
 from shared.settings import Settings
 
 # Tasks are sent by name so no service imports another's code.
@@ -23,7 +24,7 @@ ROUTES = {
 
 
 def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:
-    app = Celery(name, broker=settings.redis_url, set_as_current=False)
+    app = Celery(name, broker=broker_url(settings), set_as_current=False)
     app.conf.update(
         task_routes=ROUTES,
         task_default_queue=QUEUE_EXTRACT,

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit, urlunsplit
+
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from shared.settings import Settings
+
+
+def broker_url(settings: Settings) -> str:
+    """The Redis URL with the configured password folded in (Celery reads only URLs)."""
+    if not settings.redis_password or not settings.redis_url:
+        return settings.redis_url
+    parts = urlsplit(settings.redis_url)
+    if parts.password:
+        return settings.redis_url
+    secret = quote(settings.redis_password.get_secret_value(), safe="")
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:{secret}@{parts.hostname}:{parts.port or 6379}"))
 
 
 def make_redis(settings: Settings, *, url: str | None = None) -> redis.Redis:
@@ -18,6 +32,8 @@ def make_redis(settings: Settings, *, url: str | None = None) -> redis.Redis:
     target = url or settings.redis_url
     if not target:
         raise ValueError("CROSSCHECK_REDIS_URL is not set and no embedded Redis was started")
+    # A password given on its own keeps it out of the URL, which is easier to log safely.
+    password = {"password": settings.redis_password.get_secret_value()} if settings.redis_password else {}
     client: redis.Redis = redis.Redis.from_url(
         target,
         decode_responses=True,
@@ -26,5 +42,6 @@ def make_redis(settings: Settings, *, url: str | None = None) -> redis.Redis:
         health_check_interval=30,
         retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=2),
         retry_on_error=[redis.exceptions.BusyLoadingError],
+        **password,
     )
     return client

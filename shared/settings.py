@@ -16,6 +16,7 @@ class Settings(BaseSettings):
 
     # Redis. Empty URL means "start an embedded redis-server" (only `crosscheck run` does that).
     redis_url: str = ""
+    redis_password: SecretStr | None = None  # used when the URL carries none
     redis_socket_timeout: float = 5.0
     durable: Literal["everysec", "strict"] = "everysec"
 
