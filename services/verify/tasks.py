@@ -53,8 +53,9 @@ def _candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[Candidat
     for other in claims:
         pipe.get(keys.claim_context(other.claim_id))
     contexts = pipe.execute()
+    signatures = retrieval.load_signatures(client, [other.claim_id for other in claims])
     return [
-        CandidateEvidence(claim=other, excerpt=context or other.text)
+        CandidateEvidence(claim=other, excerpt=context or other.text, signature=signatures.get(other.claim_id))
         for other, context in zip(claims, contexts, strict=True)
     ]
 
@@ -72,7 +73,7 @@ def verify_claim(*, claim_id: str, article_id: str | None = None, reason: str = 
         raise NotFound(f"claim {claim_id} is not in the store")
     _, own_text = _own_context(client, claim)
     # Index before searching: of two claims verified at once, at least one sees the other.
-    retrieval.index_claim(client, claim)
+    retrieval.index_claim(client, claim, article_text=own_text)
     candidates = _candidates(client, claim, cap=settings.candidate_cap)
     external, coverage = gather_external(claim=claim, settings=settings, client=client)
     result = assess(
