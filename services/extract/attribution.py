@@ -1,0 +1,203 @@
+"""Who asserts a sentence: reporting verbs, "according to", and carry-over between sentences.
+
+``find_cue`` reads one parsed sentence. ``SpeakerTracker`` carries the last speaker
+forward so "it said", "the statement read" and bare quotes resolve to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+__all__ = ["PRONOUN_SPEAKERS", "REFERRING_SPEAKERS", "Cue", "find_cue", "is_pronoun_speaker"]
+
+CUE_LEMMAS = frozenset(
+    {
+        "say", "claim", "state", "tell", "announce", "deny", "add", "report", "confirm",
+        "insist", "allege", "assert", "warn", "note", "explain", "write", "declare",
+        "acknowledge", "admit", "estimate", "argue", "suggest", "reveal", "maintain",
+        "contend", "testify", "read", "indicate", "conclude", "rule", "accuse", "predict",
+        "vow", "stress", "emphasize", "emphasise", "tweet", "post", "disclose", "reiterate",
+        "counter", "reject", "dismiss", "find", "show", "signal", "concede", "boast",
+    }
+)
+# Verbs that report only with a clausal complement; "find" or "show" alone are events.
+_NEEDS_CLAUSE = frozenset({"find", "show", "read", "post", "rule", "signal", "indicate", "write"})
+_SOURCE_NOUNS = frozenset(
+    {"claim", "information", "report", "statement", "data", "figure", "estimate", "account",
+     "document", "record", "assessment", "analysis", "release", "filing", "source"}
+)
+PRONOUN_SPEAKERS = frozenset({"it", "he", "she", "they", "we", "i"})
+# Nouns that refer back to the last speaker's words, not to a new speaker.
+REFERRING_SPEAKERS = frozenset({"statement", "release", "post", "communique", "report"})
+_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb'\u2018\u2019"
+_BREAKS = frozenset({"(", ")", "\u2014", "\u2013", ",", ":", "--"})
+_TRIM = _QUOTES + " ,;:\u2014\u2013-"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """An attribution found in one sentence; offsets are into the parsed doc."""
+
+    speaker: str
+    speaker_start: int
+    speaker_end: int
+    cue: str
+    cue_lemma: str
+    content_start: int
+    content_end: int
+    content_head: Token
+    direct_quote: bool
+    verb: Token | None
+
+
+def is_pronoun_speaker(text: str) -> bool:
+    return text.lower() in PRONOUN_SPEAKERS
+
+
+def _speaker_tokens(head: Token) -> list[Token]:
+    """The speaker phrase, cut at the first comma or bracket after its head."""
+    tokens = list(head.subtree)
+    # Drop anything before a break that precedes the head, such as a "(MOSCOW) --" dateline.
+    breaks = [t.i for t in tokens if t.i < head.i and t.text in _BREAKS]
+    if breaks:
+        tokens = [t for t in tokens if t.i > max(breaks)]
+    kept: list[Token] = []
+    for token in tokens:
+        if token.i > head.i and (token.text in {",", "(", "\u2014", "\u2013"} or token.dep_ == "relcl"):
+            break
+        kept.append(token)
+    while kept and kept[-1].is_punct:
+        kept.pop()
+    return kept or [head]
+
+
+def _span_chars(tokens: list[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and (text[end - 1] in _TRIM or text[end - 1] in ".!?"):
+        end -= 1
+    return start, end
+
+
+def _is_direct(doc_text: str, start: int, end: int) -> bool:
+    before = doc_text[max(0, start - 3) : start]
+    return any(q in before for q in "\"\u201c\u201e\u00ab") or (
+        start < len(doc_text) and doc_text[start] in "\"\u201c\u201e\u00ab"
+    )
+
+
+def _content_excluding(sent: Span, removed: set[int]) -> tuple[int, int] | None:
+    """Character range of the sentence without the removed tokens, if it is one piece."""
+    kept = [t for t in sent if t.i not in removed]
+    while kept and (kept[0].is_punct or kept[0].is_space):
+        kept.pop(0)
+    while kept and (kept[-1].is_punct or kept[-1].is_space):
+        kept.pop()
+    if not kept:
+        return None
+    first, last = kept[0].i, kept[-1].i
+    if any(i in removed for i in range(first, last + 1)):
+        return None
+    return _span_chars(kept)
+
+
+def _verb_cue(sent: Span) -> Cue | None:
+    doc_text = sent.doc.text
+    for verb in sent:
+        if verb.lemma_.lower() not in CUE_LEMMAS or verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        if verb.dep_ not in {"ROOT", "parataxis", "conj", "advcl", "ccomp"}:
+            continue
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if not subjects or subjects[0].dep_ == "nsubjpass":
+            continue
+        clause = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
+        content_head: Token | None = clause[0] if clause else None
+        if content_head is not None:
+            tokens = [t for t in content_head.subtree if t.i != verb.i]
+            start, end = _span_chars(tokens)
+        elif verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.i != verb.i:
+            if verb.lemma_.lower() in _NEEDS_CLAUSE and verb.lemma_.lower() != "read":
+                continue
+            content_head = verb.head
+            chars = _content_excluding(sent, {t.i for t in verb.subtree})
+            if chars is None:
+                continue
+            start, end = chars
+        else:
+            continue
+        speaker = _speaker_tokens(subjects[0])
+        s_start, s_end = _span_chars(speaker)
+        start, end = _trimmed(doc_text, start, end)
+        if doc_text[start : start + 5].lower() == "that ":
+            start += 5
+        if end <= start:
+            continue
+        return Cue(
+            speaker=doc_text[s_start:s_end],
+            speaker_start=s_start,
+            speaker_end=s_end,
+            cue=verb.text,
+            cue_lemma=verb.lemma_.lower(),
+            content_start=start,
+            content_end=end,
+            content_head=content_head,
+            direct_quote=_is_direct(doc_text, start, end),
+            verb=verb,
+        )
+    return None
+
+
+def _according_cue(sent: Span) -> Cue | None:
+    doc_text = sent.doc.text
+    for token in sent:
+        if token.lower_ != "according":
+            continue
+        preps = [c for c in token.children if c.lower_ == "to"]
+        objects = [c for p in preps for c in p.children if c.dep_ == "pobj"]
+        if not objects:
+            continue
+        source = objects[0]
+        speaker_head = source
+        if source.lemma_.lower() in _SOURCE_NOUNS:
+            for sub in source.subtree:
+                if sub.dep_ in {"agent", "prep"} and sub.lower_ in {"by", "from", "of"}:
+                    pobj = [c for c in sub.children if c.dep_ == "pobj"]
+                    if pobj:
+                        speaker_head = pobj[0]
+                        break
+        phrase = {t.i for t in token.subtree} | {token.i}
+        chars = _content_excluding(sent, phrase)
+        if chars is None:
+            continue
+        start, end = _trimmed(doc_text, *chars)
+        if end <= start:
+            continue
+        heads = [t for t in sent if t.i not in phrase and t.dep_ == "ROOT"]
+        head = heads[0] if heads else sent.root
+        speaker = _speaker_tokens(speaker_head)
+        s_start, s_end = _span_chars(speaker)
+        return Cue(
+            speaker=doc_text[s_start:s_end],
+            speaker_start=s_start,
+            speaker_end=s_end,
+            cue="according to",
+            cue_lemma="according to",
+            content_start=start,
+            content_end=end,
+            content_head=head,
+            direct_quote=_is_direct(doc_text, start, end),
+            verb=None,
+        )
+    return None
+
+
+def find_cue(sent: Span) -> Cue | None:
+    """The attribution of one sentence; a reporting verb wins over "according to"."""
+    return _verb_cue(sent) or _according_cue(sent)

@@ -1,0 +1,288 @@
+"""Claim extraction entry points: ``extract_claims`` for one article, ``extract_many`` to batch.
+
+Steps: detect the language; cut the body into blocks and drop furniture; parse the
+blocks with ``nlp.pipe``; read each sentence into plain facts; link entities across
+the article; resolve speakers with carry-over; score and keep the check-worthy ones.
+Reported claims come out twice: the assertion "X" and the attribution "S said X".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.language import Language
+
+from services.extract.attribution import REFERRING_SPEAKERS, is_pronoun_speaker
+from services.extract.boilerplate import is_boilerplate_block, is_heading
+from services.extract.canonical import normalize_words, skeleton
+from services.extract.checkworthy import Features, score
+from services.extract.language import UNKNOWN, detect_language
+from services.extract.linking import ArticleLinker, Mention
+from services.extract.modality import DENIAL_CUES, find_hedges
+from services.extract.segment import Block, drop_dateline, mask_markup, split_blocks
+from services.extract.sentences import SentenceFacts, read_block
+from shared.ids import claim_id
+from shared.schemas import (
+    Attribution,
+    Claim,
+    ClaimKind,
+    Entity,
+    Modality,
+    StoredArticle,
+)
+from shared.settings import get_settings
+
+__all__ = ["Extraction", "extract_claims", "extract_many"]
+
+_BATCH_SIZE = 64
+# Cues that are themselves the reporter's doubt; they hedge the assertion, not the report.
+_CUE_HEDGES = frozenset({"claims", "claimed", "claim", "according to claims", "alleged", "allegedly"})
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What extraction found in one article."""
+
+    article_id: str
+    language: str
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Speaker:
+    text: str
+    key: str
+    cue: str
+
+
+@dataclass(slots=True)
+class _Prepared:
+    article: StoredArticle
+    language: str
+    published: date
+    blocks: list[Block]
+    facts: list[SentenceFacts] = field(default_factory=list)
+    linker: ArticleLinker = field(default_factory=ArticleLinker)
+
+
+def extract_claims(*, nlp: Language, article: StoredArticle, threshold: float | None = None) -> Extraction:
+    """Check-worthy claims of one article; never raises on odd text."""
+    return extract_many(nlp=nlp, articles=[article], threshold=threshold)[0]
+
+
+def extract_many(
+    *, nlp: Language, articles: Sequence[StoredArticle], threshold: float | None = None
+) -> list[Extraction]:
+    """``extract_claims`` for many articles, parsing all their blocks in one ``nlp.pipe``."""
+    settings = get_settings()
+    cut = settings.checkworthy_threshold if threshold is None else threshold
+    prepared = [_prepare(a, max_chars=settings.max_article_chars) for a in articles]
+    texts = _block_texts(prepared)
+    for doc, (index, block_no) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH_SIZE):
+        item = prepared[index]
+        block = item.blocks[block_no]
+        facts, mentions = read_block(doc, block=block_no, shift=block.start, published=item.published)
+        item.facts.extend(facts)
+        for mention in mentions:
+            item.linker.add(mention)
+    return [_finish(item, threshold=cut) for item in prepared]
+
+
+def _block_texts(prepared: Sequence[_Prepared]) -> Iterator[tuple[str, tuple[int, int]]]:
+    for index, item in enumerate(prepared):
+        for block_no, block in enumerate(item.blocks):
+            yield block.text, (index, block_no)
+
+
+def _prepare(article: StoredArticle, *, max_chars: int) -> _Prepared:
+    body = (article.body or "")[:max_chars]
+    published = (article.published_at or article.received_at).date()
+    masked = mask_markup(body)
+    detected = detect_language(masked)
+    language = detected if detected != UNKNOWN else (article.language or UNKNOWN)
+    if language != "en":
+        return _Prepared(article, language, published, [])
+    blocks = [
+        drop_dateline(b)
+        for b in split_blocks(masked)
+        if not is_boilerplate_block(b.text) and not is_heading(b.text)
+    ]
+    return _Prepared(article, language, published, blocks)
+
+
+def _finish(item: _Prepared, *, threshold: float) -> Extraction:
+    article = item.article
+    if item.language != "en":
+        return Extraction(article_id=article.article_id, language=item.language)
+    item.linker.link()
+    claims: list[Claim] = []
+    body = (article.body or "")[: get_settings().max_article_chars]
+    for facts, speaker, direct in _with_speakers(item.facts, item.linker):
+        claims.extend(
+            _claims_of(facts, speaker=speaker, direct=direct, item=item, body=body, threshold=threshold)
+        )
+    return Extraction(article_id=article.article_id, language="en", claims=claims)
+
+
+def _fallback_key(text: str) -> str:
+    words = [w for w in normalize_words(text) if w not in {"the", "a", "an", "this", "that"}]
+    body = " ".join(s for s in (skeleton(w) for w in words[-3:]) if s)
+    return f"src:{body}" if body else "src:unknown"
+
+
+def _with_speakers(
+    all_facts: Iterable[SentenceFacts], linker: ArticleLinker
+) -> Iterator[tuple[SentenceFacts, _Speaker | None, bool]]:
+    """Each sentence with its resolved speaker, carrying the last one forward."""
+    last: _Speaker | None = None
+    last_block = -1
+    for facts in all_facts:
+        cue = facts.cue
+        speaker: _Speaker | None = None
+        direct = False
+        if cue is not None:
+            words = normalize_words(cue.speaker)
+            refers_back = is_pronoun_speaker(cue.speaker) or (
+                len(words) <= 3 and bool(words) and words[-1] in REFERRING_SPEAKERS
+            )
+            if refers_back and last is not None:
+                speaker = _Speaker(last.text, last.key, cue.cue)
+            else:
+                linked = linker.speaker_key(cue.speaker, start=cue.speaker_start, end=cue.speaker_end)
+                key = linked[0] if linked else _fallback_key(cue.speaker)
+                speaker = _Speaker(cue.speaker, key, cue.cue)
+            direct = cue.direct_quote
+            last, last_block = speaker, facts.block
+        elif last is not None and (facts.bare_quote or facts.block == last_block):
+            speaker = _Speaker(last.text, last.key, last.cue)
+            direct = facts.bare_quote
+        else:
+            last_block = -1
+        yield facts, speaker, direct
+
+
+def _entities(item: _Prepared, start: int, end: int, body: str) -> list[Entity]:
+    found: list[Entity] = []
+    for mention, key, label in item.linker.entities_between(start, end):
+        found.append(Entity(text=body[mention.start : mention.end], label=label, key=key,
+                            start=mention.start, end=mention.end))
+    return found
+
+
+def _places(entities: list[Entity]) -> list[str]:
+    keys: list[str] = []
+    for entity in entities:
+        if ArticleLinker.is_place(entity.label) and entity.key not in keys:
+            keys.append(entity.key)
+    return keys
+
+
+def _speaker_entity(facts: SentenceFacts, speaker: _Speaker, body: str) -> Entity | None:
+    cue = facts.cue
+    if cue is None or speaker.key.startswith("src:"):
+        return None
+    label = {"per": "PERSON", "loc": "GPE", "norp": "NORP"}.get(speaker.key.split(":")[0], "ORG")
+    return Entity(text=body[cue.speaker_start : cue.speaker_end], label=label, key=speaker.key,
+                  start=cue.speaker_start, end=cue.speaker_end)
+
+
+def _claims_of(
+    facts: SentenceFacts,
+    *,
+    speaker: _Speaker | None,
+    direct: bool,
+    item: _Prepared,
+    body: str,
+    threshold: float,
+) -> list[Claim]:
+    cue = facts.cue
+    a_start, a_end = (cue.content_start, cue.content_end) if cue is not None else (facts.start, facts.end)
+    if a_end <= a_start or body[a_start:a_end].strip() == "":
+        return []
+    entities = _entities(item, a_start, a_end, body)
+    quantities = [q for q, s, e in facts.quantities if s >= a_start and e <= a_end]
+    times = [t for t, s, e in facts.times if s >= a_start and e <= a_end]
+    named = [e for e in _entities(item, facts.start, facts.end, body)]
+    features = Features(
+        n_tokens=facts.n_tokens,
+        has_finite_verb=facts.has_finite_verb,
+        named_entities=len(named) + (1 if speaker is not None and not speaker.key.startswith("src:") else 0),
+        quantities=len(facts.quantities),
+        times=len(facts.times),
+        attributed=speaker is not None,
+        question=facts.question,
+        opinion_cues=facts.opinion,
+        first_person=facts.first_person and speaker is None,
+        imperative=facts.imperative,
+        predicate=facts.predicate,
+        heading=facts.heading,
+    )
+    worth = score(features)
+    if worth < threshold:
+        return []
+    hedges = find_hedges(facts.text)
+    negated = facts.negated or (cue is not None and cue.cue_lemma in DENIAL_CUES)
+    subject = facts.subject
+    if speaker is not None and subject is not None and is_pronoun_speaker(subject) and subject.lower() != "i":
+        subject = speaker.text
+    common = {
+        "article_id": item.article.article_id,
+        "source": item.article.source,
+        "published_at": item.article.published_at,
+        "language": "en",
+        "checkworthiness": worth,
+    }
+    attribution = (
+        Attribution(speaker=speaker.text, speaker_key=speaker.key, cue=speaker.cue, direct_quote=direct)
+        if speaker is not None
+        else None
+    )
+    assertion_id = claim_id(article_id=item.article.article_id, kind=ClaimKind.assertion.value,
+                            start=a_start, end=a_end)
+    assertion = Claim(
+        claim_id=assertion_id,
+        kind=ClaimKind.assertion,
+        text=body[a_start:a_end],
+        start=a_start,
+        end=a_end,
+        subject=subject,
+        predicate=facts.predicate,
+        object=facts.object,
+        entities=entities,
+        quantities=quantities,
+        times=times,
+        places=_places(entities),
+        attribution=attribution,
+        modality=Modality(hedges=hedges, negated=negated),
+        **common,  # type: ignore[arg-type]
+    )
+    if speaker is None:
+        return [assertion]
+    outer = body[facts.start : a_start] + " " + body[a_end : facts.end]
+    outer_hedges = [h for h in find_hedges(outer) if h not in _CUE_HEDGES]
+    sentence_entities = _entities(item, facts.start, facts.end, body)
+    extra = _speaker_entity(facts, speaker, body)
+    if extra is not None and not any(e.start <= extra.start < e.end for e in sentence_entities):
+        sentence_entities = sorted([*sentence_entities, extra], key=lambda e: e.start)
+    report = Claim(
+        claim_id=claim_id(article_id=item.article.article_id, kind=ClaimKind.attribution.value,
+                          start=facts.start, end=facts.end),
+        kind=ClaimKind.attribution,
+        parent_claim_id=assertion_id,
+        text=body[facts.start : facts.end],
+        start=facts.start,
+        end=facts.end,
+        subject=speaker.text,
+        predicate=(cue.cue_lemma if cue is not None else "say"),
+        object=assertion.text if len(assertion.text) <= 200 else assertion.text[:199] + "\u2026",
+        entities=sentence_entities,
+        quantities=[q for q, _, _ in facts.quantities],
+        times=[t for t, _, _ in facts.times],
+        places=_places(sentence_entities),
+        attribution=attribution,
+        modality=Modality(hedges=outer_hedges, negated=cue.cue_negated if cue is not None else False),
+        **common,  # type: ignore[arg-type]
+    )
+    return [assertion, report]

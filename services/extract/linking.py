@@ -1,0 +1,119 @@
+"""Within-article entity linking: one key per real-world thing across its mentions.
+
+The tagger labels "al-Baghdadi" ORG in one sentence and PERSON in the next, and writes
+"the ministry" for the "Russian Defence Ministry" it named earlier. Linking fixes the
+label by majority and resolves short mentions and definite descriptions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from services.extract.canonical import entity_key, normalize_words
+
+__all__ = ["ArticleLinker", "Mention"]
+
+KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW"})
+_NAME_PARTICLES = frozenset({"al", "el", "abu", "bin", "ibn", "bint", "umm", "abd", "abdul"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_RELABEL_ORDER = ("PERSON", "GPE", "ORG")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
+class ArticleLinker:
+    """Collects an article's mentions, then answers keys for mentions and descriptions."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    _keys: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+
+    def add(self, mention: Mention) -> None:
+        if mention.label in KEPT_LABELS:
+            self.mentions.append(mention)
+
+    def link(self) -> None:
+        """Assign keys to every mention; call once after all mentions are added."""
+        own = [(m, entity_key(m.text, m.label)) for m in self.mentions]
+        counts = Counter(k for _, k in own if k)
+        first_names = self._first_names(own)
+        for mention, key in own:
+            if not key:
+                continue
+            label = mention.label
+            words = normalize_words(mention.text)
+            for alt_label in _RELABEL_ORDER:
+                if alt_label == label:
+                    continue
+                if alt_label == "PERSON" and not (_NAME_PARTICLES & set(words) or len(words) == 1):
+                    continue
+                alt = entity_key(mention.text, alt_label)
+                if alt and counts[alt] > counts[key] - 1:
+                    key, label = alt, alt_label
+                    break
+            if label == "PERSON" and len(words) == 1 and words[0] in first_names:
+                key = first_names[words[0]]
+            self._keys[(mention.start, mention.end)] = (key, label)
+
+    @staticmethod
+    def _first_names(own: list[tuple[Mention, str]]) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for mention, key in own:
+            words = normalize_words(mention.text)
+            if mention.label == "PERSON" and key and len(words) >= 2:
+                names.setdefault(words[0], key)
+        return names
+
+    def key_of(self, start: int, end: int) -> tuple[str, str] | None:
+        """(key, label) of the mention at this span, after linking."""
+        return self._keys.get((start, end))
+
+    def entities_between(self, start: int, end: int) -> list[tuple[Mention, str, str]]:
+        """Linked mentions inside ``[start, end)`` as (mention, key, label)."""
+        found = []
+        for mention in self.mentions:
+            if mention.start >= start and mention.end <= end:
+                linked = self._keys.get((mention.start, mention.end))
+                if linked:
+                    found.append((mention, linked[0], linked[1]))
+        return found
+
+    def resolve_description(self, text: str, *, before: int) -> tuple[str, str] | None:
+        """Key of "the ministry"-style descriptions: the most frequent earlier match."""
+        words = [w for w in normalize_words(text) if w not in {"the", "this", "that", "a", "an"}]
+        if not words or len(words) > 3:
+            return None
+        head = words[-1]
+        candidates: Counter[tuple[str, str]] = Counter()
+        last_seen: dict[tuple[str, str], int] = {}
+        for mention in self.mentions:
+            if mention.start >= before or mention.label not in {"ORG", "GPE", "NORP"}:
+                continue
+            linked = self._keys.get((mention.start, mention.end))
+            if linked and head in normalize_words(mention.text) and linked[1] == "ORG":
+                candidates[linked] += 1
+                last_seen[linked] = mention.start
+        if not candidates:
+            return None
+        return max(candidates, key=lambda k: (candidates[k], last_seen[k]))
+
+    def speaker_key(self, text: str, *, start: int, end: int) -> tuple[str, str] | None:
+        """Key of a speaker phrase: a linked mention inside it, else a description."""
+        inside = self.entities_between(start, end)
+        people = [e for e in inside if e[2] == "PERSON"]
+        orgs = [e for e in inside if e[2] == "ORG"]
+        best = people or orgs or inside
+        if best:
+            return best[-1][1], best[-1][2]
+        return self.resolve_description(text, before=start)
+
+    @staticmethod
+    def is_place(label: str) -> bool:
+        return label in _PLACE_LABELS
