@@ -1,0 +1,206 @@
+"""The candidate index: claims findable by shared named things within a time window.
+
+Layout. One sorted set per *term*, ``keys.posting(term)``, where a term is a canonical
+entity, speaker or place key joined with a time bucket (``raqqa|t105080``). A bucket is
+``settings.time_bucket_days`` days wide unless ``bucket_days`` is given. A claim is indexed
+under the buckets of its event times (ranges spanning more than ``MAX_SPAN_BUCKETS``
+buckets, such as "in 2025", are too vague to index) and of its publication date; lookups
+also read the neighbouring buckets, so an event on either side of a bucket edge is still
+found. Members are ``<claim_id>@<article_id>``, so same-article claims are dropped without
+another read, scored by publication time.
+
+Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of
+buckets are read, each with ``ZREVRANGE 0 per_term-1`` (the newest members) and ``ZCARD``,
+all in one pipeline round trip. Candidates are ranked by the sum, over distinct keys they
+share, of a rarity weight ``1 / log2(2 + ZCARD)`` (an IDF: a key in every story says little),
+and the top ``cap`` are returned.
+
+Concurrency. Indexing is only ``ZADD`` of a deterministic member and score, each atomic and
+idempotent: two workers indexing at once, or one re-indexing after a retry, leave the same
+state. There is no read-modify-write.
+
+Growth. Postings have no TTL. Each claim adds one member (about 40 bytes) to at most
+``MAX_KEYS x (event + publication buckets)`` sets, so memory grows linearly with claims, but
+each set stops growing once its time bucket is in the past, and reads stay capped whatever
+its size. Old buckets can be trimmed or expired by a maintenance job without touching this
+code; a bucket older than the re-verification horizon is never read by new claims' lookups
+unless they are about that time.
+
+The MinHash signature of a claim's article (``keys.minhash``) is stored here too, so near-copy
+detection compares whole articles across workers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date
+
+import redis
+
+from services.verify import origins
+from shared import keys
+from shared.schemas import Claim
+from shared.settings import get_settings
+
+__all__ = [
+    "MAX_KEYS",
+    "MAX_SPAN_BUCKETS",
+    "POSTING_READ",
+    "candidates",
+    "index_claim",
+    "index_terms",
+    "load_signatures",
+    "lookup_terms",
+    "time_bucket",
+]
+
+MAX_KEYS = 10  # named things per claim worth indexing; more are rarely distinctive
+MAX_SPAN_BUCKETS = 6  # a time range longer than this says little about which event it is
+POSTING_READ = 200  # newest members read per posting
+DEFAULT_BUCKET_DAYS = 7
+MEMBER_SEP = "@"
+
+# spaCy labels that name things; numbers, dates and the like are not index keys.
+NAMED_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+)
+_LABEL_RANK = {"PERSON": 0, "ORG": 1, "EVENT": 2, "FAC": 3, "PRODUCT": 4, "GPE": 5, "LOC": 5}
+
+
+def time_bucket(day: date, *, bucket_days: int) -> int:
+    return day.toordinal() // bucket_days
+
+
+def _index_keys(claim: Claim) -> list[str]:
+    """The claim's most distinctive keys: speaker, people, organisations, then places."""
+    ranked: dict[str, int] = {}
+    if claim.attribution is not None:
+        ranked[claim.attribution.speaker_key] = 0
+    for entity in claim.entities:
+        if entity.label in NAMED_LABELS and entity.key:
+            rank = _LABEL_RANK.get(entity.label, 6)
+            ranked[entity.key] = min(ranked.get(entity.key, rank), rank)
+    for place in claim.places:
+        ranked[place] = min(ranked.get(place, 5), 5)
+    ordered = sorted(ranked, key=lambda k: (ranked[k], k))
+    return [k for k in ordered if k][:MAX_KEYS]
+
+
+def _buckets(claim: Claim, *, bucket_days: int) -> set[int]:
+    buckets: set[int] = set()
+    for ref in claim.times:
+        first = time_bucket(ref.start, bucket_days=bucket_days)
+        last = time_bucket(ref.end, bucket_days=bucket_days)
+        if 0 <= last - first < MAX_SPAN_BUCKETS:
+            buckets.update(range(first, last + 1))
+    if claim.published_at is not None:
+        buckets.add(time_bucket(claim.published_at.date(), bucket_days=bucket_days))
+    return buckets
+
+
+def _terms(claim: Claim, buckets: Iterable[int]) -> list[str]:
+    ordered = sorted(buckets)
+    if not ordered:
+        return [f"{key}|t*" for key in _index_keys(claim)]
+    return [f"{key}|t{b}" for key in _index_keys(claim) for b in ordered]
+
+
+def index_terms(claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS) -> list[str]:
+    """Terms a claim is stored under."""
+    return _terms(claim, _buckets(claim, bucket_days=bucket_days))
+
+
+def lookup_terms(claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS) -> list[str]:
+    """Terms read to find a claim's candidates: its buckets and their neighbours."""
+    own = _buckets(claim, bucket_days=bucket_days)
+    return _terms(claim, {n for b in own for n in (b - 1, b, b + 1)})
+
+
+def _member(claim: Claim) -> str:
+    return f"{claim.claim_id}{MEMBER_SEP}{claim.article_id}"
+
+
+def _score(claim: Claim) -> float:
+    when = claim.published_at
+    if when is None:
+        return 0.0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()
+
+
+def index_claim(
+    client: redis.Redis,
+    claim: Claim,
+    *,
+    bucket_days: int | None = None,
+    article_text: str | None = None,
+) -> list[str]:
+    """Add ``claim`` to its postings (and store its article's MinHash); return the terms."""
+    terms = index_terms(claim, bucket_days=bucket_days or get_settings().time_bucket_days)
+    pipe = client.pipeline(transaction=False)
+    member, score = _member(claim), _score(claim)
+    for term in terms:
+        pipe.zadd(keys.posting(term), {member: score})
+    if article_text:
+        pipe.set(
+            keys.minhash(claim.claim_id), origins.signature_to_text(origins.signature(article_text))
+        )
+    pipe.execute()
+    return terms
+
+
+def _rarity(size: int) -> float:
+    return 1.0 / math.log2(2.0 + size)
+
+
+def candidates(
+    client: redis.Redis,
+    claim: Claim,
+    *,
+    cap: int,
+    bucket_days: int | None = None,
+    per_term: int = POSTING_READ,
+) -> list[str]:
+    """Ids of up to ``cap`` claims from other articles sharing the most distinctive terms."""
+    terms = lookup_terms(claim, bucket_days=bucket_days or get_settings().time_bucket_days)
+    if not terms or cap <= 0:
+        return []
+    pipe = client.pipeline(transaction=False)
+    for term in terms:
+        pipe.zrevrange(keys.posting(term), 0, per_term - 1)
+        pipe.zcard(keys.posting(term))
+    replies = pipe.execute()
+
+    # Per candidate and key, the best weight over that key's buckets: one shared key
+    # counts once however many buckets it is found in.
+    best: dict[str, dict[str, float]] = {}
+    for i, term in enumerate(terms):
+        members, size = replies[2 * i], int(replies[2 * i + 1])
+        key = term.rpartition("|")[0]
+        weight = _rarity(size)
+        for raw in members:
+            text = raw.decode() if isinstance(raw, bytes) else str(raw)
+            claim_id, _, article_id = text.partition(MEMBER_SEP)
+            if article_id == claim.article_id or claim_id == claim.claim_id:
+                continue
+            per_key = best.setdefault(claim_id, {})
+            per_key[key] = max(per_key.get(key, 0.0), weight)
+    ranked = sorted(best.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return [claim_id for claim_id, _ in ranked[:cap]]
+
+
+def load_signatures(client: redis.Redis, claim_ids: Sequence[str]) -> dict[str, origins.Signature]:
+    """Stored article signatures of ``claim_ids`` (missing ones are left out)."""
+    if not claim_ids:
+        return {}
+    pipe = client.pipeline(transaction=False)
+    for claim_id in claim_ids:
+        pipe.get(keys.minhash(claim_id))
+    found: dict[str, origins.Signature] = {}
+    for claim_id, raw in zip(claim_ids, pipe.execute(), strict=True):
+        sig = origins.signature_from_text(raw) if isinstance(raw, str | bytes) else None
+        if sig is not None:
+            found[claim_id] = sig
+    return found

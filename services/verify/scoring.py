@@ -1,0 +1,237 @@
+"""Turn judged evidence into a confidence in [0, 1] and a verdict.
+
+Method
+------
+Each piece of evidence arrives as a ``Signal``: its origin, stance probabilities
+(agree / disagree / discuss), relatedness to the claim, number of detail conflicts, whether
+it is hedged, and a credibility weight.
+
+1. Per item, with ``c = 1 - (1 - CONFLICT_PENALTY) ** n_conflicts``:
+
+   * support    ``s = rel * clip(P(agree) + k * P(discuss) - P(disagree)) * (1 - c) * h``
+   * opposition ``o = rel * (1 - (1 - clip(P(disagree) - P(agree))) * (1 - c))``
+
+   ``k`` (``DISCUSS_CREDIT``) is 0.25 for assertions: an article that reports a claim
+   without endorsing it adds a little. For attribution claims ("X said Y") ``k`` is 1.0:
+   an outlet relaying the statement *is* a witness that it was made. ``h`` is
+   ``HEDGED_EVIDENCE_FACTOR`` (0.5) when a piece of evidence on the assertion layer is itself
+   hedged ("reportedly"), else 1. A detail conflict moves weight from support to
+   opposition: "41 dead" both confirms that something happened and contradicts "14 dead".
+   Using the *net* stance means one item cannot push both ways on stance alone.
+
+2. Per origin: ``s_o`` and ``o_o`` are the maxima over that origin's items, so ten relays
+   of one statement, or near-copies of one wire story, count once. The origin weight
+   ``w_o`` is ``ORIGIN_WEIGHT`` (0.9: an ordinary outlet or speaker is fallible) or
+   ``EXTERNAL_WEIGHT`` (1.0) for a published fact-check.
+
+3. Independent origins combine noisy-OR, as independent chances that the claim holds:
+
+   * corroboration ``C = 1 - prod_{o != own} (1 - w_o * s_o)``
+   * support       ``S = 1 - (1 - OWN_REPORT_PRIOR) * (1 - C)``
+   * opposition    ``O = 1 - prod_o (1 - w_o * o_o)`` (the claim's own origin included,
+     so an outlet's own retraction counts)
+
+   ``OWN_REPORT_PRIOR`` (0.4) is what one report by one origin is worth on its own: less
+   than even odds.
+
+4. Caps. ``SINGLE_ORIGIN_CAP`` (0.5) applies when no origin other than the claim's own
+   supports it (``s_o >= SUPPORT_MIN``, 0.15). ``HEDGE_CAP`` (0.45) applies to a hedged
+   assertion ("may have", "if confirmed") unless an independent origin supports it without
+   hedging. Hedges do not cap attribution claims: the hedge belongs to the quoted content,
+   and the question there is whether the statement was made.
+
+5. ``confidence = min(S, cap) * (1 - O)``. It rises with every independent supporting origin
+   and falls with every opposing one; it does not depend on evidence order.
+
+6. Verdict, first match wins:
+
+   * ``refuted``: ``O >= REFUTE_MIN`` (0.7), ``C < REFUTE_MAX_CORROBORATION`` (0.2), and the
+     opposition comes from at least two independent origins or a fact-check. One party's
+     denial disputes a report; it does not refute it, since the subject has a stake.
+   * ``disputed``: ``O >= DISPUTE_MIN`` (0.3).
+   * ``supported``: ``confidence >= SUPPORT_MIN_CONFIDENCE`` (0.6) and ``O < 0.2``.
+   * ``unverified``: everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from shared.schemas import ClaimKind, Verdict
+
+__all__ = [
+    "CONFLICT_PENALTY",
+    "DISCUSS_CREDIT",
+    "DISPUTE_MIN",
+    "EXTERNAL_WEIGHT",
+    "HEDGED_EVIDENCE_FACTOR",
+    "HEDGE_CAP",
+    "ORIGIN_WEIGHT",
+    "OWN_REPORT_PRIOR",
+    "REFUTE_MAX_CORROBORATION",
+    "REFUTE_MIN",
+    "SINGLE_ORIGIN_CAP",
+    "SUPPORT_MIN",
+    "SUPPORT_MIN_CONFIDENCE",
+    "Score",
+    "Signal",
+    "item_opposition",
+    "item_support",
+    "score",
+]
+
+OWN_REPORT_PRIOR = 0.4
+ORIGIN_WEIGHT = 0.9
+EXTERNAL_WEIGHT = 1.0
+DISCUSS_CREDIT = {ClaimKind.assertion: 0.25, ClaimKind.attribution: 1.0}
+HEDGED_EVIDENCE_FACTOR = 0.5
+CONFLICT_PENALTY = 0.5
+SUPPORT_MIN = 0.15
+SINGLE_ORIGIN_CAP = 0.5
+HEDGE_CAP = 0.45
+SUPPORT_MIN_CONFIDENCE = 0.6
+SUPPORTED_MAX_OPPOSITION = 0.2
+DISPUTE_MIN = 0.3
+REFUTE_MIN = 0.7
+REFUTE_MAX_CORROBORATION = 0.2
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One judged piece of evidence, reduced to what scoring needs."""
+
+    origin: str
+    agree: float
+    disagree: float
+    discuss: float
+    relatedness: float
+    conflicts: int = 0
+    hedged: bool = False
+    weight: float = ORIGIN_WEIGHT
+    external: bool = False
+    witness: bool = True  # False: related, but cannot speak to this layer of the claim
+
+
+@dataclass(frozen=True)
+class Score:
+    confidence: float
+    verdict: Verdict
+    support: float
+    corroboration: float
+    opposition: float
+    own_origin: str
+    supporting_origins: tuple[str, ...]
+    opposing_origins: tuple[str, ...]
+    hedge_capped: bool
+    single_origin: bool
+    origin_support: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def independent_origins(self) -> int:
+        return len(self.supporting_origins)
+
+
+def _clip(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def _conflict_share(n: int) -> float:
+    return 1.0 - (1.0 - CONFLICT_PENALTY) ** n
+
+
+def item_support(signal: Signal, *, kind: ClaimKind) -> float:
+    if not signal.witness:
+        return 0.0
+    net = signal.agree + DISCUSS_CREDIT[kind] * signal.discuss - signal.disagree
+    hedge = HEDGED_EVIDENCE_FACTOR if signal.hedged and kind is ClaimKind.assertion else 1.0
+    return signal.relatedness * _clip(net) * (1.0 - _conflict_share(signal.conflicts)) * hedge
+
+
+def item_opposition(signal: Signal) -> float:
+    if not signal.witness:
+        return 0.0
+    against = _clip(signal.disagree - signal.agree)
+    return signal.relatedness * (1.0 - (1.0 - against) * (1.0 - _conflict_share(signal.conflicts)))
+
+
+def _noisy_or(values: Iterable[float]) -> float:
+    remaining = 1.0
+    for value in sorted(values):  # sorted: the float result must not depend on input order
+        remaining *= 1.0 - _clip(value)
+    return 1.0 - remaining
+
+
+def score(
+    *,
+    signals: Sequence[Signal],
+    own_origin: str,
+    kind: ClaimKind,
+    claim_hedged: bool,
+) -> Score:
+    """Combine signals into a confidence and a verdict (see the module docstring)."""
+    support: dict[str, float] = {}
+    opposition: dict[str, float] = {}
+    weight: dict[str, float] = {}
+    unhedged: set[str] = set()
+    external: set[str] = set()
+    for sig in signals:
+        s, o = item_support(sig, kind=kind), item_opposition(sig)
+        support[sig.origin] = max(support.get(sig.origin, 0.0), s)
+        opposition[sig.origin] = max(opposition.get(sig.origin, 0.0), o)
+        weight[sig.origin] = max(weight.get(sig.origin, 0.0), _clip(sig.weight))
+        if s >= SUPPORT_MIN and not sig.hedged:
+            unhedged.add(sig.origin)
+        if sig.external and o > 0.0:
+            external.add(sig.origin)
+
+    others = sorted(o for o in support if o != own_origin and support[o] >= SUPPORT_MIN)
+    corroboration = _noisy_or(weight[o] * support[o] for o in support if o != own_origin)
+    total_support = 1.0 - (1.0 - OWN_REPORT_PRIOR) * (1.0 - corroboration)
+    total_opposition = _noisy_or(weight[o] * opposition[o] for o in opposition)
+    opposing = tuple(sorted(o for o in opposition if weight[o] * opposition[o] >= SUPPORT_MIN))
+
+    cap = 1.0
+    single = not others
+    if single:
+        cap = SINGLE_ORIGIN_CAP
+    hedge_capped = kind is ClaimKind.assertion and claim_hedged and not (unhedged & set(others))
+    if hedge_capped:
+        cap = min(cap, HEDGE_CAP)
+    confidence = _clip(min(total_support, cap) * (1.0 - total_opposition))
+
+    verdict = _verdict(
+        confidence=confidence,
+        corroboration=corroboration,
+        opposition=total_opposition,
+        credible_opposition=len(opposing) >= 2 or bool(external & set(opposing)),
+    )
+    return Score(
+        confidence=confidence,
+        verdict=verdict,
+        support=total_support,
+        corroboration=corroboration,
+        opposition=total_opposition,
+        own_origin=own_origin,
+        supporting_origins=(own_origin, *others),
+        opposing_origins=opposing,
+        hedge_capped=hedge_capped,
+        single_origin=single,
+        origin_support=dict(sorted(support.items())),
+    )
+
+
+def _verdict(
+    *, confidence: float, corroboration: float, opposition: float, credible_opposition: bool
+) -> Verdict:
+    if (
+        opposition >= REFUTE_MIN
+        and corroboration < REFUTE_MAX_CORROBORATION
+        and credible_opposition
+    ):
+        return Verdict.refuted
+    if opposition >= DISPUTE_MIN:
+        return Verdict.disputed
+    if confidence >= SUPPORT_MIN_CONFIDENCE and opposition < SUPPORTED_MAX_OPPOSITION:
+        return Verdict.supported
+    return Verdict.unverified
