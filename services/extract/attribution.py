@@ -26,11 +26,12 @@ CUE_LEMMAS = frozenset(
 _NEEDS_CLAUSE = frozenset({"find", "show", "read", "post", "rule", "signal", "indicate", "write"})
 _SOURCE_NOUNS = frozenset(
     {"claim", "information", "report", "statement", "data", "figure", "estimate", "account",
-     "document", "record", "assessment", "analysis", "release", "filing", "source"}
+     "document", "record", "assessment", "analysis", "release", "filing", "source", "result",
+     "count", "tally", "poll", "survey", "study", "finding", "projection"}
 )
 PRONOUN_SPEAKERS = frozenset({"it", "he", "she", "they", "we", "i"})
 # Nouns that refer back to the last speaker's words, not to a new speaker.
-REFERRING_SPEAKERS = frozenset({"statement", "release", "post", "communique", "report"})
+REFERRING_SPEAKERS = frozenset({"statement", "communique", "communiqu"})
 _QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb'\u2018\u2019"
 _BREAKS = frozenset({"(", ")", "\u2014", "\u2013", ",", ":", "--"})
 _TRIM = _QUOTES + " ,;:\u2014\u2013-"
@@ -115,9 +116,15 @@ def _verb_cue(sent: Span) -> Cue | None:
         if verb.dep_ not in {"ROOT", "parataxis", "conj", "advcl", "ccomp"}:
             continue
         subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if not subjects and verb.dep_ == "conj":
+            # "X claimed victory and said ...": the second verb shares the first one's subject.
+            subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
         if not subjects or subjects[0].dep_ == "nsubjpass":
             continue
-        clause = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
+        clause = [
+            c for c in verb.children
+            if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"})
+        ]
         content_head: Token | None = clause[0] if clause else None
         if content_head is not None:
             tokens = [t for t in content_head.subtree if t.i != verb.i]

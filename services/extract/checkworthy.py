@@ -30,6 +30,7 @@ class Features:
     first_person: bool
     imperative: bool
     predicate: str | None
+    past: bool = False
     heading: bool = False
 
 
@@ -44,6 +45,8 @@ def score(features: Features) -> float:
     value += 0.2 if f.quantities else 0.0
     value += 0.15 if f.times else 0.0
     value += 0.1 if f.attributed else 0.0
+    # Something that happened is checkable in a way a plan or a view is not.
+    value += 0.1 if f.past else 0.0
     if f.predicate and f.predicate not in _VAGUE_PREDICATES and f.predicate != "be":
         value += 0.1
     if f.predicate in _VAGUE_PREDICATES:

@@ -37,6 +37,8 @@ from shared.settings import get_settings
 __all__ = ["Extraction", "extract_claims", "extract_many"]
 
 _BATCH_SIZE = 64
+_PERSON = frozenset({"PERSON"})
+_GROUPS = frozenset({"ORG", "GPE", "NORP"})
 # Cues that are themselves the reporter's doubt; they hedge the assertion, not the report.
 _CUE_HEDGES = frozenset({"claims", "claimed", "claim", "according to claims", "alleged", "allegedly"})
 
@@ -132,34 +134,71 @@ def _fallback_key(text: str) -> str:
     return f"src:{body}" if body else "src:unknown"
 
 
+def _pronoun_speaker(
+    pronoun: str, *, at: int, last: _Speaker | None, linker: ArticleLinker, cue: str
+) -> _Speaker | None:
+    """"he"/"she" is the latest person named; "it"/"they" the last speaker or organisation."""
+    if pronoun.lower() in {"he", "she"}:
+        if last is not None and last.key.startswith("per:"):
+            person = linker.last_before(at, labels=_PERSON)
+            if person is None or person[1] == last.key:
+                return _Speaker(last.text, last.key, cue)
+        person = linker.last_before(at, labels=_PERSON)
+        return _Speaker(person[0], person[1], cue) if person else None
+    if last is not None and not last.key.startswith("per:"):
+        return _Speaker(last.text, last.key, cue)
+    group = linker.last_before(at, labels=_GROUPS)
+    return _Speaker(group[0], group[1], cue) if group else None
+
+
+def _named_speaker(
+    text: str, *, start: int, end: int, linker: ArticleLinker, earlier: list[_Speaker], cue: str
+) -> _Speaker:
+    linked = linker.speaker_key(text, start=start, end=end)
+    if linked:
+        return _Speaker(text, linked[0], cue)
+    # "The agency said" after "the regional emergency agency said": reuse that speaker.
+    words = [w for w in normalize_words(text) if w not in {"the", "a", "an", "this", "that"}]
+    if words and len(words) <= 3:
+        for prior in reversed(earlier):
+            if words[-1] in normalize_words(prior.text):
+                return _Speaker(text, prior.key, cue)
+    return _Speaker(text, _fallback_key(text), cue)
+
+
 def _with_speakers(
     all_facts: Iterable[SentenceFacts], linker: ArticleLinker
 ) -> Iterator[tuple[SentenceFacts, _Speaker | None, bool]]:
-    """Each sentence with its resolved speaker, carrying the last one forward."""
+    """Each sentence with its resolved speaker, carrying the last one forward.
+
+    A sentence without a cue inherits the last speaker only when it is a bare quote:
+    news prose after "X said" is usually the reporter's again.
+    """
     last: _Speaker | None = None
-    last_block = -1
+    earlier: list[_Speaker] = []
     for facts in all_facts:
         cue = facts.cue
         speaker: _Speaker | None = None
         direct = False
         if cue is not None:
             words = normalize_words(cue.speaker)
-            refers_back = is_pronoun_speaker(cue.speaker) or (
-                len(words) <= 3 and bool(words) and words[-1] in REFERRING_SPEAKERS
-            )
-            if refers_back and last is not None:
+            if is_pronoun_speaker(cue.speaker):
+                speaker = _pronoun_speaker(
+                    cue.speaker, at=cue.speaker_start, last=last, linker=linker, cue=cue.cue
+                )
+            elif len(words) <= 3 and bool(words) and words[-1] in REFERRING_SPEAKERS and last:
                 speaker = _Speaker(last.text, last.key, cue.cue)
-            else:
-                linked = linker.speaker_key(cue.speaker, start=cue.speaker_start, end=cue.speaker_end)
-                key = linked[0] if linked else _fallback_key(cue.speaker)
-                speaker = _Speaker(cue.speaker, key, cue.cue)
+            if speaker is None:
+                speaker = _named_speaker(
+                    cue.speaker, start=cue.speaker_start, end=cue.speaker_end,
+                    linker=linker, earlier=earlier, cue=cue.cue,
+                )
             direct = cue.direct_quote
-            last, last_block = speaker, facts.block
-        elif last is not None and (facts.bare_quote or facts.block == last_block):
+            last = speaker
+            earlier.append(speaker)
+        elif last is not None and facts.bare_quote:
             speaker = _Speaker(last.text, last.key, last.cue)
-            direct = facts.bare_quote
-        else:
-            last_block = -1
+            direct = True
         yield facts, speaker, direct
 
 
@@ -217,6 +256,7 @@ def _claims_of(
         first_person=facts.first_person and speaker is None,
         imperative=facts.imperative,
         predicate=facts.predicate,
+        past=facts.past,
         heading=facts.heading,
     )
     worth = score(features)

@@ -114,6 +114,16 @@ class ArticleLinker:
             return best[-1][1], best[-1][2]
         return self.resolve_description(text, before=start)
 
+    def last_before(self, before: int, *, labels: frozenset[str]) -> tuple[str, str, str] | None:
+        """(text, key, label) of the latest linked mention with one of ``labels`` before ``before``."""
+        best: tuple[str, str, str] | None = None
+        best_start = -1
+        for mention in self.mentions:
+            linked = self._keys.get((mention.start, mention.end))
+            if linked and linked[1] in labels and best_start < mention.start < before:
+                best, best_start = (mention.text, linked[0], linked[1]), mention.start
+        return best
+
     @staticmethod
     def is_place(label: str) -> bool:
         return label in _PLACE_LABELS

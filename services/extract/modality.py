@@ -12,7 +12,8 @@ __all__ = ["DENIAL_CUES", "find_hedges", "is_negated"]
 _HEDGE_PHRASES = (
     "could not be independently verified", "could not independently verify",
     "could not be independently confirmed", "has not been confirmed", "have not been confirmed",
-    "not independently verified", "not been verified", "if confirmed", "if true",
+    "not independently verified", "could not confirm", "could not be confirmed",
+    "not been confirmed", "did not confirm", "not been verified", "if confirmed", "if true",
     "being verified", "being checked", "being investigated", "yet to be confirmed",
     "may have", "might have", "could have", "must have", "is believed to", "are believed to",
     "was believed to", "were believed to", "is thought to", "are thought to", "is said to",

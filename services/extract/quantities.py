@@ -65,6 +65,7 @@ _MODIFIERS: tuple[tuple[tuple[str, ...], str, bool], ...] = (
     (("under",), "lt", False),
     (("below",), "lt", False),
 )
+_NOUN_PHRASE_POS = frozenset({"ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM"})
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 
 
@@ -132,10 +133,16 @@ def _counted_noun(tokens: Sequence[Token], last: int) -> str | None:
     if head.dep_ in {"nummod", "quantmod", "compound"} and head.head.pos_ in {"NOUN", "PROPN"}:
         if head.head.i > head.i:
             return head.head.lemma_.lower()
-    for token in tokens[last + 1 : last + 5]:
-        if token.pos_ in {"NOUN"} and token.dep_ != "compound":
+    following = tokens[last + 1 : last + 5]
+    allowed = _NOUN_PHRASE_POS
+    if following and following[0].lower_ == "of":
+        # "71 of the 150 seats", "two dozen of the 60 villages"
+        following = tokens[last + 2 : last + 8]
+        allowed = _NOUN_PHRASE_POS | {"DET"}
+    for token in following:
+        if token.pos_ == "NOUN" and token.dep_ != "compound":
             return token.lemma_.lower()
-        if token.pos_ not in {"ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM"} or token.lower_ == "of":
+        if token.pos_ not in allowed or token.lower_ == "of":
             break
     nxt = tokens[last + 1] if last + 1 < len(tokens) else None
     if nxt is not None and nxt.pos_ == "ADJ":
@@ -160,7 +167,8 @@ def find_quantities(span: Span) -> list[FoundQuantity]:
             while j + 1 < len(tokens) and tokens[j + 1].i not in skip and (
                 _is_number_word(tokens[j + 1])
                 or (tokens[j + 1].text in {"-", "and"} and j + 2 < len(tokens)
-                    and _is_number_word(tokens[j + 2]) and tokens[j + 2].lower_ not in _SCALES)
+                    and _is_number_word(tokens[j + 2]) and tokens[j + 2].lower_ not in _SCALES
+                    and tokens[j].is_alpha and tokens[j + 2].is_alpha)
             ):
                 j += 1
         words = [t.text for t in tokens[i : j + 1]]
@@ -168,19 +176,18 @@ def find_quantities(span: Span) -> list[FoundQuantity]:
         if value is None or (tok.lower_ == "one" and i == j and tok.dep_ != "nummod"):
             i = j + 1
             continue
-        if _is_year_like(tokens, i, j):
+        if _is_year_like(tokens, i, j) or _is_identifier(tokens, i, j):
             i = j + 1
             continue
-        comparator, approximate, lo = _modifier(tokens, i)
+        currency = None
+        first = i
+        if i > 0 and tokens[i - 1].text.lower() in _CURRENCY:
+            # "more than $11 billion": the comparator sits before the currency sign.
+            currency = _CURRENCY[tokens[i - 1].text.lower()]
+            first = i - 1
+        comparator, approximate, lo = _modifier(tokens, first)
         if vague:
             comparator, approximate = "ge", True
-        currency = None
-        if lo > 0 and tokens[lo - 1].text.lower() in _CURRENCY:
-            currency = _CURRENCY[tokens[lo - 1].text.lower()]
-            lo -= 1
-        elif i > 0 and tokens[i - 1].text.lower() in _CURRENCY and lo == i:
-            currency = _CURRENCY[tokens[i - 1].text.lower()]
-            lo = i - 1
         noun: str | None
         end_tok = j
         if j + 1 < len(tokens) and tokens[j + 1].lower_ in {"%", "percent"}:
@@ -209,6 +216,20 @@ def find_quantities(span: Span) -> list[FoundQuantity]:
         )
         i = end_tok + 1
     return found
+
+
+def _is_identifier(tokens: Sequence[Token], i: int, j: int) -> bool:
+    """"Berth 7", "Route 66", "2-1": labels and scores, not counts."""
+    if j + 1 < len(tokens) and tokens[j + 1].text in {"-", "\u2013"} and j + 2 < len(tokens):
+        if tokens[j + 2].like_num:
+            return True
+    if i > 0 and tokens[i - 1].text in {"-", "\u2013"} and i > 1 and tokens[i - 2].like_num:
+        return True
+    if i == 0 or not tokens[i].text.isdigit():
+        return False
+    prev = tokens[i - 1]
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    return prev.is_title and prev.pos_ in {"PROPN", "NOUN"} and (nxt is None or nxt.pos_ not in {"NOUN"})
 
 
 def _is_year_like(tokens: Sequence[Token], i: int, j: int) -> bool:

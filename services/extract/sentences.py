@@ -59,6 +59,7 @@ class SentenceFacts:
     negated: bool
     n_tokens: int
     has_finite_verb: bool
+    past: bool
     question: bool
     imperative: bool
     first_person: bool
@@ -178,6 +179,7 @@ def _sentence_facts(sent: Span, *, block: int, shift: int, published: date) -> S
         negated=negated,
         n_tokens=len(tokens),
         has_finite_verb=any(t.tag_ in _FINITE_TAGS for t in tokens),
+        past=any(t.tag_ == "VBD" or (t.tag_ == "VBN" and t.dep_ != "amod") for t in tokens),
         question=stripped.rstrip("\"'\u201d\u2019)").endswith("?"),
         imperative=root.tag_ == "VB" and not has_subject and text[:1] not in _OPEN_QUOTES,
         first_person=first_person,
