@@ -24,13 +24,11 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     flower_port: int = Field(default=5555, ge=1, le=65535)
-    flower_basic_auth: SecretStr | None = None
 
     # Ingest API.
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     max_article_chars: int = Field(default=1_000_000, gt=0)
-    public_base_url: str = ""
     retry_after_seconds: int = 5
 
     # Output stream.
@@ -42,12 +40,14 @@ class Settings(BaseSettings):
     # Celery.
     task_max_retries: int = Field(default=5, ge=0)
     task_retry_backoff_max: int = Field(default=60, ge=1)
-    visibility_timeout: int = Field(default=3600, ge=60)
+    # Floor of 5 s so fault tests can see redelivery quickly; production keeps the default.
+    visibility_timeout: int = Field(default=3600, ge=5)
     worker_prefetch_multiplier: int = Field(default=1, ge=1)
     task_events: bool = True
 
     # URL fetching (done by a worker, never by the API).
-    fetch_timeout: float = 10.0
+    fetch_timeout: float = Field(default=10.0, gt=0)  # each connect and each read
+    fetch_deadline: float = Field(default=30.0, gt=0)  # the whole fetch, redirects included
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     fetch_max_redirects: int = Field(default=5, ge=0)
     fetch_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
