@@ -64,7 +64,7 @@ def _reporting_clause(
     if score.independent_origins >= 2:
         origins = [names.get(o, o.partition(":")[2]) for o in score.supporting_origins]
         return (
-            f"{_capital(_count(score.independent_origins))} independent origins support this: "
+            f"{_capital(_count(score.independent_origins))} independent origins report this: "
             f"{_listing(origins)}"
         )
     both = "both" if n == 2 else "all"
@@ -103,10 +103,12 @@ def _field_label(claim: Claim, conflict: Conflict) -> str:
 
 
 def _opposition_clause(score: Score, names: Mapping[str, str]) -> str | None:
-    if not score.opposing_origins:
+    # Origins that also support the claim only differ on details: the conflict sentence
+    # names those.
+    against = [o for o in score.opposing_origins if o not in score.supporting_origins]
+    if not against:
         return None
-    who = [names.get(o, o.partition(":")[2]) for o in score.opposing_origins]
-    return f"{_listing(who)} {'contradicts' if len(who) == 1 else 'contradict'} it"
+    return f"it is contradicted by {_listing([names.get(o, o.partition(':')[2]) for o in against])}"
 
 
 def explain(

@@ -48,7 +48,8 @@ it is hedged, and a credibility weight.
    * ``refuted``: ``O >= REFUTE_MIN`` (0.7), ``C < REFUTE_MAX_CORROBORATION`` (0.2), and the
      opposition comes from at least two independent origins or a fact-check. One party's
      denial disputes a report; it does not refute it, since the subject has a stake.
-   * ``disputed``: ``O >= DISPUTE_MIN`` (0.3).
+   * ``disputed``: ``O >= DISPUTE_MIN`` (0.25): one related report (relatedness >= 0.5)
+     whose death toll contradicts the claim's is enough.
    * ``supported``: ``confidence >= SUPPORT_MIN_CONFIDENCE`` (0.6) and ``O < 0.2``.
    * ``unverified``: everything else.
 """
@@ -86,13 +87,13 @@ ORIGIN_WEIGHT = 0.9
 EXTERNAL_WEIGHT = 1.0
 DISCUSS_CREDIT = {ClaimKind.assertion: 0.25, ClaimKind.attribution: 1.0}
 HEDGED_EVIDENCE_FACTOR = 0.5
-CONFLICT_PENALTY = 0.5
+CONFLICT_PENALTY = 0.6
 SUPPORT_MIN = 0.15
 SINGLE_ORIGIN_CAP = 0.5
 HEDGE_CAP = 0.45
 SUPPORT_MIN_CONFIDENCE = 0.6
 SUPPORTED_MAX_OPPOSITION = 0.2
-DISPUTE_MIN = 0.3
+DISPUTE_MIN = 0.25
 REFUTE_MIN = 0.7
 REFUTE_MAX_CORROBORATION = 0.2
 
