@@ -51,7 +51,14 @@ from shared.errors import (
 from shared.logging import get_logger
 from shared.settings import Settings
 
-__all__ = ["FetchedPage", "Resolver", "fetch_html", "fetch_main_text", "main_text", "refusal_reason"]
+__all__ = [
+    "FetchedPage",
+    "Resolver",
+    "fetch_html",
+    "fetch_main_text",
+    "main_text",
+    "refusal_reason",
+]
 
 log = get_logger(__name__)
 
@@ -65,6 +72,7 @@ _CHUNK = 64 * 1024
 # Named here because ``is_global`` alone lets them through, or to give a clear reason.
 _METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
+_IETF_PROTOCOL = ipaddress.ip_network("192.0.0.0/24")  # some of it counts as "global"
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
@@ -104,6 +112,10 @@ def refusal_reason(address: IPAddress) -> str | None:
         ("multicast", address.is_multicast),
         ("carrier-grade NAT", isinstance(address, ipaddress.IPv4Address) and address in _CGNAT),
         ("reserved", address.is_reserved),
+        (
+            "special-purpose",
+            isinstance(address, ipaddress.IPv4Address) and address in _IETF_PROTOCOL,
+        ),
         ("private", address.is_private),
         ("not globally routable", not address.is_global),
     )
@@ -160,10 +172,16 @@ def _check(url: str, *, settings: Settings, resolver: Resolver) -> _Target:
         except ValueError as exc:
             raise FetchRefused(f"{host!r} resolved to {raw!r}, not an IP address") from exc
         reason = refusal_reason(address)
-        if reason and not host_allowed and not _allowed(settings.fetch_allowed_hosts, raw, f"{raw}:{port}"):
+        if (
+            reason
+            and not host_allowed
+            and not _allowed(settings.fetch_allowed_hosts, raw, f"{raw}:{port}")
+        ):
             # One bad address refuses the host: a name that mixes public and inner
             # addresses is either misconfigured or an attack.
-            raise FetchRefused(f"{host!r} resolves to {address} ({reason}); refusing to fetch {url!r}")
+            raise FetchRefused(
+                f"{host!r} resolves to {address} ({reason}); refusing to fetch {url!r}"
+            )
     return _Target(url=url, scheme=scheme, host=host, port=port, address=addresses[0])
 
 
@@ -175,14 +193,16 @@ def _pinned_new_conn(conn: HTTPConnection, address: str) -> socket.socket:
     try:
         return urllib3.util.connection.create_connection(
             (address, conn.port),
-            conn.timeout,  # type: ignore[arg-type]
+            conn.timeout,
             source_address=conn.source_address,
             socket_options=conn.socket_options,
         )
     except TimeoutError as exc:
         raise ConnectTimeoutError(conn, f"connection to {conn.host} ({address}) timed out") from exc
     except OSError as exc:
-        raise NewConnectionError(conn, f"failed to connect to {conn.host} ({address}): {exc}") from exc
+        raise NewConnectionError(
+            conn, f"failed to connect to {conn.host} ({address}): {exc}"
+        ) from exc
 
 
 class _PinnedHTTPConnection(HTTPConnection):
@@ -213,9 +233,20 @@ class _PinnedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _PinnedHTTPSConnection
 
 
-_SSL_ONLY = ("ssl_context", "cert_reqs", "ca_certs", "ca_cert_dir", "cert_file", "key_file",
-             "key_password", "assert_hostname", "assert_fingerprint", "ssl_version",
-             "ssl_minimum_version", "ssl_maximum_version")
+_SSL_ONLY = (
+    "ssl_context",
+    "cert_reqs",
+    "ca_certs",
+    "ca_cert_dir",
+    "cert_file",
+    "key_file",
+    "key_password",
+    "assert_hostname",
+    "assert_fingerprint",
+    "ssl_version",
+    "ssl_minimum_version",
+    "ssl_maximum_version",
+)
 
 
 class _PinnedAdapter(HTTPAdapter):
@@ -234,25 +265,35 @@ class _PinnedAdapter(HTTPAdapter):
         cert: Any = None,
     ) -> HTTPConnectionPool:
         del proxies  # never through a proxy: the proxy would make its own lookup
-        host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        host_params, pool_kwargs = self.build_connection_pool_key_attributes(
+            request, True if verify is None else verify, cert
+        )
         asked = (
             host_params["scheme"],
             (host_params["host"] or "").rstrip(".").lower(),
             host_params["port"] or _SCHEMES.get(host_params["scheme"]),
         )
         if asked != (self.target.scheme, self.target.host.lower(), self.target.port):
-            raise FetchRefused(f"request to {request.url!r} is not the checked hop {self.target.url!r}")
+            raise FetchRefused(
+                f"request to {request.url!r} is not the checked hop {self.target.url!r}"
+            )
         if self._pool is None:
             if self.target.scheme == "https":
                 self._pool = _PinnedHTTPSPool(
-                    self.target.host, self.target.port, maxsize=1,
-                    pinned_address=self.target.address, **pool_kwargs,
+                    self.target.host,
+                    self.target.port,
+                    maxsize=1,
+                    pinned_address=self.target.address,
+                    **pool_kwargs,
                 )
             else:
                 plain = {k: v for k, v in pool_kwargs.items() if k not in _SSL_ONLY}
                 self._pool = _PinnedHTTPPool(
-                    self.target.host, self.target.port, maxsize=1,
-                    pinned_address=self.target.address, **plain,
+                    self.target.host,
+                    self.target.port,
+                    maxsize=1,
+                    pinned_address=self.target.address,
+                    **plain,
                 )
         return self._pool
 
@@ -279,10 +320,14 @@ class _Deadline:
         return left
 
 
-def _read_capped(response: requests.Response, *, url: str, settings: Settings, deadline: _Deadline) -> bytes:
+def _read_capped(
+    response: requests.Response, *, url: str, settings: Settings, deadline: _Deadline
+) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.fetch_max_bytes:
-        raise ArticleTooLarge(f"{url} declares {declared} bytes; the limit is {settings.fetch_max_bytes}")
+        raise ArticleTooLarge(
+            f"{url} declares {declared} bytes; the limit is {settings.fetch_max_bytes}"
+        )
     raw = response.raw
     chunks: list[bytes] = []
     size = 0
@@ -324,7 +369,10 @@ def _get_once(
             stream=True,
             allow_redirects=False,
             proxies={"http": "", "https": ""},
-            headers={"User-Agent": settings.fetch_user_agent, "Accept": "text/html,application/xhtml+xml"},
+            headers={
+                "User-Agent": settings.fetch_user_agent,
+                "Accept": "text/html,application/xhtml+xml",
+            },
         )
     except requests.Timeout as exc:
         raise UpstreamTimeout(f"{target.url} did not answer within {wait:.1f}s") from exc
@@ -353,7 +401,10 @@ def fetch_html(
     try:
         for hop in range(settings.fetch_max_redirects + 1):
             adapter = _PinnedAdapter(_check(current, settings=settings, resolver=resolve))
-            with closing(adapter), _get_once(http, adapter, settings=settings, deadline=deadline) as response:
+            with (
+                closing(adapter),
+                _get_once(http, adapter, settings=settings, deadline=deadline) as response,
+            ):
                 if response.status_code in _REDIRECTS and response.headers.get("location"):
                     current = urljoin(current, response.headers["location"])
                     log.info("fetch_redirect", hop=hop + 1, status=response.status_code)
@@ -378,7 +429,9 @@ def fetch_html(
 
 
 def main_text(html: str) -> FetchedPage:
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=False, favor_precision=True
+    )
     if not text or not text.strip():
         raise InvalidInput("no article text could be extracted from the page")
     metadata = trafilatura.extract_metadata(html)
