@@ -87,7 +87,16 @@ class Stack:
     def start_flower(self) -> Child:
         if self.flower_port is None:
             raise ValueError("no flower_port configured")
-        return self._start("flower", flower_command(port=self.flower_port, address=self.host))
+        child = Child(
+            name="flower",
+            args=flower_command(port=self.flower_port, address=self.host),
+            # Flower 2 closes its JSON API without auth; this local stack binds to loopback
+            # only, so the API may stay open here. docker-compose uses basic auth instead.
+            env={**self.env(), "FLOWER_UNAUTHENTICATED_API": "true"},
+            log_path=self.log_dir / "flower.log",
+        ).start()
+        self.children["flower"] = child
+        return child
 
     def start_all(self) -> None:
         self.start_api()
