@@ -28,11 +28,15 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _reporting_outlets(claim: Claim, evidence: Sequence[EvidenceItem]) -> list[str]:
+def _reporting_outlets(claim: Claim, score: Score, evidence: Sequence[EvidenceItem]) -> list[str]:
     """Distinct outlets (as written) carrying the claim: its own and supporting evidence."""
     seen: dict[str, str] = {normalise_outlet(claim.source): claim.source}
     for item in evidence:
-        if item.provider is None and item.stance in (Stance.agree, Stance.discuss):
+        if (
+            item.provider is None
+            and item.origin in score.supporting_origins
+            and item.stance in (Stance.agree, Stance.discuss)
+        ):
             seen.setdefault(normalise_outlet(item.source), item.source)
     return list(seen.values())
 
@@ -124,7 +128,7 @@ def explain(
 
     ``names`` maps origin keys to display names ("the Russian Defense Ministry").
     """
-    outlets = _reporting_outlets(claim, evidence)
+    outlets = _reporting_outlets(claim, score, evidence)
     clauses = [
         _reporting_clause(claim=claim, score=score, outlets=outlets, names=names, evidence=evidence)
     ]

@@ -60,7 +60,7 @@ MINHASH_SCHEME = "affine32"
 SPEAKER_MATCH_RATIO = 0.88
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_OUTLET_NOISE = re.compile(r"^(the\s+)|(\.(com|org|net|co\.uk|co|news|info|io))+$|^www\.")
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu"})
 
 
 def signature(text: str) -> Signature:
@@ -101,12 +101,16 @@ def estimated_jaccard(a: Signature, b: Signature) -> float:
 
 
 def normalise_outlet(source: str) -> str:
-    """``"The Guardian"``, ``"www.theguardian.com"`` -> comparable outlet names."""
+    """``"The Guardian"``, ``"www.guardian.com"``, ``"news.bbc.co.uk"`` -> comparable names."""
     name = source.strip().lower()
-    previous = None
-    while previous != name:
-        previous = name
-        name = _OUTLET_NOISE.sub("", name).strip()
+    if "." in name and not any(ch.isspace() for ch in name):
+        # A domain: keep the registrable label ("news.bbc.co.uk" -> "bbc").
+        labels = [part for part in name.split("/")[0].split(".") if part]
+        labels = labels[:-1] if len(labels) > 1 else labels
+        while len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+            labels = labels[:-1]
+        name = labels[-1] if labels else name
+    name = name.removeprefix("the ")
     return " ".join(_WORD.findall(name)) or source.strip().lower()
 
 

@@ -78,9 +78,7 @@ def claim(
         times=list(times),
         places=list(places),
         attribution=(
-            Attribution(speaker=speaker[1], speaker_key=speaker[0], cue="said")
-            if speaker
-            else None
+            Attribution(speaker=speaker[1], speaker_key=speaker[0], cue="said") if speaker else None
         ),
         modality=Modality(hedges=list(hedges)),
         checkworthiness=0.9,
@@ -88,9 +86,7 @@ def claim(
     )
 
 
-def keyword_stance(
-    headlines: Sequence[str], bodies: Sequence[str]
-) -> npt.NDArray[np.float64]:
+def keyword_stance(headlines: Sequence[str], bodies: Sequence[str]) -> npt.NDArray[np.float64]:
     """A stand-in for the stance model: denial words disagree, shared words agree."""
     rows = []
     for head, body in zip(headlines, bodies, strict=True):

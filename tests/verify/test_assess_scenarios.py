@@ -74,7 +74,10 @@ def test_wire_copies_are_found_from_sentence_windows_too() -> None:
     first, *others = sc.wire_republished()
     result = assess(
         claim=others[0].claim,
-        candidates=[first.candidate(with_signature=False), others[1].candidate(with_signature=False)],
+        candidates=[
+            first.candidate(with_signature=False),
+            others[1].candidate(with_signature=False),
+        ],
         stance_fn=keyword_stance,
         near_copy_threshold=THRESHOLD,
         own_text=others[0].body,

@@ -80,8 +80,12 @@ def test_an_independent_agreeing_origin_never_lowers_confidence(
 
 
 @settings(max_examples=300)
-@given(items=st.lists(signals(), min_size=1, max_size=8), kind=kinds, hedged=st.booleans(),
-       data=st.data())
+@given(
+    items=st.lists(signals(), min_size=1, max_size=8),
+    kind=kinds,
+    hedged=st.booleans(),
+    data=st.data(),
+)
 def test_a_near_copy_of_existing_evidence_does_not_raise_confidence(
     items: list[Signal], kind: ClaimKind, hedged: bool, data: st.DataObject
 ) -> None:

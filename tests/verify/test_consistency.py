@@ -1,0 +1,110 @@
+"""Detail consistency and relatedness between two claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.verify.consistency import conflicts, relatedness
+from shared.schemas import Claim, Quantity
+from tests.verify import scenario_claims as sc
+from tests.verify.factories import claim, day, entity
+
+
+def with_quantities(*quantities: Quantity, **kw: object) -> Claim:
+    return claim("q", text="Something happened.", source="Outlet", quantities=quantities, **kw)  # type: ignore[arg-type]
+
+
+def q(value: float, noun: str | None, **kw: object) -> Quantity:
+    return Quantity(text=str(value), value=value, noun=noun, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "conflict"),
+    [
+        (q(30, "leader", approximate=True), q(30, "leader"), False),
+        (q(30, "leader", approximate=True), q(33, "leader"), False),
+        (q(30, "leader", approximate=True), q(40, "leader"), True),
+        (q(14, "dead"), q(41, "dead"), True),
+        (q(14, "people"), q(41, "killed"), True),  # both death counts
+        (q(14, "people"), q(14, "deaths"), False),
+        (q(300, "fighter", comparator="gt"), q(300, "fighter"), False),
+        (q(300, "fighter", comparator="gt"), q(200, "fighter"), True),
+        (q(300, "fighter", comparator="gt"), q(300, "fighter", approximate=True), False),
+        (q(14, "dead"), q(41, "car"), False),  # different things counted
+        (q(14, None), q(41, None), False),  # unknown nouns are never compared
+        (q(50, "house", comparator="lt"), q(30, "house"), False),
+        (q(50, "house", comparator="lt"), q(80, "house"), True),
+    ],
+)
+def test_quantities(mine: Quantity, theirs: Quantity, conflict: bool) -> None:
+    found = conflicts(with_quantities(mine), with_quantities(theirs))
+    assert bool(found) is conflict
+    if conflict:
+        assert found[0].field == "quantity"
+
+
+def test_a_quantity_agrees_if_any_same_kind_quantity_agrees() -> None:
+    mine = with_quantities(q(30, "leader", approximate=True), q(300, "fighter", approximate=True))
+    theirs = with_quantities(q(300, "fighter", comparator="gt"), q(12, "vehicle"))
+    assert conflicts(mine, theirs) == []
+
+
+def test_dates_conflict_only_for_event_dates() -> None:
+    may = claim("a", text="x", source="A", times=[day("2025-05-28")], published="2025-06-16T10:00")
+    april = claim(
+        "b", text="x", source="B", times=[day("2025-04-02")], published="2025-06-16T10:00"
+    )
+    friday = claim(
+        "c", text="x", source="C", times=[day("2025-06-16", "Friday")], published="2025-06-16T10:00"
+    )
+    next_day = claim("d", text="x", source="D", times=[day("2025-05-29")], published="2025-06-16")
+    assert [c.field for c in conflicts(may, april)] == ["date"]
+    assert conflicts(may, friday) == []  # "said on Friday" is when it was reported
+    assert conflicts(may, next_day) == []  # one day of slack
+
+
+def test_places_conflict_unless_the_other_article_mentions_them() -> None:
+    raqqa = claim("a", text="A strike near Raqqa.", source="A", places=["raqqa"])
+    aleppo = claim("b", text="A strike near Aleppo.", source="B", places=["aleppo"])
+    syria = claim("c", text="A strike in Syria.", source="C", places=["syria"])
+    assert [c.field for c in conflicts(raqqa, aleppo)] == ["place"]
+    assert conflicts(raqqa, syria, other_context="A strike in Syria, near Raqqa.") == []
+
+
+def test_names_conflict_when_someone_else_did_the_same_thing() -> None:
+    victim = entity("jon_vale", "PERSON", "Jon Vale")
+    a = claim(
+        "a",
+        text="Mara Holt shot Jon Vale.",
+        source="A",
+        subject="Mara Holt",
+        predicate="shoot",
+        obj="Jon Vale",
+        entities=[entity("mara_holt", "PERSON", "Mara Holt"), victim],
+    )
+    b = claim(
+        "b",
+        text="Ivo Brandt shot Jon Vale.",
+        source="B",
+        subject="Ivo Brandt",
+        predicate="shoot",
+        obj="Jon Vale",
+        entities=[entity("ivo_brandt", "PERSON", "Ivo Brandt"), victim],
+    )
+    found = conflicts(a, b)
+    assert [(c.field, c.claim_value, c.evidence_value) for c in found] == [
+        ("name", "Mara Holt", "Ivo Brandt")
+    ]
+    assert conflicts(a, a.model_copy(update={"claim_id": "c"})) == []
+
+
+def test_the_seed_details_agree() -> None:
+    seeds = sc.seeds()
+    assert conflicts(seeds["ap_assertion"].claim, seeds["blog_assertion"].claim) == []
+
+
+def test_same_place_and_day_alone_is_not_relatedness() -> None:
+    fire = sc.three_independent()
+    council = sc.unrelated_same_place_date().claim
+    assert relatedness(fire[0].claim, council) < 0.2
+    assert relatedness(fire[0].claim, fire[1].claim) > 0.5

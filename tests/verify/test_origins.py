@@ -1,0 +1,82 @@
+"""Near-copy detection and origin keys; the measured similarities behind the threshold."""
+
+from __future__ import annotations
+
+import itertools
+
+from services.verify.origins import (
+    CopyProbe,
+    estimated_jaccard,
+    group_near_copies,
+    merge_speakers,
+    normalise_outlet,
+    signature,
+    signature_from_text,
+    signature_to_text,
+)
+from tests.verify.factories import SCENARIOS, article
+
+THRESHOLD = 0.6
+
+
+def bodies(scenario: str) -> dict[str, str]:
+    return {
+        p.stem: article(scenario, p.stem).body or "" for p in (SCENARIOS / scenario).glob("*.json")
+    }
+
+
+def test_wire_copies_are_near_copies_and_independent_reports_are_not() -> None:
+    wire = [signature(b) for b in bodies("wire_republished").values()]
+    for a, b in itertools.combinations(wire, 2):
+        assert estimated_jaccard(a, b) >= 0.75  # measured 0.81-0.91
+    independent = [signature(b) for b in bodies("three_independent").values()]
+    for a, b in itertools.combinations(independent, 2):
+        assert estimated_jaccard(a, b) < 0.1  # measured 0.01-0.02
+
+
+def test_a_trimmed_copy_with_a_new_headline_sentence_stays_above_the_threshold() -> None:
+    text = bodies("wire_republished")["01_meridian_wire"]
+    paragraphs = text.split("\n\n")
+    edited = "\n\n".join(["Calvera's central bank lifted rates on Thursday.", *paragraphs[1:]])
+    assert estimated_jaccard(signature(text), signature(edited)) >= THRESHOLD
+
+
+def test_signatures_round_trip_as_text() -> None:
+    sig = signature("one two three four five six seven")
+    restored = signature_from_text(signature_to_text(sig))
+    assert restored is not None and (restored == sig).all()
+    assert signature_from_text("not base64!") is None
+
+
+def test_grouping_is_single_linkage_and_named_by_the_earliest() -> None:
+    base = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
+    probes = {
+        "late": CopyProbe(window=signature(base)),
+        "early": CopyProbe(window=signature(base + " indeed")),
+        "other": CopyProbe(
+            window=signature("completely different words about a council tram vote")
+        ),
+    }
+    groups = group_near_copies(probes, order=["early", "late", "other"], threshold=THRESHOLD)
+    assert groups == {"early": "early", "late": "early", "other": "other"}
+    shuffled = dict(reversed(list(probes.items())))
+    assert (
+        group_near_copies(shuffled, order=["early", "late", "other"], threshold=THRESHOLD) == groups
+    )
+
+
+def test_article_signatures_are_only_compared_with_article_signatures() -> None:
+    body = bodies("wire_republished")["01_meridian_wire"]
+    window = body.split("\n\n")[0]
+    probes = {
+        "a": CopyProbe(window=signature(window), article=signature(body)),
+        "b": CopyProbe(window=signature(window)),
+    }
+    assert group_near_copies(probes, order=["a", "b"], threshold=THRESHOLD)["b"] == "a"
+
+
+def test_outlet_and_speaker_spellings() -> None:
+    assert normalise_outlet("The Guardian") == normalise_outlet("www.guardian.com") == "guardian"
+    merged = merge_speakers(["russian_defense_ministry", "russian_defence_ministry", "nato"])
+    assert merged["russian_defence_ministry"] == merged["russian_defense_ministry"]
+    assert merged["nato"] == "nato"

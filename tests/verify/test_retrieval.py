@@ -1,0 +1,149 @@
+"""The candidate index on fakeredis."""
+
+from __future__ import annotations
+
+import threading
+
+import fakeredis
+import pytest
+
+from services.verify import retrieval
+from services.verify.origins import NUM_PERM
+from shared import keys
+from tests.verify import scenario_claims as sc
+from tests.verify.factories import claim, day, entity
+
+
+@pytest.fixture
+def client() -> fakeredis.FakeRedis:
+    return fakeredis.FakeRedis(decode_responses=True)
+
+
+def test_scenario_claims_find_each_other_and_not_their_own_article(
+    client: fakeredis.FakeRedis,
+) -> None:
+    fire = sc.three_independent()
+    council = sc.unrelated_same_place_date()
+    ferry = sc.conflicting_numbers()
+    sibling = claim(
+        "ti-1b",
+        text="x",
+        source="Northern Ledger",
+        article_id=fire[0].claim.article_id,
+        entities=[sc.DEPOT],
+        places=["dornholm"],
+        times=[sc.TUESDAY],
+        published="2025-03-11T18:20:00+00:00",
+    )
+    for item in [*fire, council, *ferry]:
+        retrieval.index_claim(client, item.claim, bucket_days=7)
+    retrieval.index_claim(client, sibling, bucket_days=7)
+
+    found = retrieval.candidates(client, fire[0].claim, cap=10, bucket_days=7)
+    assert set(found[:2]) == {"ti-2", "ti-3"}
+    assert "un-1" in found  # shares Dornholm and the day: a candidate, not evidence
+    assert "ti-1b" not in found and "ti-1" not in found
+    assert not {"cn-1", "cn-2"} & set(found)
+
+
+def test_an_event_across_a_bucket_edge_is_found(client: fakeredis.FakeRedis) -> None:
+    # 7-day buckets: day ordinals 739379 // 7 and 739380 // 7 differ.
+    a = claim(
+        "a",
+        text="x",
+        source="A",
+        entities=[entity("acme")],
+        times=[day("2025-05-03")],
+        published="2025-05-03T09:00:00",
+    )
+    b = claim(
+        "b",
+        text="x",
+        source="B",
+        entities=[entity("acme")],
+        times=[day("2025-05-04")],
+        published="2025-05-04T09:00:00",
+    )
+    assert retrieval.index_terms(a, bucket_days=7) != retrieval.index_terms(b, bucket_days=7)
+    retrieval.index_claim(client, a, bucket_days=7)
+    assert retrieval.candidates(client, b, cap=5, bucket_days=7) == ["a"]
+
+
+def test_rare_keys_outrank_common_ones(client: fakeredis.FakeRedis) -> None:
+    when = dict(times=[day("2025-05-03")], published="2025-05-03T09:00:00")
+    for i in range(30):
+        retrieval.index_claim(
+            client,
+            claim(f"noise{i}", text="x", source="N", entities=[entity("government")], **when),
+            bucket_days=7,
+        )
+    retrieval.index_claim(
+        client,
+        claim("rare", text="x", source="R", entities=[entity("zorvat_mine")], **when),
+        bucket_days=7,
+    )
+    probe = claim(
+        "p", text="x", source="P", entities=[entity("government"), entity("zorvat_mine")], **when
+    )
+    found = retrieval.candidates(client, probe, cap=5, bucket_days=7)
+    assert found[0] == "rare" and len(found) == 5
+
+
+def test_posting_reads_are_capped(client: fakeredis.FakeRedis) -> None:
+    when = dict(times=[day("2025-05-03")], published="2025-05-03T09:00:00")
+    for i in range(50):
+        retrieval.index_claim(
+            client,
+            claim(f"c{i:02}", text="x", source="N", entities=[entity("acme")], **when),
+            bucket_days=7,
+        )
+    probe = claim("p", text="x", source="P", entities=[entity("acme")], **when)
+    assert len(retrieval.candidates(client, probe, cap=100, bucket_days=7, per_term=10)) == 10
+
+
+def test_lookup_is_one_round_trip(
+    client: fakeredis.FakeRedis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = sc.seeds()
+    for item in seeds.values():
+        retrieval.index_claim(client, item.claim, bucket_days=7)
+    calls: list[int] = []
+    real = client.pipeline
+
+    def counting_pipeline(*args: object, **kw: object) -> object:
+        calls.append(1)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client, "pipeline", counting_pipeline)
+    monkeypatch.setattr(client, "execute_command", lambda *a, **k: pytest.fail("unpipelined call"))
+    found = retrieval.candidates(client, seeds["ap_assertion"].claim, cap=5, bucket_days=7)
+    assert calls == [1]
+    assert set(found) == {"seed-blog-a", "seed-blog-s"}
+
+
+def test_concurrent_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
+    when = dict(times=[day("2025-05-03")], published="2025-05-03T09:00:00")
+    claims = [
+        claim(f"c{i:03}", text="x", source="N", entities=[entity("acme")], **when)
+        for i in range(200)
+    ]
+
+    def work(part: list) -> None:  # type: ignore[type-arg]
+        for item in part:
+            retrieval.index_claim(client, item, bucket_days=7)
+
+    threads = [threading.Thread(target=work, args=(claims[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    term = retrieval.index_terms(claims[0], bucket_days=7)[0]
+    assert client.zcard(keys.posting(term)) == 200
+
+
+def test_article_signatures_are_stored_and_loaded(client: fakeredis.FakeRedis) -> None:
+    first = sc.wire_republished()[0]
+    retrieval.index_claim(client, first.claim, bucket_days=7, article_text=first.body)
+    loaded = retrieval.load_signatures(client, [first.claim.claim_id, "missing"])
+    assert list(loaded) == [first.claim.claim_id]
+    assert loaded[first.claim.claim_id].shape == (NUM_PERM,)
