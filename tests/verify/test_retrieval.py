@@ -10,8 +10,21 @@ import pytest
 from services.verify import retrieval
 from services.verify.origins import NUM_PERM
 from shared import keys
+from shared.schemas import Claim
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, day, entity
+
+
+def dated(claim_id: str, *keys_: str, source: str = "N") -> Claim:
+    """A claim about ``keys_`` on 3 May 2025."""
+    return claim(
+        claim_id,
+        text="x",
+        source=source,
+        entities=[entity(k) for k in keys_],
+        times=[day("2025-05-03")],
+        published="2025-05-03T09:00:00",
+    )
 
 
 @pytest.fixture
@@ -70,35 +83,20 @@ def test_an_event_across_a_bucket_edge_is_found(client: fakeredis.FakeRedis) -> 
 
 
 def test_rare_keys_outrank_common_ones(client: fakeredis.FakeRedis) -> None:
-    when = dict(times=[day("2025-05-03")], published="2025-05-03T09:00:00")
     for i in range(30):
-        retrieval.index_claim(
-            client,
-            claim(f"noise{i}", text="x", source="N", entities=[entity("government")], **when),
-            bucket_days=7,
-        )
-    retrieval.index_claim(
-        client,
-        claim("rare", text="x", source="R", entities=[entity("zorvat_mine")], **when),
-        bucket_days=7,
+        retrieval.index_claim(client, dated(f"noise{i}", "government"), bucket_days=7)
+    retrieval.index_claim(client, dated("rare", "zorvat_mine"), bucket_days=7)
+    found = retrieval.candidates(
+        client, dated("p", "government", "zorvat_mine"), cap=5, bucket_days=7
     )
-    probe = claim(
-        "p", text="x", source="P", entities=[entity("government"), entity("zorvat_mine")], **when
-    )
-    found = retrieval.candidates(client, probe, cap=5, bucket_days=7)
     assert found[0] == "rare" and len(found) == 5
 
 
 def test_posting_reads_are_capped(client: fakeredis.FakeRedis) -> None:
-    when = dict(times=[day("2025-05-03")], published="2025-05-03T09:00:00")
     for i in range(50):
-        retrieval.index_claim(
-            client,
-            claim(f"c{i:02}", text="x", source="N", entities=[entity("acme")], **when),
-            bucket_days=7,
-        )
-    probe = claim("p", text="x", source="P", entities=[entity("acme")], **when)
-    assert len(retrieval.candidates(client, probe, cap=100, bucket_days=7, per_term=10)) == 10
+        retrieval.index_claim(client, dated(f"c{i:02}", "acme"), bucket_days=7)
+    found = retrieval.candidates(client, dated("p", "acme"), cap=100, bucket_days=7, per_term=10)
+    assert len(found) == 10
 
 
 def test_lookup_is_one_round_trip(
@@ -112,7 +110,7 @@ def test_lookup_is_one_round_trip(
 
     def counting_pipeline(*args: object, **kw: object) -> object:
         calls.append(1)
-        return real(*args, **kw)  # type: ignore[arg-type]
+        return real(*args, **kw)
 
     monkeypatch.setattr(client, "pipeline", counting_pipeline)
     monkeypatch.setattr(client, "execute_command", lambda *a, **k: pytest.fail("unpipelined call"))
@@ -122,13 +120,9 @@ def test_lookup_is_one_round_trip(
 
 
 def test_concurrent_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
-    when = dict(times=[day("2025-05-03")], published="2025-05-03T09:00:00")
-    claims = [
-        claim(f"c{i:03}", text="x", source="N", entities=[entity("acme")], **when)
-        for i in range(200)
-    ]
+    claims = [dated(f"c{i:03}", "acme") for i in range(200)]
 
-    def work(part: list) -> None:  # type: ignore[type-arg]
+    def work(part: list[Claim]) -> None:
         for item in part:
             retrieval.index_claim(client, item, bucket_days=7)
 
