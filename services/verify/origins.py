@@ -16,10 +16,17 @@ Two corrections collapse origins that only look different:
   forms are nearly equal (``SequenceMatcher`` ratio >= ``SPEAKER_MATCH_RATIO``), which absorbs
   "defense"/"defence"-style variants that survive canonicalisation.
 
-The threshold: trivial edits (a changed headline, a reworded sentence or two, a dateline)
-keep the 5-shingle Jaccard of a 150-250 word story at 0.65-0.9, while two independent
-reports of one event share almost no 5-word run (< 0.1). The default of 0.6 sits between;
-see ``tests/verify/test_origins.py`` for the measured values on the scenario articles.
+Whole articles are compared when both sides have a stored article signature
+(``keys.minhash``), otherwise the sentence windows around the claims: never one with the
+other, since a window holds only a fraction of its article's shingles.
+
+The threshold (``settings.near_copy_threshold``, default 0.6), measured on the scenario
+articles: the three republications of one wire story with trivial edits score 0.81-0.91 as
+whole articles and 0.66-0.91 as sentence windows; independent reports of one event score
+0.01-0.03, and the two seed articles 0.01. 0.6 separates them with room on both sides for
+whole articles. A copy with a rewritten lede *and* a dropped final paragraph scores 0.42,
+so it counts as a separate origin; 0.5 would still keep independent reports apart and make
+window comparisons less brittle, if such rewrites turn out to be common.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.verify.assess import Assessment, assess
-from shared.schemas import Stance, Verdict
+from shared.schemas import EvidenceItem, ProviderCoverage, Stance, Verdict
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import keyword_stance
 
@@ -130,3 +130,50 @@ def test_seeds_are_symmetric(seeds: dict[str, sc.Sourced]) -> None:
     assert result.verdict is Verdict.unverified and result.independent_origins == 1
     result = run(seeds["blog_attribution"], [seeds["ap_assertion"], seeds["ap_attribution"]])
     assert result.verdict is Verdict.supported and result.confidence >= 0.7
+
+
+def test_candidate_order_does_not_matter(seeds: dict[str, sc.Sourced]) -> None:
+    everything = [*sc.three_independent(), sc.unrelated_same_place_date(), *sc.wire_republished()]
+    subject = everything[0]
+    others = everything[1:]
+    assert run(subject, others) == run(subject, list(reversed(others)))
+
+
+def test_a_relay_of_another_speaker_is_no_witness_of_the_statement(
+    seeds: dict[str, sc.Sourced],
+) -> None:
+    blog = seeds["blog_attribution"]
+    other_speaker = blog.claim.model_copy(
+        update={
+            "attribution": blog.claim.attribution.model_copy(  # type: ignore[union-attr]
+                update={"speaker_key": "syrian_observatory", "speaker": "a monitoring group"}
+            )
+        }
+    )
+    result = run(seeds["ap_attribution"], [sc.Sourced(claim=other_speaker, body=blog.body)])
+    assert result.independent_origins == 1
+    assert result.verdict is Verdict.unverified
+
+
+def test_fact_checks_and_a_denial_refute_a_report() -> None:
+    report, denial = sc.report_then_denial()
+    check = EvidenceItem(
+        source="Port Facts",
+        stance=Stance.disagree,
+        text="Valtrane Logistics laid off 600 workers at its Port Elsin terminal (rated 'False')",
+        origin="factcheck:portfacts",
+        stance_probabilities={Stance.agree: 0.02, Stance.disagree: 0.9, Stance.discuss: 0.08},
+        provider="factcheck",
+    )
+    result = run(report, [denial], external=[check])
+    assert result.verdict is Verdict.refuted
+    assert "contradicted by Port Facts and Valtrane Logistics" in result.explanation
+
+
+def test_provider_outage_is_reported_not_fatal() -> None:
+    first, *others = sc.three_independent()
+    down = [ProviderCoverage(provider="factcheck", status="circuit_open")]
+    result = run(first, others, coverage=down)
+    assert result.verdict is Verdict.supported
+    assert result.coverage == down
+    assert result.explanation.endswith("External fact-checks could not be consulted (factcheck).")
