@@ -18,12 +18,22 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--examples", "examples_dir", type=click.Path(path_type=Path), default=None,
-              help="Directory of article JSON files to post (default: examples/articles).")
+@click.option(
+    "--examples",
+    "examples_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Directory of article JSON files to post (default: examples/articles).",
+)
 @click.option("--no-examples", is_flag=True, help="Start the stack without posting examples.")
 @click.option("--exit-when-done", is_flag=True, help="Stop once every posted article is done.")
-@click.option("--timeout", type=float, default=600.0, show_default=True,
-              help="With --exit-when-done: give up after this many seconds.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="With --exit-when-done: give up after this many seconds.",
+)
 def run(examples_dir: Path | None, no_examples: bool, exit_when_done: bool, timeout: float) -> None:
     """Run the whole pipeline in the foreground (embedded Redis unless CROSSCHECK_REDIS_URL is set)."""
     from crosscheck.runner import run_pipeline
@@ -39,8 +49,18 @@ def run(examples_dir: Path | None, no_examples: bool, exit_when_done: bool, time
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--api", "api_url", default=None, help="Ingest API base URL (default: http://127.0.0.1:$CROSSCHECK_API_PORT).")
-@click.option("--api-key", envvar="CROSSCHECK_CLIENT_API_KEY", default=None, help="Bearer key, if the API needs one.")
+@click.option(
+    "--api",
+    "api_url",
+    default=None,
+    help="Ingest API base URL (default: http://127.0.0.1:$CROSSCHECK_API_PORT).",
+)
+@click.option(
+    "--api-key",
+    envvar="CROSSCHECK_CLIENT_API_KEY",
+    default=None,
+    help="Bearer key, if the API needs one.",
+)
 def ingest(paths: tuple[Path, ...], api_url: str | None, api_key: str | None) -> None:
     """Post article JSON files (or directories of them) to the ingest API."""
     from crosscheck.client import post_article_files
@@ -51,7 +71,9 @@ def ingest(paths: tuple[Path, ...], api_url: str | None, api_key: str | None) ->
         for path, answer in post_article_files(base_url=base, paths=paths, api_key=api_key):
             click.echo(json.dumps({"file": str(path), **answer}))
     except requests.HTTPError as exc:
-        raise click.ClickException(f"{exc.response.status_code}: {exc.response.text}") from exc
+        failed = exc.response
+        detail = f"{failed.status_code}: {failed.text}" if failed is not None else str(exc)
+        raise click.ClickException(detail) from exc
 
 
 @cli.command()
@@ -59,37 +81,60 @@ def ingest(paths: tuple[Path, ...], api_url: str | None, api_key: str | None) ->
 @click.option("--consumer", "-c", required=True, help="This consumer's name within the group.")
 @click.option("--from-start", is_flag=True, help="Replay the stream from its first entry.")
 @click.option("--count", type=int, default=None, help="Exit after printing this many messages.")
-@click.option("--idle-ms", type=int, default=None, help="Reclaim entries pending longer than this (XAUTOCLAIM).")
-def consume(group: str, consumer: str, from_start: bool, count: int | None, idle_ms: int | None) -> None:
+@click.option(
+    "--idle-ms",
+    type=int,
+    default=None,
+    help="Reclaim entries pending longer than this (XAUTOCLAIM).",
+)
+def consume(
+    group: str, consumer: str, from_start: bool, count: int | None, idle_ms: int | None
+) -> None:
     """Print verified claims as JSON lines; each is acknowledged after it is printed."""
     from shared.redis_client import make_redis
-    from shared.stream import ensure_group, iter_group, to_json_line
+    from shared.stream import ack, ensure_group, iter_group, to_json_line
 
     settings = get_settings()
     client = make_redis(settings)
     ensure_group(client, stream=settings.stream_name, group=group, from_start=from_start)
-    printed = 0
-    for message in iter_group(
-        client, stream=settings.stream_name, group=group, consumer=consumer,
-        idle_ms=settings.consumer_idle_ms if idle_ms is None else idle_ms,
+    for printed, message in enumerate(
+        iter_group(
+            client,
+            stream=settings.stream_name,
+            group=group,
+            consumer=consumer,
+            idle_ms=settings.consumer_idle_ms if idle_ms is None else idle_ms,
+        ),
+        start=1,
     ):
         click.echo(to_json_line(message))
         sys.stdout.flush()
-        printed += 1
         if count is not None and printed >= count:
-            from shared.stream import ack
-
+            # The generator acknowledges a message when the next one is asked for; the
+            # last one is acknowledged here, after it was printed.
             ack(client, stream=settings.stream_name, group=group, entry_ids=[message.entry_id])
             return
 
 
 @cli.command()
-@click.option("--model", type=click.Choice(["verdict", "article", "claim"]), default="verdict", show_default=True)
+@click.option(
+    "--model",
+    type=click.Choice(["verdict", "article", "claim"]),
+    default="verdict",
+    show_default=True,
+)
 def schema(model: str) -> None:
     """Print the JSON Schema of the stream message (the verdict document) or an input."""
+    from pydantic import BaseModel
+
     from shared.schemas import ArticleIn, Claim, VerdictDoc
 
-    chosen = {"verdict": VerdictDoc, "article": ArticleIn, "claim": Claim}[model]
+    models: dict[str, type[BaseModel]] = {
+        "verdict": VerdictDoc,
+        "article": ArticleIn,
+        "claim": Claim,
+    }
+    chosen = models[model]
     click.echo(json.dumps(chosen.model_json_schema(), indent=2))
 
 
@@ -120,7 +165,9 @@ def dead_retry(entry_id: str) -> None:
 
     settings = get_settings()
     try:
-        task = retry_dead(make_redis(settings), settings=settings, celery=make_celery(settings), entry_id=entry_id)
+        task = retry_dead(
+            make_redis(settings), settings=settings, celery=make_celery(settings), entry_id=entry_id
+        )
     except KeyError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps({"id": entry_id, "resent": task}))

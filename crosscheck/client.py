@@ -18,7 +18,11 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def post_article(
-    *, base_url: str, article: dict[str, Any], api_key: str | None = None, session: requests.Session | None = None
+    *,
+    base_url: str,
+    article: dict[str, Any],
+    api_key: str | None = None,
+    session: requests.Session | None = None,
 ) -> dict[str, Any]:
     http = session or requests.Session()
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -34,4 +38,7 @@ def post_article_files(
     with requests.Session() as session:
         for path in article_files(paths):
             article = json.loads(path.read_text(encoding="utf-8"))
-            yield path, post_article(base_url=base_url, article=article, api_key=api_key, session=session)
+            yield (
+                path,
+                post_article(base_url=base_url, article=article, api_key=api_key, session=session),
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -40,7 +41,11 @@ class Child:
             self._log = self.log_path.open("ab")
             out = self._log
         self.process = subprocess.Popen(
-            list(self.args), env=dict(self.env), stdout=out, stderr=subprocess.STDOUT, preexec_fn=child_preexec
+            list(self.args),
+            env=dict(self.env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=child_preexec,
         )
         return self
 
@@ -55,10 +60,8 @@ class Child:
     def signal_group(self, sig: int) -> None:
         if self.process is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def kill_hard(self) -> None:
         """SIGKILL the main process only, as a crash would (its pool children notice and exit)."""
@@ -81,10 +84,8 @@ def stop_all(children: Sequence[Child], *, grace: float = 15.0) -> None:
     for child in children:
         if child.process is None:
             continue
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             child.process.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
     for child in children:
         child.signal_group(signal.SIGKILL)
         if child.process is not None:

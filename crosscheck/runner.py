@@ -16,7 +16,7 @@ from crosscheck.stack import Stack
 from shared.redis_client import make_redis
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
-from shared.stream import ensure_group, read_group, ack
+from shared.stream import ack, ensure_group, read_group
 
 STATE_DIR = Path(".crosscheck")
 
@@ -41,7 +41,9 @@ def format_row(doc: VerdictDoc) -> str:
 HEADER = f"{'claim':<16}  {'source':<18}  {'kind':<5}  {'verdict':<10}  {'conf':>4}  {'org':>3}  {'ver':<3}  text"
 
 
-def run_pipeline(*, settings: Settings, examples_dir: Path | None, exit_when_done: bool, timeout: float) -> int:
+def run_pipeline(
+    *, settings: Settings, examples_dir: Path | None, exit_when_done: bool, timeout: float
+) -> int:
     started = time.monotonic()
     embedded: RedisServer | None = None
     redis_url = settings.redis_url
@@ -71,28 +73,39 @@ def run_pipeline(*, settings: Settings, examples_dir: Path | None, exit_when_don
         ensure_group(client, stream=settings.stream_name, group=group, from_start=False)
         posted: set[str] = set()
         if examples_dir is not None and examples_dir.exists():
-            click.echo(f"posting {len(article_files([examples_dir]))} example articles from {examples_dir}/")
+            click.echo(
+                f"posting {len(article_files([examples_dir]))} example articles from {examples_dir}/"
+            )
             for _path, answer in post_article_files(base_url=stack.api_url, paths=[examples_dir]):
                 posted.add(answer["id"])
         click.echo("\n" + HEADER)
         first_seen = False
         while True:
-            for message in read_group(client, stream=settings.stream_name, group=group, consumer="runner", block_ms=500):
+            for message in read_group(
+                client, stream=settings.stream_name, group=group, consumer="runner", block_ms=500
+            ):
                 if not first_seen:
                     first_seen = True
-                    click.echo(f"# first verified claim after {time.monotonic() - started:.1f}s", err=True)
+                    click.echo(
+                        f"# first verified claim after {time.monotonic() - started:.1f}s", err=True
+                    )
                 click.echo(format_row(message.doc))
                 ack(client, stream=settings.stream_name, group=group, entry_ids=[message.entry_id])
             if exit_when_done:
                 if posted and _all_done(client, posted):
-                    click.echo(f"# all {len(posted)} articles done after {time.monotonic() - started:.1f}s", err=True)
+                    click.echo(
+                        f"# all {len(posted)} articles done after {time.monotonic() - started:.1f}s",
+                        err=True,
+                    )
                     return 0
                 if time.monotonic() - started > timeout:
                     click.echo("# timed out before every article was done", err=True)
                     return 1
             for child in stack.children.values():
                 if not child.alive():
-                    click.echo(f"# {child.name} exited; see {stack.log_dir}/{child.name}.log", err=True)
+                    click.echo(
+                        f"# {child.name} exited; see {stack.log_dir}/{child.name}.log", err=True
+                    )
                     return 1
     except _Stop as stop:
         click.echo(f"\n# {stop}: stopping", err=True)

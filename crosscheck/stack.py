@@ -22,23 +22,56 @@ PYTHON = sys.executable
 
 def api_command(*, host: str, port: int) -> list[str]:
     return [
-        PYTHON, "-m", "uvicorn", "--factory", "services.ingest.main:app_factory",
-        "--host", host, "--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "5",
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "services.ingest.main:app_factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "5",
     ]
 
 
 def worker_command(*, service: str, queues: str, name: str, concurrency: int) -> list[str]:
     return [
-        PYTHON, "-m", "celery", "-A", f"services.{service}.worker", "worker",
-        "-Q", queues, "-n", name, "-c", str(concurrency), "--pool", "prefork",
-        "--without-gossip", "--without-mingle", "-E", "--loglevel", "INFO",
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        f"services.{service}.worker",
+        "worker",
+        "-Q",
+        queues,
+        "-n",
+        name,
+        "-c",
+        str(concurrency),
+        "--pool",
+        "prefork",
+        "--without-gossip",
+        "--without-mingle",
+        "-E",
+        "--loglevel",
+        "INFO",
     ]
 
 
 def flower_command(*, port: int, address: str = "127.0.0.1") -> list[str]:
     return [
-        PYTHON, "-m", "celery", "-A", "crosscheck.flower_app", "flower",
-        f"--port={port}", f"--address={address}", "--persistent=False",
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        "crosscheck.flower_app",
+        "flower",
+        f"--port={port}",
+        f"--address={address}",
+        "--persistent=False",
     ]
 
 
@@ -67,7 +100,9 @@ class Stack:
         return env
 
     def _start(self, name: str, args: list[str]) -> Child:
-        child = Child(name=name, args=args, env=self.env(), log_path=self.log_dir / f"{name}.log").start()
+        child = Child(
+            name=name, args=args, env=self.env(), log_path=self.log_dir / f"{name}.log"
+        ).start()
         self.children[name] = child
         return child
 
@@ -76,12 +111,21 @@ class Stack:
 
     def start_extract(self, *, name: str = "extract", concurrency: int = 1) -> Child:
         return self._start(
-            name, worker_command(service="extract", queues="fetch,extract", name=f"{name}@%h", concurrency=concurrency)
+            name,
+            worker_command(
+                service="extract",
+                queues="fetch,extract",
+                name=f"{name}@%h",
+                concurrency=concurrency,
+            ),
         )
 
     def start_verify(self, *, name: str = "verify", concurrency: int = 1) -> Child:
         return self._start(
-            name, worker_command(service="verify", queues="verify", name=f"{name}@%h", concurrency=concurrency)
+            name,
+            worker_command(
+                service="verify", queues="verify", name=f"{name}@%h", concurrency=concurrency
+            ),
         )
 
     def start_flower(self) -> Child:
@@ -105,7 +149,9 @@ class Stack:
         if self.flower_port is not None:
             self.start_flower()
 
-    def wait_http(self, url: str, *, timeout: float = 60.0, headers: Mapping[str, str] | None = None) -> None:
+    def wait_http(
+        self, url: str, *, timeout: float = 60.0, headers: Mapping[str, str] | None = None
+    ) -> None:
         deadline = time.monotonic() + timeout
         last_error = ""
         while time.monotonic() < deadline:

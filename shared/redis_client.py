@@ -20,7 +20,9 @@ def broker_url(settings: Settings) -> str:
         return settings.redis_url
     secret = quote(settings.redis_password.get_secret_value(), safe="")
     user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:{secret}@{parts.hostname}:{parts.port or 6379}"))
+    return urlunsplit(
+        parts._replace(netloc=f"{user}:{secret}@{parts.hostname}:{parts.port or 6379}")
+    )
 
 
 def make_redis(settings: Settings, *, url: str | None = None) -> redis.Redis:
@@ -33,7 +35,9 @@ def make_redis(settings: Settings, *, url: str | None = None) -> redis.Redis:
     if not target:
         raise ValueError("CROSSCHECK_REDIS_URL is not set and no embedded Redis was started")
     # A password given on its own keeps it out of the URL, which is easier to log safely.
-    password = {"password": settings.redis_password.get_secret_value()} if settings.redis_password else {}
+    password = (
+        {"password": settings.redis_password.get_secret_value()} if settings.redis_password else {}
+    )
     client: redis.Redis = redis.Redis.from_url(
         target,
         decode_responses=True,

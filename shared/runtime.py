@@ -41,7 +41,7 @@ def reset_redis(client: redis.Redis | None = None) -> None:
 def install_worker_signals(app: Celery) -> None:
     """Logging, per-process clients and log context for a worker app."""
 
-    @worker_process_init.connect(weak=False)
+    @worker_process_init.connect(weak=False)  # type: ignore[untyped-decorator]
     def _init_process(**_: Any) -> None:
         settings = get_settings()
         configure_logging(level=settings.log_level, json=settings.log_json)
@@ -49,7 +49,7 @@ def install_worker_signals(app: Celery) -> None:
         for hook in _init_hooks:
             hook(settings)
 
-    @task_prerun.connect(weak=False)
+    @task_prerun.connect(weak=False)  # type: ignore[untyped-decorator]
     def _bind_task(task_id: str, task: Any, kwargs: dict[str, Any] | None = None, **_: Any) -> None:
         clear_contextvars()
         bound = {"task_id": task_id, "task_name": task.name}
@@ -58,6 +58,6 @@ def install_worker_signals(app: Celery) -> None:
                 bound[name] = kwargs[name]
         bind_contextvars(**bound)
 
-    @task_postrun.connect(weak=False)
+    @task_postrun.connect(weak=False)  # type: ignore[untyped-decorator]
     def _unbind_task(**_: Any) -> None:
         clear_contextvars()

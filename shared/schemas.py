@@ -52,7 +52,9 @@ class ArticleIn(BaseModel):
     source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     published_at: datetime | None = None
     author: Annotated[str, StringConstraints(max_length=300)] | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _body_or_url(self) -> ArticleIn:

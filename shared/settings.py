@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production" and not self.api_keys:
-            raise ValueError("CROSSCHECK_API_KEYS must be set when CROSSCHECK_ENVIRONMENT=production")
+            raise ValueError(
+                "CROSSCHECK_API_KEYS must be set when CROSSCHECK_ENVIRONMENT=production"
+            )
         for key in self.api_keys:
             if len(key.get_secret_value()) < 16 and self.environment == "production":
                 raise ValueError("API keys must be at least 16 characters in production")

@@ -81,7 +81,7 @@ def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
 
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
     raw = client.get(keys.claim(claim_id))
-    return Claim.model_validate_json(raw) if raw else None  # type: ignore[arg-type]
+    return Claim.model_validate_json(raw) if raw else None
 
 
 def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
@@ -96,7 +96,7 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
 
 def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
     raw = client.get(keys.verdict(claim_id))
-    return VerdictDoc.model_validate_json(raw) if raw else None  # type: ignore[arg-type]
+    return VerdictDoc.model_validate_json(raw) if raw else None
 
 
 def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 import redis
 
@@ -64,7 +65,11 @@ def _decode(entries: list[tuple[str, dict[str, str]]]) -> list[StreamMessage]:
     for entry_id, fields in entries:
         if not fields or "claim" not in fields:
             continue  # a trimmed or foreign entry: nothing to deliver
-        out.append(StreamMessage(entry_id, VerdictDoc.model_validate_json(fields["claim"]), fields["claim"]))
+        out.append(
+            StreamMessage(
+                entry_id, VerdictDoc.model_validate_json(fields["claim"]), fields["claim"]
+            )
+        )
     return out
 
 
@@ -79,11 +84,16 @@ def read_group(
     idle_ms: int = 60_000,
 ) -> list[StreamMessage]:
     """Stale entries of dead consumers first (XAUTOCLAIM), then new ones (XREADGROUP)."""
-    claimed = client.xautoclaim(stream, group, consumer, min_idle_time=idle_ms, start_id="0-0", count=count)
+    claimed: list[Any] = client.xautoclaim(
+        stream, group, consumer, min_idle_time=idle_ms, start_id="0-0", count=count
+    )
     reclaimed = _decode(claimed[1]) if claimed else []
     if reclaimed:
         return reclaimed
-    response = client.xreadgroup(group, consumer, {stream: ">"}, count=count, block=block_ms)
+    response = cast(
+        list[tuple[str, list[tuple[str, dict[str, str]]]]],
+        client.xreadgroup(group, consumer, {stream: ">"}, count=count, block=block_ms),
+    )
     if not response:
         return []
     return _decode(response[0][1])
@@ -106,7 +116,12 @@ def iter_group(
     """Yield messages forever; each is acknowledged after the caller has taken the next."""
     while True:
         batch = read_group(
-            client, stream=stream, group=group, consumer=consumer, block_ms=block_ms, idle_ms=idle_ms
+            client,
+            stream=stream,
+            group=group,
+            consumer=consumer,
+            block_ms=block_ms,
+            idle_ms=idle_ms,
         )
         for message in batch:
             yield message
@@ -124,4 +139,6 @@ def latest_by_claim(messages: list[StreamMessage]) -> dict[str, VerdictDoc]:
 
 
 def to_json_line(message: StreamMessage) -> str:
-    return json.dumps({"id": message.entry_id, "claim": json.loads(message.raw)}, ensure_ascii=False)
+    return json.dumps(
+        {"id": message.entry_id, "claim": json.loads(message.raw)}, ensure_ascii=False
+    )

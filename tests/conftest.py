@@ -30,7 +30,9 @@ _db_numbers = itertools.count(1)
 def require_shared(path: Path) -> Path:
     """Skip, with a reason, when ../shared material is absent (a user's fresh clone)."""
     if not path.exists():
-        pytest.skip(f"{path} is absent: ../shared is only beside the repo on the developers' machines and CI")
+        pytest.skip(
+            f"{path} is absent: ../shared is only beside the repo on the developers' machines and CI"
+        )
     return path
 
 

@@ -24,6 +24,10 @@ SEEDS = {
 def seed_articles() -> list[dict[str, Any]]:
     require_shared(SEEDS_DIR)
     return [
-        {**meta, "body": (SEEDS_DIR / name).read_text(encoding="utf-8"), "published_at": SEED_PUBLISHED}
+        {
+            **meta,
+            "body": (SEEDS_DIR / name).read_text(encoding="utf-8"),
+            "published_at": SEED_PUBLISHED,
+        }
         for name, meta in SEEDS.items()
     ]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from services.extract import fetch
+from services.extract import store as extract_store
+from services.extract.claims import extract_claims
+from services.extract.nlp import load_nlp
+from services.extract.worker import app
 from shared import store
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY
 from shared.errors import InvalidInput, NotFound
@@ -10,12 +15,6 @@ from shared.runtime import get_redis, on_process_init
 from shared.schemas import ArticleStatus, StoredArticle
 from shared.settings import Settings, get_settings
 from shared.tasks import pipeline_task
-
-from services.extract import fetch
-from services.extract import store as extract_store
-from services.extract.claims import extract_claims
-from services.extract.nlp import load_nlp
-from services.extract.worker import app
 
 log = get_logger(__name__)
 
@@ -69,13 +68,20 @@ def extract_article(*, article_id: str) -> None:
     extract_store.save_claims(client, article=article, claims=result.claims)
     log.info("claims_extracted", claims=len(result.claims), language=result.language)
     if not result.claims:
-        reason = None if result.language == "en" else f"language {result.language!r} is not supported"
-        store.set_article_status(client, article_id=article_id, status=ArticleStatus.done, reason=reason)
+        reason = (
+            None if result.language == "en" else f"language {result.language!r} is not supported"
+        )
+        store.set_article_status(
+            client, article_id=article_id, status=ArticleStatus.done, reason=reason
+        )
         return
     for claim in result.claims:
         app.send_task(TASK_VERIFY, kwargs={"claim_id": claim.claim_id, "article_id": article_id})
     # Last, so a crash before this point re-sends everything on redelivery; conditional,
     # because fast verify tasks may already have finished the article.
     store.promote_article_status(
-        client, article_id=article_id, expected=ArticleStatus.extracting, status=ArticleStatus.verifying
+        client,
+        article_id=article_id,
+        expected=ArticleStatus.extracting,
+        status=ArticleStatus.verifying,
     )

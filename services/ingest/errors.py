@@ -44,8 +44,12 @@ class MalformedBody(ApiError):
     code = "malformed_body"
 
 
-def error_response(status: int, code: str, detail: object, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": code, "detail": detail}, headers=headers)
+def error_response(
+    status: int, code: str, detail: object, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, content={"error": code, "detail": detail}, headers=headers
+    )
 
 
 def install_error_handlers(app: FastAPI, *, retry_after: int) -> None:
@@ -65,7 +69,11 @@ def install_error_handlers(app: FastAPI, *, retry_after: int) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))}
+            {
+                "loc": list(err.get("loc", ())),
+                "msg": str(err.get("msg", "")),
+                "type": str(err.get("type", "")),
+            }
             for err in exc.errors()
         ]
         return error_response(422, "validation_error", errors)
@@ -78,9 +86,17 @@ def install_error_handlers(app: FastAPI, *, retry_after: int) -> None:
         # Never a 500 and never a 202 when the store cannot take the write.
         log.warning("store_unavailable", error_type=type(exc).__name__)
         return error_response(
-            503, "store_unavailable", "the store is unavailable; retry later", {"Retry-After": str(retry_after)}
+            503,
+            "store_unavailable",
+            "the store is unavailable; retry later",
+            {"Retry-After": str(retry_after)},
         )
 
-    for exc_type in (StoreUnavailable, redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError,
-                     OperationalError):
+    for exc_type in (
+        StoreUnavailable,
+        redis.ConnectionError,
+        redis.TimeoutError,
+        redis.BusyLoadingError,
+        OperationalError,
+    ):
         app.add_exception_handler(exc_type, _unavailable)

@@ -17,7 +17,9 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().removeprefix("www.")
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k)))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k))
+    )
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("https", f"{host}{port}", path, query, ""))
 

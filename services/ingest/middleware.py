@@ -106,7 +106,9 @@ class BodyLimitMiddleware:
 
 
 async def _send_too_large(send: Send, max_bytes: int) -> None:
-    await _send_error(send, 413, "payload_too_large", f"request body exceeds the limit of {max_bytes} bytes")
+    await _send_error(
+        send, 413, "payload_too_large", f"request body exceeds the limit of {max_bytes} bytes"
+    )
 
 
 async def _send_error(send: Send, status: int, code: str, detail: str) -> None:

@@ -25,8 +25,11 @@ def claim_fingerprints(
     client: redis.Redis, *, fingerprints: list[str], candidate_id: str
 ) -> tuple[str, bool]:
     """Return (article_id, seen_before)."""
-    article_id, seen = client.eval(  # type: ignore[misc]
-        _CLAIM_FINGERPRINTS, len(fingerprints), *[keys.dedupe(f) for f in fingerprints], candidate_id
+    article_id, seen = client.eval(
+        _CLAIM_FINGERPRINTS,
+        len(fingerprints),
+        *[keys.dedupe(f) for f in fingerprints],
+        candidate_id,
     )
     return str(article_id), bool(int(seen))
 

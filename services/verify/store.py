@@ -45,14 +45,19 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
     draft = doc.model_copy(update={"version": 0}).model_dump_json()
     if '"version":0,' not in draft:
         raise AssertionError("verdict JSON lost its version field")
-    version, changed = client.eval(  # type: ignore[misc]
-        _SAVE_VERDICT, 2, keys.verdict(doc.claim_id), keys.verdict_version(doc.claim_id), content_hash(doc), draft
+    version, changed = client.eval(
+        _SAVE_VERDICT,
+        2,
+        keys.verdict(doc.claim_id),
+        keys.verdict_version(doc.claim_id),
+        content_hash(doc),
+        draft,
     )
     if changed:
         client.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
         return doc.model_copy(update={"version": int(version)}), True
     stored = client.get(keys.verdict(doc.claim_id))
-    return (VerdictDoc.model_validate_json(stored) if stored else doc), False  # type: ignore[arg-type]
+    return (VerdictDoc.model_validate_json(stored) if stored else doc), False
 
 
 def mark_claim_verified(client: redis.Redis, *, article_id: str, claim_id: str) -> bool:

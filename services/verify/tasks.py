@@ -55,13 +55,17 @@ def _candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[Candidat
     contexts = pipe.execute()
     signatures = retrieval.load_signatures(client, [other.claim_id for other in claims])
     return [
-        CandidateEvidence(claim=other, excerpt=context or other.text, signature=signatures.get(other.claim_id))
+        CandidateEvidence(
+            claim=other, excerpt=context or other.text, signature=signatures.get(other.claim_id)
+        )
         for other, context in zip(claims, contexts, strict=True)
     ]
 
 
 @pipeline_task(app, name=TASK_VERIFY)
-def verify_claim(*, claim_id: str, article_id: str | None = None, reason: str = REASON_INITIAL) -> None:
+def verify_claim(
+    *, claim_id: str, article_id: str | None = None, reason: str = REASON_INITIAL
+) -> None:
     """Cross-check one claim, publish its verdict, and re-verify claims it is new evidence for."""
     client = get_redis()
     settings = get_settings()
@@ -120,13 +124,19 @@ def verify_claim(*, claim_id: str, article_id: str | None = None, reason: str = 
         candidates=len(candidates),
     )
     if reason == REASON_INITIAL:
-        _schedule_reverification(client, settings=settings, evidence_ids=[e.claim_id for e in doc.evidence if e.claim_id])
+        _schedule_reverification(
+            client, settings=settings, evidence_ids=[e.claim_id for e in doc.evidence if e.claim_id]
+        )
 
 
-def _schedule_reverification(client: redis.Redis, *, settings: Settings, evidence_ids: list[str]) -> None:
+def _schedule_reverification(
+    client: redis.Redis, *, settings: Settings, evidence_ids: list[str]
+) -> None:
     """This claim is new evidence for each of ``evidence_ids``: re-verify them, debounced."""
     for other_id in sorted(set(evidence_ids)):
-        if verify_store.take_reverify_slot(client, claim_id=other_id, debounce_seconds=settings.reverify_debounce_seconds):
+        if verify_store.take_reverify_slot(
+            client, claim_id=other_id, debounce_seconds=settings.reverify_debounce_seconds
+        ):
             app.send_task(
                 TASK_VERIFY,
                 kwargs={"claim_id": other_id, "reason": REASON_REVERIFY},

@@ -20,12 +20,18 @@ StackFactory = Callable[..., Stack]
 
 
 @pytest.fixture(scope="module")
-def make_stack(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackFactory]:
+def make_stack(
+    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StackFactory]:
     """Start stacks on fresh logical databases; everything started is stopped at module end."""
     started: list[Stack] = []
 
     def factory(
-        *, verify_workers: int = 1, flower: bool = False, env: dict[str, str] | None = None, start: bool = True
+        *,
+        verify_workers: int = 1,
+        flower: bool = False,
+        env: dict[str, str] | None = None,
+        start: bool = True,
     ) -> Stack:
         db = next(_dbs) % 16
         url = f"redis://127.0.0.1:{redis_server.port}/{db}"

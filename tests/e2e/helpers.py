@@ -30,7 +30,9 @@ def load_article(path: Path, **overrides: Any) -> dict[str, Any]:
     return article
 
 
-def article_status(api_url: str, article_id: str, *, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def article_status(
+    api_url: str, article_id: str, *, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     response = requests.get(f"{api_url}/articles/{article_id}", headers=headers or {}, timeout=10)
     response.raise_for_status()
     status: dict[str, Any] = response.json()
@@ -38,7 +40,11 @@ def article_status(api_url: str, article_id: str, *, headers: dict[str, str] | N
 
 
 def wait_done(
-    api_url: str, article_ids: list[str], *, timeout: float = 120.0, headers: dict[str, str] | None = None
+    api_url: str,
+    article_ids: list[str],
+    *,
+    timeout: float = 120.0,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     deadline = time.monotonic() + timeout
     statuses: dict[str, dict[str, Any]] = {}
@@ -47,7 +53,9 @@ def wait_done(
         if all(s["status"] in ("done", "failed") for s in statuses.values()):
             return statuses
         time.sleep(0.3)
-    pending = {aid: s["status"] for aid, s in statuses.items() if s["status"] not in ("done", "failed")}
+    pending = {
+        aid: s["status"] for aid, s in statuses.items() if s["status"] not in ("done", "failed")
+    }
     raise TimeoutError(f"articles not done after {timeout}s: {pending}")
 
 
@@ -62,9 +70,13 @@ class StreamWatcher:
         ensure_group(self.client, stream=stream, group=group, from_start=True)
 
     def poll(self) -> None:
-        batch = read_group(self.client, stream=self.stream, group=self.group, consumer="test", block_ms=200)
+        batch = read_group(
+            self.client, stream=self.stream, group=self.group, consumer="test", block_ms=200
+        )
         self.messages.extend(batch)
-        ack(self.client, stream=self.stream, group=self.group, entry_ids=[m.entry_id for m in batch])
+        ack(
+            self.client, stream=self.stream, group=self.group, entry_ids=[m.entry_id for m in batch]
+        )
 
     def latest(self) -> dict[str, VerdictDoc]:
         latest: dict[str, VerdictDoc] = {}
@@ -74,14 +86,18 @@ class StreamWatcher:
                 latest[doc.claim_id] = doc
         return latest
 
-    def wait_for(self, predicate: Callable[[dict[str, VerdictDoc]], bool], *, timeout: float = 120.0) -> dict[str, VerdictDoc]:
+    def wait_for(
+        self, predicate: Callable[[dict[str, VerdictDoc]], bool], *, timeout: float = 120.0
+    ) -> dict[str, VerdictDoc]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.poll()
             latest = self.latest()
             if predicate(latest):
                 return latest
-        raise TimeoutError(f"stream condition not met after {timeout}s ({len(self.messages)} messages)")
+        raise TimeoutError(
+            f"stream condition not met after {timeout}s ({len(self.messages)} messages)"
+        )
 
     def settle(self, *, quiet: float = 3.0, timeout: float = 120.0) -> dict[str, VerdictDoc]:
         """Read until no message has arrived for ``quiet`` seconds (re-verification is over)."""

@@ -73,7 +73,9 @@ def test_same_article_twice_gets_same_id_and_one_task(
     first = client.post("/articles", json=ARTICLE).json()
     again = client.post("/articles", json=ARTICLE).json()
     # Same text, same source, different URL tracking noise: still the same article.
-    reworded_url = client.post("/articles", json={**ARTICLE, "url": "https://www.harbour.example/port-reopens/"}).json()
+    reworded_url = client.post(
+        "/articles", json={**ARTICLE, "url": "https://www.harbour.example/port-reopens/"}
+    ).json()
     assert first["id"] == again["id"] == reworded_url["id"]
     assert again["duplicate"] is True
     assert len(sent) == 1
@@ -85,7 +87,9 @@ def test_same_text_from_another_outlet_is_a_new_article(client: TestClient) -> N
     assert first["id"] != other["id"]
 
 
-def test_idempotency_key_is_honoured(client: TestClient, sent: list[tuple[str, dict[str, Any]]]) -> None:
+def test_idempotency_key_is_honoured(
+    client: TestClient, sent: list[tuple[str, dict[str, Any]]]
+) -> None:
     headers = {"Idempotency-Key": "req-42"}
     first = client.post("/articles", json=ARTICLE, headers=headers).json()
     edited = {**ARTICLE, "body": ARTICLE["body"] + " More later.", "url": None}
@@ -94,8 +98,12 @@ def test_idempotency_key_is_honoured(client: TestClient, sent: list[tuple[str, d
     assert len(sent) == 1
 
 
-def test_url_only_article_is_fetched_by_a_worker(client: TestClient, sent: list[tuple[str, dict[str, Any]]]) -> None:
-    response = client.post("/articles", json={"source": "Harbour Times", "url": "https://harbour.example/a"})
+def test_url_only_article_is_fetched_by_a_worker(
+    client: TestClient, sent: list[tuple[str, dict[str, Any]]]
+) -> None:
+    response = client.post(
+        "/articles", json={"source": "Harbour Times", "url": "https://harbour.example/a"}
+    )
     assert response.status_code == 202
     assert sent == [(TASK_FETCH, {"article_id": response.json()["id"]})]
 
@@ -111,7 +119,9 @@ def test_url_only_article_is_fetched_by_a_worker(client: TestClient, sent: list[
         ({"body": "text", "source": "X", "surprise": 1}, "surprise"),
     ],
 )
-def test_invalid_articles_get_422_naming_the_problem(client: TestClient, payload: dict[str, Any], field: str) -> None:
+def test_invalid_articles_get_422_naming_the_problem(
+    client: TestClient, payload: dict[str, Any], field: str
+) -> None:
     response = client.post("/articles", json=payload)
     assert response.status_code == 422
     assert field in json.dumps(response.json())
@@ -124,13 +134,16 @@ def test_future_publication_date_is_refused(client: TestClient) -> None:
 
 
 def test_wrong_content_type_is_415(client: TestClient) -> None:
-    response = client.post("/articles", content=json.dumps(ARTICLE), headers={"Content-Type": "text/plain"})
+    response = client.post(
+        "/articles", content=json.dumps(ARTICLE), headers={"Content-Type": "text/plain"}
+    )
     assert response.status_code == 415
     assert "application/json" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(
-    ("raw", "needle"), [(b'{"source": "X", "body": "caf\xe9"}', "UTF-8"), (b'{"source": "X",', "JSON")]
+    ("raw", "needle"),
+    [(b'{"source": "X", "body": "caf\xe9"}', "UTF-8"), (b'{"source": "X",', "JSON")],
 )
 def test_malformed_bodies_are_400(client: TestClient, raw: bytes, needle: str) -> None:
     response = client.post("/articles", content=raw, headers={"Content-Type": "application/json"})
@@ -179,6 +192,8 @@ def test_api_keys_guard_everything_but_healthz(fake_redis: fakeredis.FakeRedis) 
 
 def test_openapi_documents_the_article_body(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    body = schema["paths"]["/articles"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    body = schema["paths"]["/articles"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
     assert "source" in body["properties"]
     assert client.get("/docs").status_code == 200

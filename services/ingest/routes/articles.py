@@ -39,7 +39,9 @@ _ARTICLE_BODY_SCHEMA: dict[str, Any] = {
 def _parse_article(raw: bytes, content_type: str) -> ArticleIn:
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
-        raise UnsupportedMediaType(f"content type {media_type or '(none)'!r} is not supported; send application/json")
+        raise UnsupportedMediaType(
+            f"content type {media_type or '(none)'!r} is not supported; send application/json"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -47,7 +49,12 @@ def _parse_article(raw: bytes, content_type: str) -> ArticleIn:
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MalformedBody(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        raise MalformedBody(
+            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+    except (ValueError, RecursionError) as exc:
+        # Nesting deeper than the parser's stack, or an integer over Python's digit limit.
+        raise MalformedBody(f"body is not acceptable JSON: {type(exc).__name__}") from exc
     if not isinstance(payload, dict):
         raise InvalidInput("body must be a JSON object")
     try:
@@ -81,12 +88,16 @@ async def post_article(
 ) -> ArticleAccepted:
     article = _parse_article(await request.body(), request.headers.get("content-type", ""))
     if article.body is not None and len(article.body) > settings.max_article_chars:
-        raise InvalidInput(f"body has {len(article.body)} characters; the limit is {settings.max_article_chars}")
+        raise InvalidInput(
+            f"body has {len(article.body)} characters; the limit is {settings.max_article_chars}"
+        )
     url = str(article.url) if article.url else None
     prints = dedupe_fingerprints(
         source=article.source, body=article.body, url=url, idempotency_key=idempotency_key
     )
-    article_id, seen = ingest_store.claim_fingerprints(client, fingerprints=prints, candidate_id=new_article_id())
+    article_id, seen = ingest_store.claim_fingerprints(
+        client, fingerprints=prints, candidate_id=new_article_id()
+    )
     duplicate = seen and ingest_store.is_enqueued(client, article_id=article_id)
     if not duplicate:
         # Either new, or an earlier attempt stored the fingerprint but never queued the task.

@@ -32,7 +32,11 @@ def list_claims(
         )
 
     if article_id is not None:
-        docs = [d for d in store.get_verdicts(client, store.list_article_claim_ids(client, article_id)) if keep(d)]
+        docs = [
+            d
+            for d in store.get_verdicts(client, store.list_article_claim_ids(client, article_id))
+            if keep(d)
+        ]
         page = docs[cursor : cursor + limit]
         more = cursor + limit < len(docs)
         return ClaimList(items=page, next_cursor=str(cursor + limit) if more else None)
@@ -54,7 +58,12 @@ def list_claims(
     return ClaimList(items=items, next_cursor=str(position))
 
 
-@router.get("/{claim_id}", response_model=VerdictDoc, responses=ERROR_RESPONSES, summary="A claim's verdict document")
+@router.get(
+    "/{claim_id}",
+    response_model=VerdictDoc,
+    responses=ERROR_RESPONSES,
+    summary="A claim's verdict document",
+)
 def get_claim(claim_id: str, client: RedisDep) -> VerdictDoc:
     doc = store.get_verdict(client, claim_id)
     if doc is None:
