@@ -1,0 +1,36 @@
+"""The engine ceiling: the pipeline's Celery app and task chain with bodies that do nothing.
+
+Same factory (``shared.celery_app.make_celery``), same decorator (``shared.tasks.pipeline_task``,
+so the same names, queues, acks-late and retry policy), same worker signals and the same
+worker command line as ``crosscheck.stack``; only the task bodies differ. The extract task
+fans out ``fanout`` verify tasks; each verify task appends one entry to ``STREAM``, as the
+real one publishes a verdict. Run it on its own logical database so real workers never see
+these messages::
+
+    celery -A bench.noop_app worker -Q extract ...   # and -Q verify
+"""
+
+from __future__ import annotations
+
+from shared.celery_app import TASK_EXTRACT, TASK_VERIFY, make_celery
+from shared.runtime import get_redis, install_worker_signals
+from shared.settings import get_settings
+from shared.tasks import pipeline_task
+
+STREAM = "bench:noop:done"
+
+app = make_celery(get_settings(), name="crosscheck-bench-noop")
+install_worker_signals(app)
+
+
+@pipeline_task(app, name=TASK_EXTRACT)
+def noop_extract(*, article_id: str, fanout: int = 1) -> None:
+    """Send ``fanout`` verify tasks, as extraction sends one per claim."""
+    for n in range(fanout):
+        app.send_task(TASK_VERIFY, kwargs={"claim_id": f"{article_id}:{n}", "article_id": article_id})
+
+
+@pipeline_task(app, name=TASK_VERIFY)
+def noop_verify(*, claim_id: str, article_id: str) -> None:
+    """One stream append, as a verdict is published."""
+    get_redis().xadd(STREAM, {"claim_id": claim_id, "article_id": article_id})

@@ -1,0 +1,630 @@
+"""End-to-end throughput and latency of the pipeline, against two ceilings in the same run.
+
+Usage::
+
+    python bench/pipeline.py [--articles 300] [--steady-seconds 60]
+                             [--extract-concurrency 1] [--verify-concurrency 1]
+                             [--task-events on|off] [--out bench/results/pipeline.json]
+
+One run, on one real redis-server (AOF everysec, as production), in four phases:
+
+1. **burst**: a real stack (uvicorn ingest API, extract and verify Celery workers, started
+   by ``crosscheck.stack``) gets ``--articles`` FNC-1 news articles posted over HTTP as fast
+   as four client threads can. Throughput runs from the first POST to the last first-version
+   verdict on the stream; an article's latency runs from its POST to the stream entry of
+   its last claim's first verdict (the entry id is Redis's clock, so reading lag is not
+   counted).
+2. **steady**: after re-verification settles, fresh articles are posted at a fixed rate of
+   half the burst throughput for ``--steady-seconds``; its latency is the headline figure.
+3. **engine ceiling**: the same Celery app factory, decorator, queues, worker command line
+   and concurrency on another logical database of the same server, with no-op task bodies
+   (``bench/noop_app.py``). Each extract task fans out as many verify tasks as the burst
+   article at the same position had claims.
+4. **work ceiling**: the burst's articles extracted and verified in-process
+   (``bench/inprocess.py``), on as many processes as the stack has worker processes, with
+   no Celery and no HTTP.
+
+Writes ``bench/results/pipeline.json`` and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import redis  # noqa: E402
+import requests  # noqa: E402
+
+from bench.common import (  # noqa: E402
+    NewsArticle,
+    load_articles,
+    machine,
+    progress,
+    summary,
+    table,
+    write_result,
+)
+from crosscheck.processes import Child, stop_all  # noqa: E402
+from crosscheck.redis_server import RedisServer, free_port  # noqa: E402
+from crosscheck.stack import Stack, worker_command  # noqa: E402
+from shared import keys  # noqa: E402
+
+STREAM = "crosscheck:verified"
+POST_THREADS = 4
+WARMUP_ARTICLES = 2
+
+
+# --- reading the verified stream ------------------------------------------------------
+
+
+@dataclass
+class Collector:
+    """Reads the verified stream in a thread; keeps each claim's first-verdict time."""
+
+    client: redis.Redis
+    stream: str = STREAM
+    first: dict[str, float] = field(default_factory=dict)  # claim id -> seconds (Redis clock)
+    by_article: dict[str, set[str]] = field(default_factory=dict)
+    entries: int = 0
+    reverified: int = 0
+    last_entry_at: float = 0.0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> Collector:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        last = "0-0"
+        while not self._stop.is_set():
+            reply = self.client.xread({self.stream: last}, count=500, block=200)
+            for _name, entries in reply or []:
+                for entry_id, fields in entries:
+                    last = entry_id
+                    self._take(entry_id, fields)
+
+    def _take(self, entry_id: str, fields: dict[str, str]) -> None:
+        doc = json.loads(fields["claim"])
+        at = int(entry_id.split("-")[0]) / 1000.0
+        with self._lock:
+            self.entries += 1
+            self.last_entry_at = time.time()
+            if doc["version"] > 1 or doc["claim_id"] in self.first:
+                self.reverified += 1
+            if doc["claim_id"] not in self.first:
+                self.first[doc["claim_id"]] = at
+                self.by_article.setdefault(doc["article_id"], set()).add(doc["claim_id"])
+
+    def seen(self) -> int:
+        with self._lock:
+            return len(self.first)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+# --- posting ----------------------------------------------------------------------------
+
+
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    session: requests.Session = _local.session
+    return session
+
+
+def _post(api_url: str, article: NewsArticle) -> tuple[str, float]:
+    started = time.time()
+    response = _session().post(f"{api_url}/articles", json=article.payload(), timeout=60)
+    if response.status_code != 202:
+        raise RuntimeError(f"POST /articles answered {response.status_code}: {response.text[:300]}")
+    return str(response.json()["id"]), started
+
+
+def post_burst(api_url: str, articles: list[NewsArticle], *, desc: str) -> dict[str, float]:
+    posted: dict[str, float] = {}
+    with ThreadPoolExecutor(POST_THREADS) as pool, progress(len(articles), desc) as bar:
+        for article_id, started in pool.map(lambda a: _post(api_url, a), articles):
+            posted[article_id] = started
+            bar.update()
+    return posted
+
+
+def post_steady(
+    api_url: str, articles: list[NewsArticle], *, rate: float, desc: str
+) -> dict[str, float]:
+    """Post at ``rate`` per second on a fixed schedule (late posts do not bunch up)."""
+    posted: dict[str, float] = {}
+    lock = threading.Lock()
+
+    def one(article: NewsArticle) -> None:
+        article_id, started = _post(api_url, article)
+        with lock:
+            posted[article_id] = started
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(POST_THREADS) as pool, progress(len(articles), desc) as bar:
+        futures = []
+        for i, article in enumerate(articles):
+            delay = t0 + i / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            futures.append(pool.submit(one, article))
+            bar.update()
+        for future in futures:
+            future.result()
+    return posted
+
+
+# --- waiting for the pipeline ------------------------------------------------------------
+
+
+def wait_verified(
+    client: redis.Redis,
+    collector: Collector,
+    posted: dict[str, float],
+    *,
+    timeout: float,
+    desc: str,
+) -> dict[str, list[str]]:
+    """Block until every posted article is done or failed and each claim has a verdict."""
+    pending = set(posted)
+    claims: dict[str, list[str]] = {}
+    deadline = time.monotonic() + timeout
+    with progress(len(posted), desc, unit="article") as bar:
+        while pending:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(pending)} articles not verified after {timeout:.0f}s")
+            pipe = client.pipeline(transaction=False)
+            ordered = sorted(pending)
+            for article_id in ordered:
+                pipe.hget(keys.article(article_id), "status")
+                pipe.lrange(keys.article_claims(article_id), 0, -1)
+            replies = pipe.execute()
+            with collector._lock:
+                first = set(collector.first)
+            for i, article_id in enumerate(ordered):
+                status, ids = replies[2 * i], replies[2 * i + 1]
+                if status in ("done", "failed") and all(c in first for c in ids):
+                    claims[article_id] = list(ids)
+                    pending.discard(article_id)
+                    bar.update()
+            time.sleep(0.2)
+    return claims
+
+
+def settle(collector: Collector, *, quiet: float, timeout: float = 600.0) -> None:
+    """Wait until the stream has been quiet for ``quiet`` seconds (re-verification is over)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with collector._lock:
+            last = collector.last_entry_at
+        if time.time() - last >= quiet:
+            return
+        time.sleep(0.5)
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    articles: int
+    claims: int
+    seconds: float
+    latencies: list[float]
+    no_claims: int
+    failed: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "claims": self.claims,
+            "seconds": round(self.seconds, 3),
+            "articles_per_second": round(self.articles / self.seconds, 3),
+            "claims_per_second": round(self.claims / self.seconds, 3),
+            "claims_per_article": round(self.claims / max(1, self.articles), 2),
+            "articles_without_claims": self.no_claims,
+            "articles_failed": self.failed,
+            "latency_seconds": {k: _round(v) for k, v in summary(self.latencies).items()},
+        }
+
+
+def _round(value: Any) -> Any:
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def measure(
+    client: redis.Redis,
+    collector: Collector,
+    posted: dict[str, float],
+    claims: dict[str, list[str]],
+) -> PhaseResult:
+    with collector._lock:
+        first = dict(collector.first)
+    latencies, ends = [], []
+    no_claims = 0
+    statuses = dict(
+        zip(posted, [client.hget(keys.article(a), "status") for a in posted], strict=True)
+    )
+    for article_id, started in posted.items():
+        ids = claims[article_id]
+        if not ids:
+            no_claims += 1
+            continue
+        end = max(first[c] for c in ids)
+        ends.append(end)
+        latencies.append(end - started)
+    start = min(posted.values())
+    seconds = (max(ends) if ends else time.time()) - start
+    return PhaseResult(
+        articles=len(posted),
+        claims=sum(len(v) for v in claims.values()),
+        seconds=seconds,
+        latencies=latencies,
+        no_claims=no_claims,
+        failed=sum(1 for s in statuses.values() if s == "failed"),
+    )
+
+
+# --- the real stack ------------------------------------------------------------------------
+
+
+def run_stack(
+    server: RedisServer, args: argparse.Namespace, burst: list[NewsArticle], spare: list[NewsArticle]
+) -> dict[str, Any]:
+    url = f"redis://127.0.0.1:{server.port}/0"
+    client = redis.Redis.from_url(url, decode_responses=True)
+    log_dir = Path(args.work_dir) / "logs"
+    stack = Stack(
+        redis_url=url,
+        log_dir=log_dir,
+        api_port=free_port(),
+        extra_env={"CROSSCHECK_TASK_EVENTS": "true" if args.task_events == "on" else "false"},
+    )
+    collector = Collector(client=redis.Redis.from_url(url, decode_responses=True)).start()
+    try:
+        stack.start_api()
+        stack.start_extract(concurrency=args.extract_concurrency)
+        stack.start_verify(concurrency=args.verify_concurrency)
+        stack.wait_api(timeout=120)
+        print(f"stack up; worker logs in {log_dir}", file=sys.stderr)
+        warm = post_burst(stack.api_url, spare[:WARMUP_ARTICLES], desc="warm-up")
+        wait_verified(client, collector, warm, timeout=300, desc="warm-up verified")
+        settle(collector, quiet=3.0)
+
+        posted = post_burst(stack.api_url, burst, desc="burst POST")
+        claims = wait_verified(client, collector, posted, timeout=args.timeout, desc="burst verified")
+        burst_result = measure(client, collector, posted, claims)
+        reverify_before = collector.reverified
+        settle(collector, quiet=4.0)
+        reverified_burst = collector.reverified
+
+        rate = 0.5 * burst_result.articles / burst_result.seconds
+        count = max(2, math.ceil(rate * args.steady_seconds))
+        steady_articles = spare[WARMUP_ARTICLES : WARMUP_ARTICLES + count]
+        if len(steady_articles) < count:
+            raise RuntimeError(f"need {count} steady articles, have {len(steady_articles)}")
+        steady_posted = post_steady(stack.api_url, steady_articles, rate=rate, desc="steady POST")
+        steady_claims = wait_verified(
+            client, collector, steady_posted, timeout=args.timeout, desc="steady verified"
+        )
+        steady_result = measure(client, collector, steady_posted, steady_claims)
+        burst_fanout = [len(claims[a]) for a in sorted(posted, key=posted.__getitem__)]
+        return {
+            "burst": burst_result.as_json()
+            | {"reverify_entries_during": reverify_before, "reverify_entries_total": reverified_burst},
+            "steady": steady_result.as_json() | {"target_rate": round(rate, 3)},
+            "_fanout": burst_fanout,
+            "_burst_seconds": burst_result.seconds,
+        }
+    finally:
+        collector.stop()
+        stack.stop()
+        client.close()
+
+
+# --- ceiling (a): the engine with no-op bodies ------------------------------------------------
+
+
+def run_engine_ceiling(
+    server: RedisServer, args: argparse.Namespace, fanout: list[int]
+) -> dict[str, Any]:
+    url = f"redis://127.0.0.1:{server.port}/1"
+    client = redis.Redis.from_url(url, decode_responses=True)
+    client.flushdb()
+    env = Stack(
+        redis_url=url,
+        log_dir=Path(args.work_dir),
+        api_port=0,
+        extra_env={
+            "CROSSCHECK_TASK_EVENTS": "true" if args.task_events == "on" else "false",
+            "PYTHONPATH": str(REPO),
+        },
+    ).env()
+    children: list[Child] = []
+    for service, queue, concurrency in (
+        ("extract", "fetch,extract", args.extract_concurrency),
+        ("verify", "verify", args.verify_concurrency),
+    ):
+        command = worker_command(
+            service=service, queues=queue, name=f"noop-{service}@%h", concurrency=concurrency
+        )
+        command[command.index("-A") + 1] = "bench.noop_app"
+        children.append(
+            Child(
+                name=f"noop-{service}",
+                args=command,
+                env=env,
+                log_path=Path(args.work_dir) / "logs" / f"noop-{service}.log",
+            ).start()
+        )
+    from shared.celery_app import TASK_EXTRACT, make_celery
+    from shared.settings import Settings
+
+    sender = make_celery(Settings(redis_url=url), name="bench-sender")
+    try:
+        _noop_round(client, sender, TASK_EXTRACT, [1] * 4, desc="engine warm-up", timeout=120)
+        seconds = _noop_round(
+            client, sender, TASK_EXTRACT, fanout, desc="engine ceiling", timeout=args.timeout
+        )
+    finally:
+        stop_all(children, grace=10)
+        client.close()
+    return {
+        "articles": len(fanout),
+        "tasks": len(fanout) + sum(fanout),
+        "seconds": round(seconds, 3),
+        "articles_per_second": round(len(fanout) / seconds, 3),
+        "tasks_per_second": round((len(fanout) + sum(fanout)) / seconds, 3),
+    }
+
+
+def _noop_round(
+    client: redis.Redis, sender: Any, task: str, fanout: list[int], *, desc: str, timeout: float
+) -> float:
+    from bench.noop_app import STREAM as NOOP_STREAM
+
+    client.delete(NOOP_STREAM)
+    expected = sum(fanout)
+    start = time.time()
+    for n, count in enumerate(fanout):
+        # Articles without claims still cost an extract task; they add no stream entry.
+        sender.send_task(task, kwargs={"article_id": f"noop{n}", "fanout": count})
+    deadline = time.monotonic() + timeout
+    with progress(expected, desc, unit="task") as bar:
+        seen = 0
+        while seen < expected:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{desc}: {seen}/{expected} no-op tasks after {timeout:.0f}s")
+            now = int(client.xlen(NOOP_STREAM))
+            bar.update(now - seen)
+            seen = now
+            time.sleep(0.05)
+    last = client.xrevrange(NOOP_STREAM, count=1)[0][0]
+    return int(last.split("-")[0]) / 1000.0 - start
+
+
+# --- ceiling (b): the work in-process -------------------------------------------------------
+
+
+_worker_client: redis.Redis | None = None
+
+
+def _work_init(url: str) -> None:
+    global _worker_client
+    from bench.inprocess import load_models
+    from shared.settings import get_settings
+
+    load_models(get_settings())
+    _worker_client = redis.Redis.from_url(url, decode_responses=True)
+
+
+def _work_ready(barrier: Any) -> None:
+    barrier.wait(timeout=300)
+
+
+def _work_one(item: tuple[int, str, str, str, str]) -> int:
+    from bench.inprocess import extract_and_verify
+    from shared.schemas import StoredArticle
+    from shared.settings import get_settings
+
+    n, title, body, source, published = item
+    article = StoredArticle(
+        article_id=f"work{n}",
+        title=title,
+        body=body,
+        source=source,
+        published_at=datetime.fromisoformat(published),
+        received_at=datetime.now(UTC),
+    )
+    assert _worker_client is not None
+    return extract_and_verify(_worker_client, article=article, settings=get_settings())
+
+
+def run_work_ceiling(
+    server: RedisServer, args: argparse.Namespace, articles: list[NewsArticle]
+) -> dict[str, Any]:
+    url = f"redis://127.0.0.1:{server.port}/2"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    processes = args.extract_concurrency + args.verify_concurrency
+    ctx = mp.get_context("fork")
+    barrier = ctx.Manager().Barrier(processes)
+    items = [
+        (n, a.title, a.body, a.source, a.published_at.isoformat()) for n, a in enumerate(articles)
+    ]
+    with ctx.Pool(processes, initializer=_work_init, initargs=(url,)) as pool:
+        pool.map(_work_ready, [barrier] * processes, chunksize=1)
+        start = time.time()
+        claims = 0
+        with progress(len(items), "work ceiling", unit="article") as bar:
+            for count in pool.imap_unordered(_work_one, items, chunksize=1):
+                claims += count
+                bar.update()
+        seconds = time.time() - start
+    return {
+        "processes": processes,
+        "articles": len(items),
+        "claims": claims,
+        "seconds": round(seconds, 3),
+        "articles_per_second": round(len(items) / seconds, 3),
+        "claims_per_second": round(claims / seconds, 3),
+    }
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def _print(result: dict[str, Any]) -> None:
+    b, s = result["burst"], result["steady"]
+    e, w = result["ceilings"]["engine"], result["ceilings"]["work"]
+    e, w = {"articles": "-", **e}, {"articles": "-", "claims_per_second": None, **w}
+    rows: list[Iterable[Any]] = [
+        [
+            "burst",
+            b["articles"],
+            b["articles_per_second"],
+            b["claims_per_second"],
+            b["latency_seconds"]["p50"],
+            b["latency_seconds"]["p95"],
+            b["latency_seconds"]["p99"],
+        ],
+        [
+            f"steady @{s['target_rate']}/s",
+            s["articles"],
+            s["articles_per_second"],
+            s["claims_per_second"],
+            s["latency_seconds"]["p50"],
+            s["latency_seconds"]["p95"],
+            s["latency_seconds"]["p99"],
+        ],
+        ["ceiling (a) engine, no-op", e["articles"], e["articles_per_second"], "-", "-", "-", "-"],
+        [
+            "ceiling (b) work in-process",
+            w["articles"],
+            w["articles_per_second"],
+            w["claims_per_second"],
+            "-",
+            "-",
+            "-",
+        ],
+    ]
+    print(
+        table(
+            [list(r) for r in rows],
+            header=["phase", "articles", "art/s", "claims/s", "p50 s", "p95 s", "p99 s"],
+        )
+    )
+    r = result["ratios"]
+    print(
+        f"pipeline burst / engine ceiling = {_pct(r['pipeline_over_engine'])}   "
+        f"pipeline burst / work ceiling = {_pct(r['pipeline_over_work'])}"
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--steady-seconds", type=float, default=60.0)
+    parser.add_argument("--extract-concurrency", type=int, default=1)
+    parser.add_argument("--verify-concurrency", type=int, default=1)
+    parser.add_argument("--task-events", choices=("on", "off"), default="on")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="per phase, seconds")
+    parser.add_argument("--skip-ceilings", action="store_true")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--work-dir", default=None, help="Redis data and logs (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the work dir")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    made_dir = args.work_dir is None
+    args.work_dir = args.work_dir or tempfile.mkdtemp(prefix="crosscheck-bench-")
+    # Burst, then warm-up and steady articles from the rest of the corpus.
+    steady_guess = max(50, int(args.steady_seconds * 20))
+    pool, corpus = load_articles(args.articles + WARMUP_ARTICLES + steady_guess)
+    burst, spare = pool[: args.articles], pool[args.articles :]
+    server = RedisServer(data_dir=Path(args.work_dir) / "redis").start()
+    try:
+        stack_result = run_stack(server, args, burst, spare)
+        fanout = stack_result.pop("_fanout")
+        burst_seconds = stack_result.pop("_burst_seconds")
+        engine = {"skipped": True, "articles_per_second": None}
+        work = {"skipped": True, "articles_per_second": None}
+        if not args.skip_ceilings:
+            engine = run_engine_ceiling(server, args, fanout)
+            work = run_work_ceiling(server, args, burst)
+    finally:
+        server.stop()
+        if made_dir and not args.keep:
+            shutil.rmtree(args.work_dir, ignore_errors=True)
+    throughput = args.articles / burst_seconds
+    result: dict[str, Any] = {
+        "benchmark": "pipeline",
+        "corpus": corpus,
+        "config": {
+            "articles": args.articles,
+            "steady_seconds": args.steady_seconds,
+            "extract_concurrency": args.extract_concurrency,
+            "verify_concurrency": args.verify_concurrency,
+            "task_events": args.task_events,
+            "post_threads": POST_THREADS,
+        },
+        "machine": machine(),
+        **stack_result,
+        "ceilings": {"engine": engine, "work": work},
+        "ratios": {
+            "pipeline_over_engine": _ratio(throughput, engine["articles_per_second"]),
+            "pipeline_over_work": _ratio(throughput, work["articles_per_second"]),
+            "steady_rate_over_burst": _ratio(
+                stack_result["steady"]["articles_per_second"], throughput
+            ),
+        },
+    }
+    path = write_result("pipeline", result, path=args.out)
+    _print(result)
+    print(f"wrote {path}")
+    return 0
+
+
+def _ratio(value: float | None, ceiling: float | None) -> float | None:
+    if not value or not ceiling:
+        return None
+    return round(value / ceiling, 4)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
