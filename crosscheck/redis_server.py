@@ -12,6 +12,10 @@ from pathlib import Path
 import redis
 
 from crosscheck.processes import child_preexec
+from shared.settings import Settings
+
+# CROSSCHECK_DURABLE -> redis-server --appendfsync
+APPENDFSYNC = {"everysec": "everysec", "strict": "always"}
 
 
 def redis_server_binary() -> str:
@@ -52,6 +56,22 @@ class RedisServer:
     def url(self) -> str:
         auth = f":{self.password}@" if self.password else ""
         return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+    @classmethod
+    def for_settings(cls, settings: Settings, *, data_dir: Path, port: int = 0) -> RedisServer:
+        """A server as ``settings`` ask: ``CROSSCHECK_DURABLE=strict`` fsyncs every write.
+
+        ``everysec`` (the default) may lose about the last second of acknowledged writes
+        if the machine crashes or the server is killed with SIGKILL; ``always`` loses none,
+        at the cost of one fsync per write.
+        """
+        password = settings.redis_password.get_secret_value() if settings.redis_password else None
+        return cls(
+            data_dir=data_dir,
+            port=port,
+            appendfsync=APPENDFSYNC[settings.durable],
+            password=password,
+        )
 
     def start(self, *, timeout: float = 10.0) -> RedisServer:
         self.port = self.port or free_port()

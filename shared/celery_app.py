@@ -38,8 +38,15 @@ def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=settings.worker_prefetch_multiplier,
         # A message delivered but not acknowledged within this window is redelivered
-        # (kombu's Redis transport). It must exceed the longest task.
-        broker_transport_options={"visibility_timeout": settings.visibility_timeout},
+        # (kombu's Redis transport). It must exceed the longest task, and the longest
+        # retry countdown, or the message also runs twice (harmless: tasks are idempotent).
+        # Every worker sweeps for such messages; kombu's default sweep is only every
+        # ~100 s, so it runs every visibility_timeout/5 s here (10 s at most).
+        broker_transport_options={
+            "visibility_timeout": settings.visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, settings.visibility_timeout // 5)),
+            "unacked_restore_throttle": 1,
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         # The API must answer 503 quickly when Redis is down, not hang on publish.
