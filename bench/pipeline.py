@@ -362,7 +362,7 @@ def run_engine_ceiling(
     env = Stack(
         redis_url=url,
         log_dir=Path(args.work_dir),
-        api_port=0,
+        api_port=free_port(),
         extra_env={
             "CROSSCHECK_TASK_EVENTS": "true" if args.task_events == "on" else "false",
             "PYTHONPATH": str(REPO),
@@ -390,9 +390,17 @@ def run_engine_ceiling(
 
     sender = make_celery(Settings(redis_url=url), name="bench-sender")
     try:
-        _noop_round(client, sender, TASK_EXTRACT, [1] * 4, desc="engine warm-up", timeout=120)
+        _noop_round(
+            client, sender, TASK_EXTRACT, [1] * 4, desc="engine warm-up", timeout=120, children=children
+        )
         seconds = _noop_round(
-            client, sender, TASK_EXTRACT, fanout, desc="engine ceiling", timeout=args.timeout
+            client,
+            sender,
+            TASK_EXTRACT,
+            fanout,
+            desc="engine ceiling",
+            timeout=args.timeout,
+            children=children,
         )
     finally:
         stop_all(children, grace=10)
@@ -407,7 +415,14 @@ def run_engine_ceiling(
 
 
 def _noop_round(
-    client: redis.Redis, sender: Any, task: str, fanout: list[int], *, desc: str, timeout: float
+    client: redis.Redis,
+    sender: Any,
+    task: str,
+    fanout: list[int],
+    *,
+    desc: str,
+    timeout: float,
+    children: list[Child],
 ) -> float:
     from bench.noop_app import STREAM as NOOP_STREAM
 
@@ -423,6 +438,9 @@ def _noop_round(
         while seen < expected:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{desc}: {seen}/{expected} no-op tasks after {timeout:.0f}s")
+            dead = [c.name for c in children if not c.alive()]
+            if dead:
+                raise RuntimeError(f"{', '.join(dead)} exited; see their logs")
             now = int(client.xlen(NOOP_STREAM))
             bar.update(now - seen)
             seen = now
