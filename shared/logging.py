@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import structlog
 
 _SECRET_FIELDS = frozenset({"api_key", "authorization", "password", "redis_url", "key", "token"})
+
+
+# Secrets inside text: query parameters such as ``?key=...`` (urllib3 logs request URLs at
+# DEBUG, and the fact-check API takes its key that way) and passwords in URLs.
+_SECRET_IN_TEXT = re.compile(
+    r"(?i)([?&](?:key|api_?key|access_token|token|password|secret)=)[^&\s\"'#]+"
+    r"|(://[^/@:\s\"']*:)[^/@\s\"']+(@)"
+)
+
+
+def _scrub(text: str) -> str:
+    return _SECRET_IN_TEXT.sub(lambda m: f"{m[1]}***" if m[1] else f"{m[2]}***{m[3]}", text)
 
 
 def _redact_secrets(
@@ -16,6 +29,9 @@ def _redact_secrets(
     # A bound secret must never reach a log line, whoever bound it.
     for field in _SECRET_FIELDS & event_dict.keys():
         event_dict[field] = "***"
+    for name, value in event_dict.items():
+        if isinstance(value, str) and ("=" in value or "@" in value):
+            event_dict[name] = _scrub(value)
     return event_dict
 
 
