@@ -27,7 +27,9 @@ install_worker_signals(app)
 def noop_extract(*, article_id: str, fanout: int = 1) -> None:
     """Send ``fanout`` verify tasks, as extraction sends one per claim."""
     for n in range(fanout):
-        app.send_task(TASK_VERIFY, kwargs={"claim_id": f"{article_id}:{n}", "article_id": article_id})
+        app.send_task(
+            TASK_VERIFY, kwargs={"claim_id": f"{article_id}:{n}", "article_id": article_id}
+        )
 
 
 @pipeline_task(app, name=TASK_VERIFY)

@@ -65,6 +65,7 @@ from bench.common import (  # noqa: E402
     table,
     write_result,
 )
+from bench.memory import memory_report  # noqa: E402
 from crosscheck.processes import Child, stop_all  # noqa: E402
 from crosscheck.redis_server import RedisServer, free_port  # noqa: E402
 from crosscheck.stack import Stack, worker_command  # noqa: E402
@@ -101,7 +102,7 @@ class Collector:
     def _run(self) -> None:
         last = "0-0"
         while not self._stop.is_set():
-            reply = self.client.xread({self.stream: last}, count=500, block=200)
+            reply: Any = self.client.xread({self.stream: last}, count=500, block=200)
             for _name, entries in reply or []:
                 for entry_id, fields in entries:
                     last = entry_id
@@ -297,7 +298,10 @@ def measure(
 
 
 def run_stack(
-    server: RedisServer, args: argparse.Namespace, burst: list[NewsArticle], spare: list[NewsArticle]
+    server: RedisServer,
+    args: argparse.Namespace,
+    burst: list[NewsArticle],
+    spare: list[NewsArticle],
 ) -> dict[str, Any]:
     url = f"redis://127.0.0.1:{server.port}/0"
     client = redis.Redis.from_url(url, decode_responses=True)
@@ -319,12 +323,18 @@ def run_stack(
         wait_verified(client, collector, warm, timeout=300, desc="warm-up verified")
         settle(collector, quiet=3.0)
 
+        memory_before = int(client.info("memory")["used_memory"])
         posted = post_burst(stack.api_url, burst, desc="burst POST")
-        claims = wait_verified(client, collector, posted, timeout=args.timeout, desc="burst verified")
+        claims = wait_verified(
+            client, collector, posted, timeout=args.timeout, desc="burst verified"
+        )
         burst_result = measure(client, collector, posted, claims)
         reverify_before = collector.reverified
         settle(collector, quiet=4.0)
         reverified_burst = collector.reverified
+        memory = _memory(
+            client, burst, used=int(client.info("memory")["used_memory"]) - memory_before
+        )
 
         rate = 0.5 * burst_result.articles / burst_result.seconds
         count = max(2, math.ceil(rate * args.steady_seconds))
@@ -339,8 +349,12 @@ def run_stack(
         burst_fanout = [len(claims[a]) for a in sorted(posted, key=posted.__getitem__)]
         return {
             "burst": burst_result.as_json()
-            | {"reverify_entries_during": reverify_before, "reverify_entries_total": reverified_burst},
+            | {
+                "reverify_entries_during": reverify_before,
+                "reverify_entries_total": reverified_burst,
+            },
             "steady": steady_result.as_json() | {"target_rate": round(rate, 3)},
+            "memory": memory,
             "_fanout": burst_fanout,
             "_burst_seconds": burst_result.seconds,
         }
@@ -348,6 +362,18 @@ def run_stack(
         collector.stop()
         stack.stop()
         client.close()
+
+
+def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> dict[str, Any]:
+    """All-in Redis memory the burst added (queues drained), against its raw text."""
+    raw = sum(len(a.body.encode()) + len(a.title.encode()) for a in articles)
+    return {
+        "used_memory_delta_bytes": used,
+        "bytes_per_article": round(used / len(articles), 1),
+        "raw_text_bytes_per_article": round(raw / len(articles), 1),
+        "ratio_to_raw": round(used / raw, 3),
+        "families": memory_report(client, sample=300),
+    }
 
 
 # --- ceiling (a): the engine with no-op bodies ------------------------------------------------
@@ -391,7 +417,13 @@ def run_engine_ceiling(
     sender = make_celery(Settings(redis_url=url), name="bench-sender")
     try:
         _noop_round(
-            client, sender, TASK_EXTRACT, [1] * 4, desc="engine warm-up", timeout=120, children=children
+            client,
+            sender,
+            TASK_EXTRACT,
+            [1] * 4,
+            desc="engine warm-up",
+            timeout=120,
+            children=children,
         )
         seconds = _noop_round(
             client,
@@ -445,7 +477,8 @@ def _noop_round(
             bar.update(now - seen)
             seen = now
             time.sleep(0.05)
-    last = client.xrevrange(NOOP_STREAM, count=1)[0][0]
+    newest: Any = client.xrevrange(NOOP_STREAM, count=1)
+    last = str(newest[0][0])
     return int(last.split("-")[0]) / 1000.0 - start
 
 
