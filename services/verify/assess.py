@@ -36,6 +36,7 @@ from shared.schemas import (
 
 __all__ = [
     "RELATED_MIN",
+    "SAME_EVENT_MIN",
     "STANCE_ORDER",
     "UNRELATED_MAX",
     "Assessment",
@@ -53,6 +54,9 @@ STANCE_ORDER = (Stance.agree, Stance.disagree, Stance.discuss, Stance.unrelated)
 RELATED_MIN = 0.25
 # ...and the stance model must not think the pair unrelated.
 UNRELATED_MAX = 0.5
+# A claim of the claim's article (or a candidate's) this related to it, speakers not
+# counted, is about the same event: whom the article cites for it is whom it relays.
+SAME_EVENT_MIN = 0.4
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -116,12 +120,6 @@ def _time_key(claim: Claim) -> tuple[float, str]:
     return ((when - _EPOCH).total_seconds(), claim.claim_id)
 
 
-def _base_origin(claim: Claim, *, kind: ClaimKind, speakers: Mapping[str, str]) -> str:
-    if kind is ClaimKind.assertion and claim.attribution is not None:
-        return origins.speaker_origin(speakers[claim.attribution.speaker_key])
-    return origins.outlet_origin(claim.source)
-
-
 @dataclass(frozen=True)
 class _Judged:
     candidate: CandidateEvidence
@@ -158,24 +156,82 @@ def _judge(
 @dataclass(frozen=True)
 class _Origins:
     own: str
-    of: dict[str, str]  # candidate claim id -> origin key
+    of: dict[str, str]  # claim id (the claim, candidates, related siblings) -> origin key
     copy_of: dict[str, str]  # candidate claim id -> claim id of the text it nearly copies
     names: dict[str, str]  # origin key -> display name
-    speakers: dict[str, str]  # speaker key -> representative of its spelling variants
+    speaker_of: dict[str, str]  # claim id -> its speaker group, stated or inherited
+    speaker_names: dict[str, str]  # speaker group -> display name
+
+
+def _related_siblings(
+    claim: Claim, judged: Sequence[_Judged], article_claims: Mapping[str, Sequence[Claim]]
+) -> dict[str, list[Claim]]:
+    """Per article (the claim's own and each candidate's): its other claims about the event."""
+    articles = sorted({claim.article_id, *(j.candidate.claim.article_id for j in judged)})
+    return {
+        aid: [
+            c
+            for c in article_claims.get(aid, ())
+            if c.claim_id != claim.claim_id
+            and consistency.relatedness(claim, c, speakers=False) >= SAME_EVENT_MIN
+        ]
+        for aid in articles
+    }
+
+
+def _speaker_groups(claims: Sequence[Claim]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    surfaces: dict[str, list[str]] = {}
+    for c in claims:
+        if c.attribution is not None:
+            surfaces.setdefault(c.attribution.speaker_key, []).append(c.attribution.speaker)
+    groups = origins.merge_speakers(surfaces, surfaces=surfaces)
+    by_group: dict[str, list[str]] = {}
+    for key, rep in groups.items():
+        by_group.setdefault(rep, []).extend(surfaces[key])
+    return groups, by_group
+
+
+def _display(surfaces: Sequence[str], *, prefer: str | None) -> str:
+    """The most specific way a speaker group is written ("the Russian Defense Ministry")."""
+
+    def rank(text: str) -> tuple[int, int, str]:
+        capitalised = sum(1 for w in text.split()[1:] if w[:1].isupper())
+        return (-(capitalised + text[:1].isupper()), -len(text), text)
+
+    best = sorted(surfaces, key=rank)[0] if surfaces else (prefer or "")
+    if prefer is not None and rank(prefer)[:2] == rank(best)[:2]:
+        best = prefer
+    first, _, rest = best.partition(" ")
+    # Shown mid-sentence: "relaying one statement by the Russian Defense Ministry".
+    return f"{first.lower()} {rest}" if rest and first in ("The", "A", "An") else best
 
 
 def _origins_of(
-    claim: Claim, judged: Sequence[_Judged], *, threshold: float, own_text: str
+    claim: Claim,
+    judged: Sequence[_Judged],
+    *,
+    threshold: float,
+    own_text: str,
+    article_claims: Mapping[str, Sequence[Claim]],
 ) -> _Origins:
+    siblings = _related_siblings(claim, judged, article_claims)
     everyone = [claim, *(j.candidate.claim for j in judged)]
-    speakers = origins.merge_speakers(c.attribution.speaker_key for c in everyone if c.attribution)
-    names: dict[str, str] = {}
-    base: dict[str, str] = {}
-    for c in everyone:
-        key = _base_origin(c, kind=claim.kind, speakers=speakers)
-        base[c.claim_id] = key
-        shown = c.attribution.speaker if c.attribution and key.startswith("speaker:") else c.source
-        names.setdefault(key, shown)
+    context = [*everyone, *(c for cs in siblings.values() for c in cs)]
+    speakers, surfaces = _speaker_groups(context)
+
+    def stated(c: Claim) -> str | None:
+        return speakers[c.attribution.speaker_key] if c.attribution is not None else None
+
+    # An unattributed sentence relays the speaker its article cites most for this event.
+    cited = {
+        aid: origins.article_speaker(k for c in cs if (k := stated(c)) is not None)
+        for aid, cs in siblings.items()
+    }
+    speaker_of: dict[str, str] = {}
+    for c in context:
+        speaker = stated(c) or cited.get(c.article_id)
+        if speaker is not None:
+            speaker_of[c.claim_id] = speaker
 
     own_window = (
         excerpt_around(own_text, start=claim.start, end=claim.end)
@@ -186,6 +242,7 @@ def _origins_of(
         claim.claim_id: origins.CopyProbe(
             window=origins.signature(own_window),
             article=origins.signature(own_text) if own_text else None,
+            article_id=claim.article_id,
         )
     }
     for j in judged:
@@ -193,15 +250,40 @@ def _origins_of(
         probes[j.candidate.claim.claim_id] = origins.CopyProbe(
             window=origins.signature(j.candidate.excerpt or j.candidate.claim.text),
             article=sig if sig is not None and sig.shape == (origins.NUM_PERM,) else None,
+            article_id=j.candidate.claim.article_id,
         )
     order = [c.claim_id for c in sorted(everyone, key=_time_key)]
-    groups = origins.group_near_copies(probes, order=order, threshold=threshold)
+    copies = origins.group_near_copies(probes, order=order, threshold=threshold)
+    source_of = {c.claim_id: c.source for c in everyone}
+    # Near-copies collapse outlets: a copied article speaks with its original's voice.
+    outlet_of_article = {
+        c.article_id: source_of[copies[c.claim_id]] for c in everyone if c.claim_id in copies
+    }
+
+    own_surface = claim.attribution.speaker if claim.attribution is not None else None
+    speaker_names = {
+        group: _display(written, prefer=own_surface if group == stated(claim) else None)
+        for group, written in surfaces.items()
+    }
+    names: dict[str, str] = {}
+    of: dict[str, str] = {}
+    for c in context:
+        speaker = speaker_of.get(c.claim_id)
+        if claim.kind is ClaimKind.assertion and speaker is not None:
+            key = origins.speaker_origin(speaker)
+            names.setdefault(key, speaker_names[speaker])
+        else:
+            outlet = outlet_of_article.get(c.article_id, c.source)
+            key = origins.outlet_origin(outlet)
+            names.setdefault(key, outlet)
+        of[c.claim_id] = key
     return _Origins(
-        own=base[groups[claim.claim_id]],
-        of={cid: base[rep] for cid, rep in groups.items()},
-        copy_of={cid: rep for cid, rep in groups.items() if rep != cid},
+        own=of[claim.claim_id],
+        of=of,
+        copy_of={cid: rep for cid, rep in copies.items() if rep != cid},
         names=names,
-        speakers=speakers,
+        speaker_of=speaker_of,
+        speaker_names=speaker_names,
     )
 
 
@@ -226,6 +308,32 @@ def _external_signal(claim: Claim, item: EvidenceItem) -> tuple[EvidenceItem, Si
     return item, signal
 
 
+def _borrowed_hedges(
+    claim: Claim, judged: Sequence[_Judged], found: _Origins, siblings: Sequence[Claim]
+) -> list[str]:
+    """Hedges its own origin puts on the same assertion elsewhere, in its article or relays."""
+    if claim.kind is not ClaimKind.assertion:
+        return []
+    same: list[Claim] = [
+        j.candidate.claim
+        for j in judged
+        if not j.conflicts
+        and float(j.probabilities[1]) < max(j.probabilities[0], j.probabilities[2])
+    ]
+    same.extend(siblings)
+    hedges: list[str] = []
+    for other in sorted(same, key=lambda c: c.claim_id):
+        if (
+            found.of.get(other.claim_id) == found.own
+            and other.modality.hedged
+            and other.modality.negated == claim.modality.negated
+            and consistency.same_assertion(claim, other)
+            and not consistency.conflicts(claim, other)
+        ):
+            hedges.extend(h for h in other.modality.hedges if h not in hedges)
+    return [h for h in hedges if h not in claim.modality.hedges]
+
+
 def assess(
     *,
     claim: Claim,
@@ -235,6 +343,7 @@ def assess(
     coverage: Sequence[ProviderCoverage] = (),
     near_copy_threshold: float,
     own_text: str = "",
+    article_claims: Mapping[str, Sequence[Claim]] | None = None,
 ) -> Assessment:
     """Verdict, confidence, origins, evidence and explanation for ``claim``.
 
@@ -242,11 +351,28 @@ def assess(
     is how candidates that nearly copy the claim's article are recognised: whole articles
     are compared when the candidate carries a stored article ``signature``, sentence windows
     otherwise. Without it the claim's sentence stands in.
+
+    ``article_claims`` maps article ids (the claim's own and its candidates') to all their
+    claims. It tells whom an unattributed sentence relays (the speaker its article cites for
+    the event) and whether the claim's origin hedges the same assertion elsewhere.
     """
+    article_claims = article_claims or {}
     judged = _judge(claim, candidates, stance_fn)
-    found = _origins_of(claim, judged, threshold=near_copy_threshold, own_text=own_text)
-    speakers, names = found.speakers, found.names
-    own_speaker = speakers.get(claim.attribution.speaker_key) if claim.attribution else None
+    found = _origins_of(
+        claim,
+        judged,
+        threshold=near_copy_threshold,
+        own_text=own_text,
+        article_claims=article_claims,
+    )
+    names = found.names
+    own_speaker = found.speaker_of.get(claim.claim_id)
+    own_siblings = [
+        c
+        for c in article_claims.get(claim.article_id, ())
+        if c.claim_id != claim.claim_id and c.claim_id in found.of
+    ]
+    borrowed = _borrowed_hedges(claim, judged, found, own_siblings)
 
     signals: list[Signal] = []
     evidence: list[EvidenceItem] = []
@@ -255,9 +381,10 @@ def assess(
         other = j.candidate.claim
         p = j.probabilities
         witness = True
-        if claim.kind is ClaimKind.attribution and own_speaker is not None:
-            theirs = speakers.get(other.attribution.speaker_key) if other.attribution else None
-            witness = theirs == own_speaker
+        if claim.kind is ClaimKind.attribution and claim.attribution is not None:
+            witness = (
+                own_speaker is not None and found.speaker_of.get(other.claim_id) == own_speaker
+            )
         signals.append(
             Signal(
                 origin=found.of[other.claim_id],
@@ -297,7 +424,10 @@ def assess(
         evidence.append(item)
 
     result = score(
-        signals=signals, own_origin=found.own, kind=claim.kind, claim_hedged=claim.modality.hedged
+        signals=signals,
+        own_origin=found.own,
+        kind=claim.kind,
+        claim_hedged=claim.modality.hedged or bool(borrowed),
     )
     evidence.sort(key=lambda e: (-e.relatedness, e.claim_id or "", e.origin, e.text))
     conflicts = sorted(
@@ -310,6 +440,8 @@ def assess(
         conflicts=conflicts,
         names=names,
         coverage=coverage,
+        hedged_elsewhere=borrowed,
+        speaker=found.speaker_names.get(own_speaker) if own_speaker is not None else None,
     )
     return Assessment(
         verdict=result.verdict,

@@ -11,9 +11,12 @@ and the statements cannot both be true. Missing details never conflict.
 * **Dates** conflict when both sides give event dates and no pair of ranges comes within
   ``DATE_SLACK_DAYS``. Dates within a day of a claim's own publication date are treated as
   reporting dates ("said on Friday"), not event dates, and are ignored.
-* **Places** conflict when both sides name places, the sets are disjoint, and neither side's
-  places appear in the other's context text (so "Raqqa" vs "Syria" does not conflict when the
-  other article mentions Raqqa; there is no gazetteer to know that Raqqa is in Syria).
+* **Places** conflict only when both sides state where the event happened (a place after a
+  locative preposition, see ``event_places``: "warned the U.S." names no event location),
+  the sets are disjoint, and neither side's event places appear in the other's places or
+  context text (so "Raqqa" vs "Syria" does not conflict when the other article mentions
+  Raqqa; there is no gazetteer to know that Raqqa is in Syria). Values are the places as
+  written, not their keys.
 * **Names** conflict when both claims have the same predicate and object but subjects that
   resolve to different entities of the same label ("A killed C" vs "B killed C").
 """
@@ -29,14 +32,17 @@ from shared.schemas import Claim, Conflict, Entity, Quantity, TimeRef
 
 __all__ = [
     "APPROX_TOLERANCE",
+    "SAME_ASSERTION_TOKENS",
     "DEATH_NOUNS",
     "conflicts",
     "content_tokens",
     "death_count",
+    "event_places",
     "format_quantity",
     "overlap",
     "quantity_kind",
     "relatedness",
+    "same_assertion",
 ]
 
 APPROX_TOLERANCE = 0.15  # "about 30" covers 25.5-34.5: rounding in news copy stays inside
@@ -50,6 +56,9 @@ DEATH_NOUNS = frozenset(_DEATH_WORDS.split())
 ENTITY_WEIGHT = 0.55
 TOKEN_WEIGHT = 0.35
 CONTEXT_WEIGHT = 0.10
+# "the ministry said X" and "the ministry said, in a statement being verified, X": about the
+# shorter claim's words in common; unrelated statements of one speaker share under 0.2.
+SAME_ASSERTION_TOKENS = 0.4
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP_WORDS = """
@@ -61,6 +70,14 @@ some such only just very which who whom whose what when where while if so all an
 both per via near
 """
 _STOP = frozenset(_STOP_WORDS.split())
+# Words that put an event somewhere ("in", "near", "on the outskirts of") and words that may
+# stand between such a word and the place ("in northern Syria", "near the city of Raqqa").
+_LOCATIVE_WORDS = "in at near outside inside around off across outskirts within"
+_FILLER_WORDS = """the a an of northern southern eastern western central north south east west
+northeastern northwestern southeastern southwestern downtown city town village region province
+district county state capital suburb suburbs area port island stronghold"""
+_LOCATIVES = frozenset(_LOCATIVE_WORDS.split())
+_PLACE_FILLERS = frozenset(_FILLER_WORDS.split())
 
 
 def content_tokens(text: str) -> set[str]:
@@ -80,22 +97,45 @@ def overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _entity_keys(claim: Claim) -> set[str]:
+def _entity_keys(claim: Claim, *, speakers: bool = True) -> set[str]:
     places = set(claim.places)
-    keys = {e.key for e in claim.entities if e.key not in places}
-    if claim.attribution is not None:
-        keys.add(claim.attribution.speaker_key)
+    speaker = claim.attribution.speaker_key if claim.attribution is not None else None
+    keys = {e.key for e in claim.entities if e.key not in places and (speakers or e.key != speaker)}
+    if speakers and speaker is not None:
+        keys.add(speaker)
     return keys
 
 
-def relatedness(claim: Claim, other: Claim) -> float:
-    """How much two claims are about the same thing, in [0, 1]."""
-    entity = overlap(_entity_keys(claim), _entity_keys(other))
+def relatedness(claim: Claim, other: Claim, *, speakers: bool = True) -> float:
+    """How much two claims are about the same thing, in [0, 1].
+
+    With ``speakers`` the speakers' keys count as named things: a relay of one statement is
+    related to it. Without, only what the claims are about counts, so two statements by one
+    speaker on different subjects stay apart.
+    """
+    entity = overlap(_entity_keys(claim, speakers=speakers), _entity_keys(other, speakers=speakers))
     tokens = overlap(content_tokens(claim.text), content_tokens(other.text))
     shared_place = bool(set(claim.places) & set(other.places))
     shared_time = any(_ranges_meet(a, b) for a in claim.times for b in other.times)
     context = 0.5 * shared_place + 0.5 * shared_time
     return min(1.0, ENTITY_WEIGHT * entity + TOKEN_WEIGHT * tokens + CONTEXT_WEIGHT * context)
+
+
+def same_assertion(claim: Claim, other: Claim) -> bool:
+    """Whether ``other`` states what ``claim`` states, give or take details and wording.
+
+    They must share a person, or two other named things (a group like "ISIS" alone is in
+    every story about it), not counting places, speakers and nationalities, and at least
+    ``SAME_ASSERTION_TOKENS`` of the shorter claim's content words.
+    """
+    mine, theirs = _entity_keys(claim, speakers=False), _entity_keys(other, speakers=False)
+    people = {e.key for e in claim.entities if e.label == "PERSON"}
+    # Nationalities ("Russian") describe rather than name a participant.
+    descriptors = {e.key for e in [*claim.entities, *other.entities] if e.label == "NORP"}
+    shared = (mine & theirs) - descriptors
+    if not (shared & people or len(shared) >= 2):
+        return False
+    return overlap(content_tokens(claim.text), content_tokens(other.text)) >= SAME_ASSERTION_TOKENS
 
 
 # --- quantities -----------------------------------------------------------------------
@@ -186,22 +226,74 @@ def _date_conflicts(claim: Claim, other: Claim) -> list[Conflict]:
 # --- places and names -----------------------------------------------------------------
 
 
-def _mentions(keys: Iterable[str], text: str) -> bool:
+def _place_mentions(claim: Claim) -> dict[str, list[tuple[int, int]]]:
+    """Character spans, in the claim's text, of each place entity (by key)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    lowered = claim.text.lower()
+    for key, name in _place_names(claim).items():
+        whole = re.compile(rf"(?<!\w){re.escape(name.lower())}(?!\w)")
+        spans[key] = [m.span() for m in whole.finditer(lowered)]
+    return {key: found for key, found in spans.items() if found}
+
+
+def _place_names(claim: Claim) -> dict[str, str]:
+    """Each place key with the claim's way of writing it; a bare key is its own name."""
+    names = {key: key.partition(":")[2].replace("_", " ") or key for key in claim.places}
+    for e in claim.entities:
+        if e.key in names and e.text.strip():
+            names[e.key] = e.text
+    return names
+
+
+def event_places(claim: Claim) -> dict[str, str]:
+    """Places the claim puts its event in ("in Raqqa", "near the town of Brask"), key -> text.
+
+    A place counts only after a locative preposition, with nothing between them but
+    articles, compass words, place nouns or other places ("in al-Raqqa, Syria"): "warned the
+    U.S." or "the idea of Russia and the United States" mention places, but not where the
+    event happened.
+    """
+    spans = _place_mentions(claim)
+    covered = [span for found in spans.values() for span in found]
+    words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(claim.text)]
+    texts = _place_names(claim)
+    found: dict[str, str] = {}
+    for key, places in spans.items():
+        for start, _ in places:
+            before = [w for w in words if w[1] <= start]
+            for w_start, w_end, word in reversed(before):
+                if any(a <= w_start and w_end <= b for a, b in covered):
+                    continue
+                if word in _PLACE_FILLERS:
+                    continue
+                if word in _LOCATIVES:
+                    found[key] = texts[key]
+                break
+    return found
+
+
+def _mentioned(places: dict[str, str], text: str, keys: Iterable[str]) -> bool:
     words = {w.lower() for w in _WORD.findall(text)}
-    return any(set(_WORD.findall(k.lower().replace("_", " "))) <= words for k in keys)
+    for key, name in places.items():
+        named = {w.lower() for w in _WORD.findall(name)}
+        if key in keys or (named and named <= words):
+            return True
+    return False
 
 
 def _place_conflicts(claim: Claim, other: Claim, *, other_context: str) -> list[Conflict]:
-    mine, theirs = set(claim.places), set(other.places)
-    if not mine or not theirs or mine & theirs:
+    mine, theirs = event_places(claim), event_places(other)
+    if not mine or not theirs or mine.keys() & theirs.keys():
         return []
-    if _mentions(mine, other_context or other.text) or _mentions(theirs, claim.text):
+    if _mentioned(mine, other_context or other.text, other.places) or _mentioned(
+        theirs, claim.text, claim.places
+    ):
         return []
     return [
         Conflict(
             field="place",
-            claim_value=", ".join(sorted(mine)),
-            evidence_value=", ".join(sorted(theirs)),
+            claim_value=", ".join(sorted(mine.values())),
+            evidence_value=", ".join(sorted(theirs.values())),
         )
     ]
 
@@ -212,6 +304,10 @@ def _subject_entity(claim: Claim) -> Entity | None:
     subject = claim.subject.lower()
     matches = [e for e in claim.entities if e.text.lower() in subject]
     return max(matches, key=lambda e: len(e.text)) if matches else None
+
+
+def _speaks(claim: Claim, entity: Entity) -> bool:
+    return claim.attribution is not None and entity.key == claim.attribution.speaker_key
 
 
 def _object_keys(claim: Claim) -> set[str]:
@@ -228,6 +324,9 @@ def _name_conflicts(claim: Claim, other: Claim) -> list[Conflict]:
         return []
     mine, theirs = _subject_entity(claim), _subject_entity(other)
     if mine is None or theirs is None or mine.label != theirs.label or mine.key == theirs.key:
+        return []
+    # "A said X" and "B said X": two speakers of one statement, not two doers of one deed.
+    if _speaks(claim, mine) or _speaks(other, theirs):
         return []
     return [Conflict(field="name", claim_value=mine.text, evidence_value=theirs.text)]
 

@@ -48,12 +48,14 @@ def _reporting_clause(
     outlets: Sequence[str],
     names: Mapping[str, str],
     evidence: Sequence[EvidenceItem],
+    speaker: str | None,
 ) -> str:
     n = len(outlets)
     own = names.get(score.own_origin, score.own_origin.partition(":")[2])
     copies = any(item.near_copy_of is not None for item in evidence)
     if claim.kind is ClaimKind.attribution:
-        speaker = claim.attribution.speaker if claim.attribution else "the speaker"
+        if speaker is None:
+            speaker = claim.attribution.speaker if claim.attribution else "the speaker"
         if score.independent_origins >= 2:
             return (
                 f"{_capital(_count(n))} outlets independently report that {speaker} made "
@@ -123,18 +125,32 @@ def explain(
     conflicts: Sequence[Conflict],
     names: Mapping[str, str],
     coverage: Sequence[ProviderCoverage] = (),
+    hedged_elsewhere: Sequence[str] = (),
+    speaker: str | None = None,
 ) -> str:
     """Say who reports the claim, from how many origins, how hedged, and what disagrees.
 
     ``names`` maps origin keys to display names ("the Russian Defense Ministry").
+    ``hedged_elsewhere`` are hedges the claim's origin puts on the same assertion elsewhere.
+    ``speaker`` is how to name the speaker of an attribution claim, if not as written.
     """
     outlets = _reporting_outlets(claim, score, evidence)
     clauses = [
-        _reporting_clause(claim=claim, score=score, outlets=outlets, names=names, evidence=evidence)
+        _reporting_clause(
+            claim=claim,
+            score=score,
+            outlets=outlets,
+            names=names,
+            evidence=evidence,
+            speaker=speaker,
+        )
     ]
     if claim.kind is ClaimKind.assertion and claim.modality.hedges:
         cues = ", ".join(f"'{h}'" for h in claim.modality.hedges[:3])
         clauses.append(f"the claim is hedged ({cues})")
+    elif claim.kind is ClaimKind.assertion and hedged_elsewhere:
+        cues = ", ".join(f"'{h}'" for h in hedged_elsewhere[:3])
+        clauses.append(f"the claim is hedged where the same source repeats it ({cues})")
     opposition = _opposition_clause(score, names)
     if opposition:
         clauses.append(opposition)

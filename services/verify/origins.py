@@ -5,16 +5,31 @@ attributed claim (``speaker:<key>``) or, for first-hand reporting, the outlet it
 (``outlet:<normalised source>``). For the attribution layer ("X said Y") every outlet that
 relays the statement is a witness of it, so the origin is always the outlet.
 
-Two corrections collapse origins that only look different:
+Three corrections collapse origins that only look different:
 
 * **Near-copies.** A wire story republished with trivial edits is one origin. Texts are
   compared by MinHash over 5-word shingles (128 permutations, fixed seed), an estimate of
-  their Jaccard similarity. Pairs at or above the near-copy threshold are linked and the
-  connected components (single linkage, so the result does not depend on input order) take
-  the origin of their earliest member.
+  their Jaccard similarity. Near-copy is a relation between *articles*: two articles are
+  linked when a pair of their texts is at or above the near-copy threshold, the connected
+  components (single linkage, so the result does not depend on input order) are one outlet,
+  named by their earliest article. Texts of one article are never compared with each other:
+  the sentence windows around two of its claims overlap by construction. An attributed claim
+  keeps its speaker as origin whichever outlet carries it.
 * **Spelling variants of one speaker.** Speaker keys are linked when their normalised
   forms are nearly equal (``SequenceMatcher`` ratio >= ``SPEAKER_MATCH_RATIO``), which absorbs
   "defense"/"defence"-style variants that survive canonicalisation.
+* **A state and its organs.** A country speaking about an event ("Russia claims") and its
+  state bodies ("the Russian Defense Ministry", "the Russian military": a surface form with a
+  word of ``STATE_WORDS`` and a national word) are one source: the ministry speaks for the
+  state. The national word must name the country ("Russian" names "Russia": the country
+  name, or its stem of at least ``MIN_COUNTRY_STEM`` letters plus a demonym ending), or two
+  state bodies must share it. Callers pass only speakers of claims about one event, so
+  "Russia" in an unrelated story never absorbs a ministry.
+
+An unattributed sentence in an article that attributes the same event to a speaker
+elsewhere ("In this strike there were over 300 fighters killed", after "the ministry said")
+relays that speaker: ``article_speaker`` picks the speaker the article cites most for the
+event, and the sentence takes it as origin instead of the outlet.
 
 Whole articles are compared when both sides have a stored article signature
 (``keys.minhash``), otherwise the sentence windows around the claims: never one with the
@@ -34,7 +49,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -43,13 +59,17 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 __all__ = [
+    "MIN_COUNTRY_STEM",
     "NUM_PERM",
-    "CopyProbe",
     "SHINGLE_WORDS",
+    "STATE_WORDS",
+    "CopyProbe",
     "Signature",
+    "article_speaker",
     "estimated_jaccard",
     "group_near_copies",
     "merge_speakers",
+    "names_country",
     "normalise_outlet",
     "outlet_origin",
     "signature",
@@ -65,6 +85,14 @@ SHINGLE_WORDS = 5  # 5-word runs are rare across independently written text
 MINHASH_SEED = 20250101  # fixed, so signatures stored by one worker compare with another's
 MINHASH_SCHEME = "affine32"
 SPEAKER_MATCH_RATIO = 0.88
+MIN_COUNTRY_STEM = 4  # "russi", "syri", "chin": shorter stems would match unrelated words
+# Words that make a speaker a body of a state; "Russian" alone (a person, a church) does not.
+_STATE_WORDS = """ministry ministries military army navy forces government embassy defense
+defence officials authorities troops command presidency cabinet"""
+STATE_WORDS = frozenset(_STATE_WORDS.split())
+_DEMONYM_ENDINGS = ("", "n", "an", "ian", "ese", "i", "ish")
+_TRAILING_VOWELS = re.compile(r"[aeiouy]+$")
+_NOT_NATIONAL = frozenset({"the", "a", "an", "of", "and", "for", "it", "its", "he", "she", "they"})
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu"})
@@ -133,26 +161,109 @@ def _speaker_norm(key: str) -> str:
     return " ".join(_WORD.findall(key.lower().replace("_", " ")))
 
 
-def merge_speakers(keys: Iterable[str]) -> dict[str, str]:
-    """Map each speaker key to one representative of its spelling-variant group."""
-    unique = sorted(set(keys))
-    parent = {k: k for k in unique}
+def _country_names(key: str, surfaces: Iterable[str]) -> set[str]:
+    """Lower-cased words that name the country a ``loc:`` speaker is."""
+    words = {w.lower() for text in surfaces for w in _WORD.findall(text)}
+    words.update(_WORD.findall(key.partition(":")[2].lower()))
+    return {w for w in words if w not in _NOT_NATIONAL}
 
-    def find(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
+
+def _national_words(surfaces: Iterable[str]) -> set[str] | None:
+    """Capitalised words of a state body's names ("Russian"), or None if no name is one."""
+    found: set[str] = set()
+    state = False
+    for text in surfaces:
+        words = _WORD.findall(text)
+        if not any(w.lower() in STATE_WORDS for w in words):
+            continue
+        state = True
+        found.update(
+            w.lower()
+            for w in words
+            if w[:1].isupper() and w.lower() not in STATE_WORDS | _NOT_NATIONAL
+        )
+    return found if state else None
+
+
+def names_country(word: str, country: str) -> bool:
+    """``word`` is ``country`` or a demonym of it ("russian" -> "russia")."""
+    if word == country:
+        return True
+    stem = _TRAILING_VOWELS.sub("", country)
+    return len(stem) >= MIN_COUNTRY_STEM and any(word == stem + e for e in _DEMONYM_ENDINGS)
+
+
+class _Groups:
+    """Union-find where the smaller key represents a group, so input order never matters."""
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {k: k for k in items}
+
+    def find(self, k: str) -> str:
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
         return k
 
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        self.parent[max(ra, rb)] = min(ra, rb)
+
+    def members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for k in sorted(self.parent):
+            out.setdefault(self.find(k), []).append(k)
+        return out
+
+
+def merge_speakers(
+    keys: Iterable[str], *, surfaces: Mapping[str, Collection[str]] | None = None
+) -> dict[str, str]:
+    """Map each speaker key to one representative of its group (see the module docstring).
+
+    ``surfaces`` maps keys to the speaker names as written; without them only spelling
+    variants merge. Pass only speakers of claims about one event.
+    """
+    unique = sorted(set(keys))
+    groups = _Groups(unique)
     for i, a in enumerate(unique):
         for b in unique[i + 1 :]:
             if SequenceMatcher(None, _speaker_norm(a), _speaker_norm(b)).ratio() >= (
                 SPEAKER_MATCH_RATIO
             ):
-                ra, rb = find(a), find(b)
-                # The smaller key wins, so the representative is independent of input order.
-                parent[max(ra, rb)] = min(ra, rb)
-    return {k: find(k) for k in unique}
+                groups.union(a, b)
+    if surfaces:
+        _merge_states(groups, surfaces)
+    return {k: groups.find(k) for k in unique}
+
+
+def _merge_states(groups: _Groups, surfaces: Mapping[str, Collection[str]]) -> None:
+    countries: dict[str, set[str]] = {}
+    bodies: dict[str, set[str]] = {}
+    for rep, members in groups.members().items():
+        names = [text for k in members for text in surfaces.get(k, ())]
+        if any(k.startswith("loc:") for k in members):
+            loc = min(k for k in members if k.startswith("loc:"))
+            countries[rep] = _country_names(loc, names)
+        national = _national_words(names)
+        if national:
+            bodies[rep] = national
+    body_reps = sorted(bodies)
+    for i, a in enumerate(body_reps):
+        for b in body_reps[i + 1 :]:
+            if bodies[a] & bodies[b]:
+                groups.union(a, b)
+        for country_rep, country in sorted(countries.items()):
+            if any(names_country(w, c) for w in bodies[a] for c in country):
+                groups.union(a, country_rep)
+
+
+def article_speaker(speakers: Iterable[str]) -> str | None:
+    """The speaker an article cites most for an event (ties: the smaller key), if any."""
+    counts = Counter(speakers)
+    if not counts:
+        return None
+    return min(counts, key=lambda k: (-counts[k], k))
 
 
 @dataclass(frozen=True)
@@ -161,6 +272,7 @@ class CopyProbe:
 
     window: Signature  # MinHash of the sentence window around the claim
     article: Signature | None = None  # MinHash of the whole article text, if stored
+    article_id: str | None = None  # None: the probe is an article of its own
 
 
 def _similar(a: CopyProbe, b: CopyProbe, threshold: float) -> bool:
@@ -174,10 +286,12 @@ def _similar(a: CopyProbe, b: CopyProbe, threshold: float) -> bool:
 def group_near_copies(
     probes: Mapping[str, CopyProbe], *, order: Sequence[str], threshold: float
 ) -> dict[str, str]:
-    """Map each id to the first id (in ``order``) of its near-copy component.
+    """Map each id to the id it nearly copies from the earliest article of its component.
 
+    Ids in the earliest article of a component (and ids of articles that copy nothing) map
+    to themselves; an id in a later copy maps to the most similar id of the earliest article.
     ``order`` ranks the ids from earliest to latest (publication time, then id); it decides
-    only which member names a component, never which ids are linked.
+    only which article names a component, never which articles are linked.
     """
     rank = {item: i for i, item in enumerate(order)}
 
@@ -185,19 +299,36 @@ def group_near_copies(
         return (rank.get(i, len(rank)), i)
 
     ids = sorted(probes, key=position)
-    parent = {i: i for i in ids}
+    article_of = {i: probes[i].article_id or f"\0{i}" for i in ids}
+    first_seen: dict[str, int] = {}
+    for n, i in enumerate(ids):
+        first_seen.setdefault(article_of[i], n)
+    parent = {a: a for a in first_seen}
 
-    def find(i: str) -> str:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def find(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
 
     for row, a in enumerate(ids):
         for b in ids[row + 1 :]:
+            if article_of[a] == article_of[b]:
+                continue
             if _similar(probes[a], probes[b], threshold):
-                ra, rb = find(a), find(b)
+                ra, rb = find(article_of[a]), find(article_of[b])
                 if ra != rb:
-                    first, second = sorted((ra, rb), key=position)
+                    first, second = sorted((ra, rb), key=lambda art: first_seen[art])
                     parent[second] = first
-    return {i: find(i) for i in ids}
+    out: dict[str, str] = {}
+    for i in ids:
+        earliest = find(article_of[i])
+        if earliest == article_of[i]:
+            out[i] = i
+            continue
+        sources = [j for j in ids if article_of[j] == earliest]
+        out[i] = max(
+            sources,
+            key=lambda j: (estimated_jaccard(probes[i].window, probes[j].window), -ids.index(j)),
+        )
+    return out

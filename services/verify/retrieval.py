@@ -39,7 +39,7 @@ from datetime import UTC, date
 import redis
 
 from services.verify import origins
-from shared import keys
+from shared import keys, store
 from shared.schemas import Claim
 from shared.settings import get_settings
 
@@ -50,6 +50,7 @@ __all__ = [
     "candidates",
     "index_claim",
     "index_terms",
+    "load_article_claims",
     "load_signatures",
     "lookup_terms",
     "time_bucket",
@@ -204,3 +205,25 @@ def load_signatures(client: redis.Redis, claim_ids: Sequence[str]) -> dict[str, 
         if sig is not None:
             found[claim_id] = sig
     return found
+
+
+def load_article_claims(client: redis.Redis, article_ids: Sequence[str]) -> dict[str, list[Claim]]:
+    """All stored claims of each article in ``article_ids``, in article order.
+
+    Two round trips however many articles: one for the id lists, one for the claims.
+    """
+    unique = sorted(set(article_ids))
+    if not unique:
+        return {}
+    pipe = client.pipeline(transaction=False)
+    for article_id in unique:
+        pipe.lrange(keys.article_claims(article_id), 0, -1)
+    id_lists = [
+        [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in ids]
+        for ids in pipe.execute()
+    ]
+    claims = {c.claim_id: c for c in store.get_claims(client, [i for ids in id_lists for i in ids])}
+    return {
+        article_id: [claims[i] for i in ids if i in claims]
+        for article_id, ids in zip(unique, id_lists, strict=True)
+    }
