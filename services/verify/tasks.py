@@ -79,6 +79,8 @@ def verify_claim(
     # Index before searching: of two claims verified at once, at least one sees the other.
     retrieval.index_claim(client, claim, article_text=own_text)
     candidates = _candidates(client, claim, cap=settings.candidate_cap)
+    # Whom an unattributed sentence relays, and how its origin hedges: read from whole articles.
+    article_claims = retrieval.load_article_claims(client, [claim.article_id, *(c.claim.article_id for c in candidates)])
     external, coverage = gather_external(claim=claim, settings=settings, client=client)
     result = assess(
         claim=claim,
@@ -88,6 +90,7 @@ def verify_claim(
         coverage=coverage,
         near_copy_threshold=settings.near_copy_threshold,
         own_text=own_text,
+        article_claims=article_claims,
     )
     doc, changed = verify_store.save_verdict(
         client,
