@@ -43,16 +43,21 @@ def store_context(client: redis.Redis, *, claim: Claim, body: str) -> None:
 
 
 def verify(client: redis.Redis, *, claim: Claim, body: str, settings: Settings) -> Verified:
-    """Index ``claim``, load its candidates and assess it, as ``verify_claim`` does."""
+    """Index ``claim``, load its candidates and their articles' claims and assess it, as
+    ``verify_claim`` does."""
     store_context(client, claim=claim, body=body)
     retrieval.index_claim(client, claim, article_text=body)
     found = _candidates(client, claim, cap=settings.candidate_cap)
+    article_claims = retrieval.load_article_claims(
+        client, [claim.article_id, *(c.claim.article_id for c in found)]
+    )
     result = assess(
         claim=claim,
         candidates=found,
         stance_fn=load_stance_model(settings.stance_model_path or None).predict_proba,
         near_copy_threshold=settings.near_copy_threshold,
         own_text=body,
+        article_claims=article_claims,
     )
     return Verified(assessment=result, candidates=len(found))
 
