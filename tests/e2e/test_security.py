@@ -25,6 +25,7 @@ from urllib.parse import quote
 import pytest
 import redis
 import requests
+from pydantic import SecretStr
 
 from crosscheck.redis_server import RedisServer, free_port
 from crosscheck.stack import Stack
@@ -54,7 +55,9 @@ def test_rediss_url_builds_a_tls_connection() -> None:
 
 def test_plain_url_is_not_tls_and_a_separate_password_is_used() -> None:
     settings = Settings(
-        environment="test", redis_url="redis://127.0.0.1:6379/2", redis_password=REDIS_PASSWORD
+        environment="test",
+        redis_url="redis://127.0.0.1:6379/2",
+        redis_password=SecretStr(REDIS_PASSWORD),
     )
     client = make_redis(settings)
     assert not issubclass(client.connection_pool.connection_class, redis.SSLConnection)
@@ -65,12 +68,16 @@ def test_plain_url_is_not_tls_and_a_separate_password_is_used() -> None:
 
 def test_broker_url_folds_in_an_escaped_password() -> None:
     settings = Settings(
-        environment="test", redis_url="rediss://127.0.0.1:6380/0", redis_password="p@ss/w:rd"
+        environment="test",
+        redis_url="rediss://127.0.0.1:6380/0",
+        redis_password=SecretStr("p@ss/w:rd"),
     )
     url = broker_url(settings)
     assert url == f"rediss://:{quote('p@ss/w:rd', safe='')}@127.0.0.1:6380/0"
     own = Settings(
-        environment="test", redis_url="redis://:inline@127.0.0.1:1/0", redis_password="other"
+        environment="test",
+        redis_url="redis://:inline@127.0.0.1:1/0",
+        redis_password=SecretStr("other"),
     )
     assert broker_url(own) == "redis://:inline@127.0.0.1:1/0"  # a password in the URL wins
 
@@ -79,8 +86,8 @@ def test_settings_repr_hides_secrets() -> None:
     settings = Settings(
         environment="test",
         api_keys=API_KEY,  # type: ignore[arg-type]
-        redis_password=REDIS_PASSWORD,
-        factcheck_api_key=FACTCHECK_KEY,
+        redis_password=SecretStr(REDIS_PASSWORD),
+        factcheck_api_key=SecretStr(FACTCHECK_KEY),
     )
     text = repr(settings) + str(settings.model_dump())
     assert not [secret for secret in SECRETS if secret in text]

@@ -16,7 +16,13 @@ import pytest
 
 from services.extract import fetch
 from services.extract.fetch import fetch_html, fetch_main_text, refusal_reason
-from shared.errors import ArticleTooLarge, FetchRefused, InvalidInput, UpstreamTimeout
+from shared.errors import (
+    ArticleTooLarge,
+    FetchRefused,
+    InvalidInput,
+    UnsupportedContent,
+    UpstreamTimeout,
+)
 from shared.settings import Settings
 
 PAGE = (
@@ -444,7 +450,7 @@ def test_connect_timeout_is_bounded() -> None:
 
 
 def test_non_html_is_refused(server: str) -> None:
-    with pytest.raises(fetch.UnsupportedContent):
+    with pytest.raises(UnsupportedContent):
         fetch_html(url=f"http://{server}/pdf", settings=_settings(server))
 
 

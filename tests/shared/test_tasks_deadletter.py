@@ -78,9 +78,10 @@ def _noop(**_: Any) -> None:
 
 
 def _letters(client: fakeredis.FakeRedis, settings: Settings) -> list[dict[str, Any]]:
+    entries: list[tuple[str, dict[str, str]]] = client.xrange(settings.dead_stream_name)  # type: ignore[assignment]
     return [
         {**json.loads(fields["letter"]), "kwargs": json.loads(fields["kwargs"]), "id": entry_id}
-        for entry_id, fields in client.xrange(settings.dead_stream_name)
+        for entry_id, fields in entries
     ]
 
 
