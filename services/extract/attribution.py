@@ -108,8 +108,7 @@ def _content_excluding(sent: Span, removed: set[int]) -> tuple[int, int] | None:
     return _span_chars(kept)
 
 
-def _verb_cue(sent: Span) -> Cue | None:
-    doc_text = sent.doc.text
+def _verb_cue(sent: Span, doc_text: str) -> Cue | None:
     for verb in sent:
         if verb.lemma_.lower() not in CUE_LEMMAS or verb.pos_ not in {"VERB", "AUX"}:
             continue
@@ -161,8 +160,7 @@ def _verb_cue(sent: Span) -> Cue | None:
     return None
 
 
-def _according_cue(sent: Span) -> Cue | None:
-    doc_text = sent.doc.text
+def _according_cue(sent: Span, doc_text: str) -> Cue | None:
     for token in sent:
         if token.lower_ != "according":
             continue
@@ -205,6 +203,9 @@ def _according_cue(sent: Span) -> Cue | None:
     return None
 
 
-def find_cue(sent: Span) -> Cue | None:
-    """The attribution of one sentence; a reporting verb wins over "according to"."""
-    return _verb_cue(sent) or _according_cue(sent)
+def find_cue(sent: Span, doc_text: str) -> Cue | None:
+    """The attribution of one sentence; a reporting verb wins over "according to".
+
+    ``doc_text`` is ``sent.doc.text``, passed in because spaCy rebuilds it on every access.
+    """
+    return _verb_cue(sent, doc_text) or _according_cue(sent, doc_text)

@@ -7,6 +7,7 @@ label by majority and resolves short mentions and definite descriptions.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"
 _NAME_PARTICLES = frozenset({"al", "el", "abu", "bin", "ibn", "bint", "umm", "abd", "abdul"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _RELABEL_ORDER = ("PERSON", "GPE", "ORG")
+# Descriptions look back over this many earlier mentions: bounded cost on huge bodies.
+_DESCRIPTION_WINDOW = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,9 @@ class ArticleLinker:
 
     mentions: list[Mention] = field(default_factory=list)
     _keys: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list)
+    _by_word: dict[str, list[tuple[int, tuple[str, str]]]] = field(default_factory=dict)
+    _by_label: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
 
     def add(self, mention: Mention) -> None:
         if mention.label in KEPT_LABELS:
@@ -61,6 +67,14 @@ class ArticleLinker:
             if label == "PERSON" and len(words) == 1 and words[0] in first_names:
                 key = first_names[words[0]]
             self._keys[(mention.start, mention.end)] = (key, label)
+            self._by_label.setdefault(label, []).append((mention.start, mention.text, key))
+            if label == "ORG":
+                for word in set(words):
+                    self._by_word.setdefault(word, []).append((mention.start, (key, label)))
+        self.mentions.sort(key=lambda m: (m.start, m.end))
+        self._starts = [m.start for m in self.mentions]
+        for entries in (*self._by_word.values(), *self._by_label.values()):
+            entries.sort(key=lambda e: e[0])
 
     @staticmethod
     def _first_names(own: list[tuple[Mention, str]]) -> dict[str, str]:
@@ -78,8 +92,11 @@ class ArticleLinker:
     def entities_between(self, start: int, end: int) -> list[tuple[Mention, str, str]]:
         """Linked mentions inside ``[start, end)`` as (mention, key, label)."""
         found = []
-        for mention in self.mentions:
-            if mention.start >= start and mention.end <= end:
+        for index in range(bisect_left(self._starts, start), len(self.mentions)):
+            mention = self.mentions[index]
+            if mention.start >= end:
+                break
+            if mention.end <= end:
                 linked = self._keys.get((mention.start, mention.end))
                 if linked:
                     found.append((mention, linked[0], linked[1]))
@@ -90,16 +107,13 @@ class ArticleLinker:
         words = [w for w in normalize_words(text) if w not in {"the", "this", "that", "a", "an"}]
         if not words or len(words) > 3:
             return None
-        head = words[-1]
+        entries = self._by_word.get(words[-1], [])
+        stop = bisect_left(entries, before, key=lambda e: e[0])
         candidates: Counter[tuple[str, str]] = Counter()
         last_seen: dict[tuple[str, str], int] = {}
-        for mention in self.mentions:
-            if mention.start >= before or mention.label not in {"ORG", "GPE", "NORP"}:
-                continue
-            linked = self._keys.get((mention.start, mention.end))
-            if linked and head in normalize_words(mention.text) and linked[1] == "ORG":
-                candidates[linked] += 1
-                last_seen[linked] = mention.start
+        for start, linked in entries[max(0, stop - _DESCRIPTION_WINDOW) : stop]:
+            candidates[linked] += 1
+            last_seen[linked] = start
         if not candidates:
             return None
         return max(candidates, key=lambda k: (candidates[k], last_seen[k]))
@@ -118,10 +132,12 @@ class ArticleLinker:
         """(text, key, label) of the latest linked mention with one of ``labels`` before ``before``."""
         best: tuple[str, str, str] | None = None
         best_start = -1
-        for mention in self.mentions:
-            linked = self._keys.get((mention.start, mention.end))
-            if linked and linked[1] in labels and best_start < mention.start < before:
-                best, best_start = (mention.text, linked[0], linked[1]), mention.start
+        for label in labels:
+            entries = self._by_label.get(label, [])
+            stop = bisect_left(entries, before, key=lambda e: e[0])
+            if stop and entries[stop - 1][0] > best_start:
+                start, text, key = entries[stop - 1]
+                best, best_start = (text, key, label), start
         return best
 
     @staticmethod

@@ -150,8 +150,14 @@ def _counted_noun(tokens: Sequence[Token], last: int) -> str | None:
     return None
 
 
-def find_quantities(span: Span) -> list[FoundQuantity]:
-    """Quantities in a parsed span, excluding dates, times and ordinals."""
+def find_quantities(span: Span, doc_text: str | None = None) -> list[FoundQuantity]:
+    """Quantities in a parsed span, excluding dates, times and ordinals.
+
+    Pass ``doc_text`` (``span.doc.text``) when calling per sentence: spaCy rebuilds it on
+    every access.
+    """
+    if doc_text is None:
+        doc_text = span.doc.text
     tokens = list(span)
     skip = {t.i for t in tokens if t.ent_type_ in _SKIP_ENTS}
     found: list[FoundQuantity] = []
@@ -204,7 +210,7 @@ def find_quantities(span: Span) -> list[FoundQuantity]:
                 noun = noun
         start_char = tokens[lo].idx
         end_char = tokens[end_tok].idx + len(tokens[end_tok].text)
-        text = span.doc.text[start_char:end_char]
+        text = doc_text[start_char:end_char]
         found.append(
             FoundQuantity(
                 Quantity(text=text, value=value, approximate=approximate,

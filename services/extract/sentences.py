@@ -8,6 +8,7 @@ plain records.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -75,11 +76,11 @@ def _clip(text: str) -> str:
     return text if len(text) <= _MAX_FIELD else text[: _MAX_FIELD - 1].rstrip() + "\u2026"
 
 
-def _phrase(token: Token) -> str:
-    return _clip(token.doc.text[token.left_edge.idx : token.right_edge.idx + len(token.right_edge)])
+def _phrase(token: Token, doc_text: str) -> str:
+    return _clip(doc_text[token.left_edge.idx : token.right_edge.idx + len(token.right_edge)])
 
 
-def _spo(head: Token) -> tuple[str | None, str | None, str | None]:
+def _spo(head: Token, doc_text: str) -> tuple[str | None, str | None, str | None]:
     """Subject, predicate lemma and object of the clause headed by ``head``."""
     subject = next((c for c in head.children if c.dep_ in _SUBJECT_DEPS), None)
     predicate = head.lemma_.lower() if head.pos_ in {"VERB", "AUX"} else None
@@ -103,9 +104,9 @@ def _spo(head: Token) -> tuple[str | None, str | None, str | None]:
     if head.pos_ == "AUX" and predicate == "be" and obj is None:
         predicate = "be"
     return (
-        _phrase(subject) if subject is not None else None,
+        _phrase(subject, doc_text) if subject is not None else None,
         predicate,
-        _phrase(obj) if obj is not None else None,
+        _phrase(obj, doc_text) if obj is not None else None,
     )
 
 
@@ -117,8 +118,9 @@ def _inside_quotes(text: str, offset: int) -> bool:
     return opens > closes or straight % 2 == 1
 
 
-def _sentence_facts(sent: Span, *, block: int, shift: int, published: date) -> SentenceFacts | None:
-    doc_text = sent.doc.text
+def _sentence_facts(
+    sent: Span, *, doc_text: str, dates: list[Span], block: int, shift: int, published: date
+) -> SentenceFacts | None:
     start, end = sent.start_char, sent.end_char
     raw = doc_text[start:end]
     stripped = raw.rstrip()
@@ -132,19 +134,21 @@ def _sentence_facts(sent: Span, *, block: int, shift: int, published: date) -> S
     if not text.strip():
         return None
     tokens = [t for t in sent if not t.is_space]
-    cue = find_cue(sent)
+    cue = find_cue(sent, doc_text)
     root = sent.root
     head = cue.content_head if cue is not None else None
-    subject, predicate, obj = _spo(head if head is not None else root)
+    subject, predicate, obj = _spo(head if head is not None else root, doc_text)
     negated = is_negated(head if head is not None else root)
     future = any(t.lower_ in _FUTURE and t.tag_ == "MD" for t in sent)
     quantities = [
-        (q.quantity, q.start + shift, q.end + shift) for q in find_quantities(sent)
+        (q.quantity, q.start + shift, q.end + shift) for q in find_quantities(sent, doc_text)
     ]
     times: list[tuple[TimeRef, int, int]] = []
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
+    # Span.ents rebuilds every entity of the doc; the caller passes the doc's dates once.
+    first = bisect_left(dates, sent.start_char, key=lambda e: e.start_char)
+    for ent in dates[first:]:
+        if ent.start_char >= sent.end_char:
+            break
         ref = resolve_time(ent.text, published=published, future=future)
         if ref is not None:
             times.append((ref, ent.start_char + shift, ent.end_char + shift))
@@ -193,12 +197,18 @@ def _sentence_facts(sent: Span, *, block: int, shift: int, published: date) -> S
 
 def read_block(doc: Doc, *, block: int, shift: int, published: date) -> tuple[list[SentenceFacts], list[Mention]]:
     """Facts of each sentence and the named mentions of one parsed block."""
+    text = doc.text
+    ents = list(doc.ents)
+    dates = [e for e in ents if e.label_ == "DATE"]
     facts = [
         f
         for sent in doc.sents
-        if (f := _sentence_facts(sent, block=block, shift=shift, published=published)) is not None
+        if (
+            f := _sentence_facts(
+                sent, doc_text=text, dates=dates, block=block, shift=shift, published=published
+            )
+        )
+        is not None
     ]
-    mentions = [
-        Mention(ent.text, ent.label_, ent.start_char + shift, ent.end_char + shift) for ent in doc.ents
-    ]
+    mentions = [Mention(ent.text, ent.label_, ent.start_char + shift, ent.end_char + shift) for ent in ents]
     return facts, mentions
