@@ -111,10 +111,14 @@ def relatedness(claim: Claim, other: Claim, *, speakers: bool = True) -> float:
 
     With ``speakers`` the speakers' keys count as named things: a relay of one statement is
     related to it. Without, only what the claims are about counts, so two statements by one
-    speaker on different subjects stay apart.
+    speaker on different subjects stay apart. When either side names nothing, the shared
+    words count in place of the shared names.
     """
-    entity = overlap(_entity_keys(claim, speakers=speakers), _entity_keys(other, speakers=speakers))
+    mine, theirs = _entity_keys(claim, speakers=speakers), _entity_keys(other, speakers=speakers)
     tokens = overlap(content_tokens(claim.text), content_tokens(other.text))
+    # A claim that names nothing ("the fire at the depot") cannot share named things: its
+    # words stand in for them rather than count as a mismatch.
+    entity = overlap(mine, theirs) if mine and theirs else tokens
     shared_place = bool(set(claim.places) & set(other.places))
     shared_time = any(_ranges_meet(a, b) for a in claim.times for b in other.times)
     context = 0.5 * shared_place + 0.5 * shared_time

@@ -39,15 +39,18 @@ from datetime import UTC, date
 import redis
 
 from services.verify import origins
+from services.verify.consistency import content_tokens, overlap
 from shared import keys, store
 from shared.schemas import Claim
 from shared.settings import get_settings
 
 __all__ = [
+    "BORROW_MIN",
     "MAX_KEYS",
     "MAX_SPAN_BUCKETS",
     "POSTING_READ",
     "candidates",
+    "context_keys",
     "index_claim",
     "index_terms",
     "load_article_claims",
@@ -59,6 +62,9 @@ __all__ = [
 MAX_KEYS = 10  # named things per claim worth indexing; more are rarely distinctive
 MAX_SPAN_BUCKETS = 6  # a time range longer than this says little about which event it is
 POSTING_READ = 200  # newest members read per posting
+# A claim naming nothing borrows the keys of the claim in its article sharing this share of
+# its content words ("the fire at the depot" after "a fire at the Kestrel Valley depot").
+BORROW_MIN = 0.3
 DEFAULT_BUCKET_DAYS = 7
 MEMBER_SEP = "@"
 
@@ -100,22 +106,57 @@ def _buckets(claim: Claim, *, bucket_days: int) -> set[int]:
     return buckets
 
 
-def _terms(claim: Claim, buckets: Iterable[int]) -> list[str]:
+def _terms(claim: Claim, buckets: Iterable[int], keys: Sequence[str] | None) -> list[str]:
     ordered = sorted(buckets)
+    named = _index_keys(claim) or list(keys or ())
     if not ordered:
-        return [f"{key}|t*" for key in _index_keys(claim)]
-    return [f"{key}|t{b}" for key in _index_keys(claim) for b in ordered]
+        return [f"{key}|t*" for key in named]
+    return [f"{key}|t{b}" for key in named for b in ordered]
 
 
-def index_terms(claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS) -> list[str]:
-    """Terms a claim is stored under."""
-    return _terms(claim, _buckets(claim, bucket_days=bucket_days))
+def index_terms(
+    claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS, keys: Sequence[str] | None = None
+) -> list[str]:
+    """Terms a claim is stored under; ``keys`` stand in when it names nothing itself."""
+    return _terms(claim, _buckets(claim, bucket_days=bucket_days), keys)
 
 
-def lookup_terms(claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS) -> list[str]:
+def lookup_terms(
+    claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS, keys: Sequence[str] | None = None
+) -> list[str]:
     """Terms read to find a claim's candidates: its buckets and their neighbours."""
     own = _buckets(claim, bucket_days=bucket_days)
-    return _terms(claim, {n for b in own for n in (b - 1, b, b + 1)})
+    return _terms(claim, {n for b in own for n in (b - 1, b, b + 1)}, keys)
+
+
+def context_keys(claim: Claim, siblings: Sequence[Claim]) -> list[str]:
+    """Keys for a claim that names nothing, borrowed from its article.
+
+    "The fire at the depot on Tuesday led to the evacuation of 400 residents" names no
+    entity, so it would never be found. It is filed under the named things (not the
+    speaker) of the claim in its article that shares most of its content words, if that
+    share is at least ``BORROW_MIN``.
+    """
+    if _index_keys(claim):
+        return []
+    mine = content_tokens(claim.text)
+    best: tuple[float, str, list[str]] | None = None
+    for other in siblings:
+        speaker = other.attribution.speaker_key if other.attribution is not None else None
+        named = [k for k in _index_keys(other) if k != speaker]
+        if other.claim_id == claim.claim_id or not named:
+            continue
+        share = overlap(mine, content_tokens(other.text))
+        if share >= BORROW_MIN and (best is None or (share, other.claim_id) > best[:2]):
+            best = (share, other.claim_id, named)
+    return best[2] if best is not None else []
+
+
+def _borrowed_keys(client: redis.Redis, claim: Claim) -> list[str]:
+    if _index_keys(claim):
+        return []
+    siblings = load_article_claims(client, [claim.article_id]).get(claim.article_id, [])
+    return context_keys(claim, siblings)
 
 
 def _member(claim: Claim) -> str:
@@ -139,7 +180,11 @@ def index_claim(
     article_text: str | None = None,
 ) -> list[str]:
     """Add ``claim`` to its postings (and store its article's MinHash); return the terms."""
-    terms = index_terms(claim, bucket_days=bucket_days or get_settings().time_bucket_days)
+    terms = index_terms(
+        claim,
+        bucket_days=bucket_days or get_settings().time_bucket_days,
+        keys=_borrowed_keys(client, claim),
+    )
     pipe = client.pipeline(transaction=False)
     member, score = _member(claim), _score(claim)
     for term in terms:
@@ -165,7 +210,11 @@ def candidates(
     per_term: int = POSTING_READ,
 ) -> list[str]:
     """Ids of up to ``cap`` claims from other articles sharing the most distinctive terms."""
-    terms = lookup_terms(claim, bucket_days=bucket_days or get_settings().time_bucket_days)
+    terms = lookup_terms(
+        claim,
+        bucket_days=bucket_days or get_settings().time_bucket_days,
+        keys=_borrowed_keys(client, claim),
+    )
     if not terms or cap <= 0:
         return []
     pipe = client.pipeline(transaction=False)
