@@ -259,22 +259,40 @@ class Rewriter:
 
 
 class _Queue:
-    """Looks like a Redis client to ``retrieval.index_claim`` but queues onto one pipeline."""
+    """Stands in for the client given to ``retrieval.index_claim``.
 
-    def __init__(self, pipe: Any) -> None:
+    Its write-only pipelines (ZADD, SET) are replayed onto one outer pipeline and answer
+    nothing; a pipeline that reads (the sibling claims of a claim that names nothing) runs
+    at once on the real client, so the real indexing code decides every term.
+    """
+
+    _WRITES = frozenset({"zadd", "set"})
+
+    def __init__(self, client: redis.Redis, pipe: Any) -> None:
+        self._client = client
         self._pipe = pipe
+        self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     def pipeline(self, transaction: bool = False) -> _Queue:
-        return self
+        return _Queue(self._client, self._pipe)
 
-    def zadd(self, *args: Any, **kwargs: Any) -> None:
-        self._pipe.zadd(*args, **kwargs)
+    def __getattr__(self, name: str) -> Any:
+        def record(*args: Any, **kwargs: Any) -> _Queue:
+            self._calls.append((name, args, kwargs))
+            return self
 
-    def set(self, *args: Any, **kwargs: Any) -> None:
-        self._pipe.set(*args, **kwargs)
+        return record
 
     def execute(self) -> list[Any]:
-        return []
+        calls, self._calls = self._calls, []
+        if all(name in self._WRITES for name, _, _ in calls):
+            for name, args, kwargs in calls:
+                getattr(self._pipe, name)(*args, **kwargs)
+            return []
+        pipe = self._client.pipeline(transaction=False)
+        for name, args, kwargs in calls:
+            getattr(pipe, name)(*args, **kwargs)
+        return list(pipe.execute())
 
 
 def fill(
@@ -292,30 +310,38 @@ def fill(
     with progress(stop - start, f"fill to {stop}", unit="article") as bar:
         for block in chunks(range(start, stop), batch):
             pipe = client.pipeline(transaction=False)
-            queue = _Queue(pipe)
+            made = []
             for n in block:
                 template = templates[n % len(templates)]
                 variant = n // len(templates)
                 article, claims = rewriter.article(template, variant, article_id=f"s{n}")
+                made.append((article, claims))
                 raw += len(article.body.encode()) + len(article.title.encode())
                 pipe.hset(
                     keys.article(article.article_id),
                     mapping={"doc": article.model_dump_json(), "status": "done", "reason": ""},
                 )
-                # One signature per article, stored per claim as index_claim stores it.
-                sig = origins.signature_to_text(origins.signature(article.body))
                 for claim in claims:
                     pipe.set(keys.claim(claim.claim_id), claim.model_dump_json())
                     pipe.set(
                         keys.claim_context(claim.claim_id),
                         excerpt_around(article.body, start=claim.start, end=claim.end),
                     )
-                    retrieval.index_claim(queue, claim)  # type: ignore[arg-type]
-                    pipe.set(keys.minhash(claim.claim_id), sig)
                 if claims:
                     pipe.rpush(
                         keys.article_claims(article.article_id), *[c.claim_id for c in claims]
                     )
+            pipe.execute()
+            # Then the index, once the claims are readable (a claim that names nothing
+            # borrows its keys from its stored siblings).
+            pipe = client.pipeline(transaction=False)
+            queue = _Queue(client, pipe)
+            for article, claims in made:
+                # One signature per article, stored per claim as index_claim stores it.
+                sig = origins.signature_to_text(origins.signature(article.body))
+                for claim in claims:
+                    retrieval.index_claim(queue, claim)  # type: ignore[arg-type]
+                    pipe.set(keys.minhash(claim.claim_id), sig)
                 bar.update()
             pipe.execute()
     return raw
