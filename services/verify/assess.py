@@ -9,6 +9,14 @@ sentence window around the candidate claim in its article, see ``excerpt_around`
 the task has none, the candidate claim's own text. The window matters: a stance model
 trained on FNC-1 reads "X said Y" in context, where the hedges and denials sit in the next
 sentence.
+
+Origins (``origins`` has the rules): an attributed claim's origin is its speaker, merged
+across spellings and, for claims about one event, across a state and its organs. An
+unattributed claim relays the speaker its own article cites most for the claim's event
+(related claims of that article, speakers not counted, ``SAME_EVENT_MIN``), so an outlet
+counts as an origin of its own only where it cites nobody. Hedges travel with the origin: a
+claim counts as hedged when its origin hedges the same assertion (``consistency.
+same_assertion``) in the claim's article or in a relay.
 """
 
 from __future__ import annotations

@@ -189,8 +189,15 @@ def names_country(word: str, country: str) -> bool:
     """``word`` is ``country`` or a demonym of it ("russian" -> "russia")."""
     if word == country:
         return True
-    stem = _TRAILING_VOWELS.sub("", country)
-    return len(stem) >= MIN_COUNTRY_STEM and any(word == stem + e for e in _DEMONYM_ENDINGS)
+    # "syria" -> "syri" + "an", "russia" -> "russ" + "ian", "turkey" -> "turk" + "ish"
+    stems = {_TRAILING_VOWELS.sub("", country)}
+    if country[-1:] in "aeiouy":
+        stems.add(country[:-1])
+    return any(
+        len(stem) >= MIN_COUNTRY_STEM and word == stem + ending
+        for stem in stems
+        for ending in _DEMONYM_ENDINGS
+    )
 
 
 class _Groups:

@@ -6,7 +6,9 @@ entity, speaker or place key joined with a time bucket (``raqqa|t105080``). A bu
 under the buckets of its event times (ranges spanning more than ``MAX_SPAN_BUCKETS``
 buckets, such as "in 2025", are too vague to index) and of its publication date; lookups
 also read the neighbouring buckets, so an event on either side of a bucket edge is still
-found. Members are ``<claim_id>@<article_id>``, so same-article claims are dropped without
+found. A claim that names nothing ("the fire at the depot on Tuesday") is filed under the
+keys of the claim in its article that shares most of its words (``context_keys``), read
+with one extra round trip. Members are ``<claim_id>@<article_id>``, so same-article claims are dropped without
 another read, scored by publication time.
 
 Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of

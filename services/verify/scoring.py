@@ -36,7 +36,8 @@ it is hedged, and a credibility weight.
 
 4. Caps. ``SINGLE_ORIGIN_CAP`` (0.5) applies when no origin other than the claim's own
    supports it (``s_o >= SUPPORT_MIN``, 0.15). ``HEDGE_CAP`` (0.45) applies to a hedged
-   assertion ("may have", "if confirmed") unless an independent origin supports it without
+   assertion ("may have", "if confirmed", or hedged by its own origin where that origin
+   states it elsewhere: see ``assess``) unless an independent origin supports it without
    hedging. Hedges do not cap attribution claims: the hedge belongs to the quoted content,
    and the question there is whether the statement was made.
 

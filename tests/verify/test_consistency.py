@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.verify.consistency import conflicts, relatedness
+from services.verify.consistency import conflicts, event_places, relatedness, same_assertion
 from shared.schemas import Claim, Quantity
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, day, entity
@@ -108,3 +108,79 @@ def test_same_place_and_day_alone_is_not_relatedness() -> None:
     council = sc.unrelated_same_place_date().claim
     assert relatedness(fire[0].claim, council) < 0.2
     assert relatedness(fire[0].claim, fire[1].claim) > 0.5
+
+
+def test_only_event_locations_conflict_and_they_are_shown_by_name() -> None:
+    raqqa = entity("loc:rk", "GPE", "Raqqa")
+    us = entity("loc:us", "GPE", "U.S.")
+    strike = claim(
+        "a",
+        text="The strike hit a meeting on the outskirts of Raqqa.",
+        source="A",
+        places=["loc:rk"],
+        entities=[raqqa],
+    )
+    warned = claim(
+        "b",
+        text="The ministry had warned the U.S. of the coming strike.",
+        source="B",
+        places=["loc:us"],
+        entities=[us],
+    )
+    assert event_places(strike) == {"loc:rk": "Raqqa"}
+    assert event_places(warned) == {}
+    assert conflicts(strike, warned) == []
+    elsewhere = claim(
+        "c",
+        text="The strike hit a meeting near the town of Aleppo.",
+        source="C",
+        places=["loc:alp"],
+        entities=[entity("loc:alp", "GPE", "Aleppo")],
+    )
+    found = conflicts(strike, elsewhere)
+    assert [(c.field, c.claim_value, c.evidence_value) for c in found] == [
+        ("place", "Raqqa", "Aleppo")
+    ]
+
+
+def test_two_speakers_of_one_statement_are_no_name_conflict() -> None:
+    statement = dict(predicate="say", obj="the ferry was overloaded", source="A")
+    arora = entity("per:arora", "PERSON", "Dev Arora")
+    osei = entity("per:osei", "PERSON", "Halima Osei")
+    ferry = entity("misc:ferry", "PRODUCT", "the ferry")
+    a = claim(
+        "a",
+        text="Dev Arora said the ferry was overloaded",
+        subject="Dev Arora",
+        entities=[arora, ferry],
+        speaker=("per:arora", "Dev Arora"),
+        **statement,  # type: ignore[arg-type]
+    )
+    b = claim(
+        "b",
+        text="Halima Osei said the ferry was overloaded",
+        subject="Halima Osei",
+        entities=[osei, ferry],
+        speaker=("per:osei", "Halima Osei"),
+        **statement,  # type: ignore[arg-type]
+    )
+    assert conflicts(a, b) == []
+
+
+def test_same_assertion_needs_a_shared_participant_and_words() -> None:
+    baghdadi = entity("per:bkd", "PERSON", "al-Baghdadi")
+    isis = entity("org:isis", "ORG", "ISIS")
+    killed = claim(
+        "a", text="al-Baghdadi was killed in the strike", source="A", entities=[baghdadi]
+    )
+    verified = claim(
+        "b",
+        text="al-Baghdadi attended the meeting and was killed in the strike",
+        source="A",
+        entities=[baghdadi],
+    )
+    promise = claim("c", text="Russia promised to fight ISIS hard", source="A", entities=[isis])
+    photos = claim("d", text="ISIS photos of the strike were released", source="A", entities=[isis])
+    assert same_assertion(killed, verified)
+    assert not same_assertion(killed, promise)
+    assert not same_assertion(promise, photos)  # one group in common is not one assertion

@@ -141,3 +141,44 @@ def test_article_signatures_are_stored_and_loaded(client: fakeredis.FakeRedis) -
     loaded = retrieval.load_signatures(client, [first.claim.claim_id, "missing"])
     assert list(loaded) == [first.claim.claim_id]
     assert loaded[first.claim.claim_id].shape == (NUM_PERM,)
+
+
+def test_a_claim_naming_nothing_is_found_through_its_article(client: fakeredis.FakeRedis) -> None:
+    depot = entity("depot", "FAC", "Kestrel Valley chemical depot")
+    tuesday = day("2025-03-11", "Tuesday")
+    named = claim(
+        "n1",
+        text="the agency found no pollutants after Tuesday's fire at the Kestrel Valley depot",
+        source="Dornholm Daily",
+        article_id="daily",
+        entities=[depot],
+        times=[tuesday],
+        speaker=("agency", "the agency"),
+    )
+    bare = claim(
+        "n2",
+        text="The fire at the depot on Tuesday led to the evacuation of 400 residents.",
+        source="Dornholm Daily",
+        article_id="daily",
+        times=[tuesday],
+    )
+    unrelated = claim(
+        "n3", text="Shops reopened.", source="Dornholm Daily", article_id="daily", times=[tuesday]
+    )
+    assert retrieval.context_keys(bare, [named, bare, unrelated]) == ["depot"]  # not the speaker
+    assert retrieval.context_keys(unrelated, [named, bare, unrelated]) == []
+    assert retrieval.context_keys(named, [named, bare]) == []  # it names things itself
+    client.rpush(keys.article_claims("daily"), "n1", "n2", "n3")
+    for item in (named, bare, unrelated):
+        client.set(keys.claim(item.claim_id), item.model_dump_json())
+    retrieval.index_claim(client, bare, bucket_days=7)
+    ledger = claim(
+        "l1",
+        text="A fire broke out at the Kestrel Valley depot on Tuesday",
+        source="Northern Ledger",
+        entities=[depot],
+        times=[tuesday],
+    )
+    assert retrieval.candidates(client, ledger, cap=10, bucket_days=7) == ["n2"]
+    loaded = retrieval.load_article_claims(client, ["daily", "none"])
+    assert [c.claim_id for c in loaded["daily"]] == ["n1", "n2", "n3"] and loaded["none"] == []
