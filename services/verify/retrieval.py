@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date
+from functools import lru_cache
 
 import redis
 
@@ -192,11 +193,16 @@ def index_claim(
     for term in terms:
         pipe.zadd(keys.posting(term), {member: score})
     if article_text:
-        pipe.set(
-            keys.minhash(claim.claim_id), origins.signature_to_text(origins.signature(article_text))
-        )
+        pipe.set(keys.minhash(claim.claim_id), _signature_text(article_text))
     pipe.execute()
     return terms
+
+
+@lru_cache(maxsize=16)
+def _signature_text(article_text: str) -> str:
+    # An article's claims are verified one after another by the same worker, each with the
+    # whole article: MinHash it once, not once per claim.
+    return origins.signature_to_text(origins.signature(article_text))
 
 
 def _rarity(size: int) -> float:
