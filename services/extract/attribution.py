@@ -14,20 +14,84 @@ __all__ = ["PRONOUN_SPEAKERS", "REFERRING_SPEAKERS", "Cue", "find_cue", "is_pron
 
 CUE_LEMMAS = frozenset(
     {
-        "say", "claim", "state", "tell", "announce", "deny", "add", "report", "confirm",
-        "insist", "allege", "assert", "warn", "note", "explain", "write", "declare",
-        "acknowledge", "admit", "estimate", "argue", "suggest", "reveal", "maintain",
-        "contend", "testify", "read", "indicate", "conclude", "rule", "accuse", "predict",
-        "vow", "stress", "emphasize", "emphasise", "tweet", "post", "disclose", "reiterate",
-        "counter", "reject", "dismiss", "find", "show", "signal", "concede", "boast",
+        "say",
+        "claim",
+        "state",
+        "tell",
+        "announce",
+        "deny",
+        "add",
+        "report",
+        "confirm",
+        "insist",
+        "allege",
+        "assert",
+        "warn",
+        "note",
+        "explain",
+        "write",
+        "declare",
+        "acknowledge",
+        "admit",
+        "estimate",
+        "argue",
+        "suggest",
+        "reveal",
+        "maintain",
+        "contend",
+        "testify",
+        "read",
+        "indicate",
+        "conclude",
+        "rule",
+        "accuse",
+        "predict",
+        "vow",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "tweet",
+        "post",
+        "disclose",
+        "reiterate",
+        "counter",
+        "reject",
+        "dismiss",
+        "find",
+        "show",
+        "signal",
+        "concede",
+        "boast",
     }
 )
 # Verbs that report only with a clausal complement; "find" or "show" alone are events.
 _NEEDS_CLAUSE = frozenset({"find", "show", "read", "post", "rule", "signal", "indicate", "write"})
 _SOURCE_NOUNS = frozenset(
-    {"claim", "information", "report", "statement", "data", "figure", "estimate", "account",
-     "document", "record", "assessment", "analysis", "release", "filing", "source", "result",
-     "count", "tally", "poll", "survey", "study", "finding", "projection"}
+    {
+        "claim",
+        "information",
+        "report",
+        "statement",
+        "data",
+        "figure",
+        "estimate",
+        "account",
+        "document",
+        "record",
+        "assessment",
+        "analysis",
+        "release",
+        "filing",
+        "source",
+        "result",
+        "count",
+        "tally",
+        "poll",
+        "survey",
+        "study",
+        "finding",
+        "projection",
+    }
 )
 PRONOUN_SPEAKERS = frozenset({"it", "he", "she", "they", "we", "i"})
 # Nouns that refer back to the last speaker's words, not to a new speaker.
@@ -66,7 +130,9 @@ def _speaker_tokens(head: Token) -> list[Token]:
         tokens = [t for t in tokens if t.i > max(breaks)]
     kept: list[Token] = []
     for token in tokens:
-        if token.i > head.i and (token.text in {",", "(", "\u2014", "\u2013"} or token.dep_ == "relcl"):
+        if token.i > head.i and (
+            token.text in {",", "(", "\u2014", "\u2013"} or token.dep_ == "relcl"
+        ):
             break
         kept.append(token)
     while kept and kept[-1].is_punct:
@@ -88,8 +154,8 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_direct(doc_text: str, start: int, end: int) -> bool:
     before = doc_text[max(0, start - 3) : start]
-    return any(q in before for q in "\"\u201c\u201e\u00ab") or (
-        start < len(doc_text) and doc_text[start] in "\"\u201c\u201e\u00ab"
+    return any(q in before for q in '"\u201c\u201e\u00ab') or (
+        start < len(doc_text) and doc_text[start] in '"\u201c\u201e\u00ab'
     )
 
 
@@ -121,7 +187,8 @@ def _verb_cue(sent: Span, doc_text: str) -> Cue | None:
         if not subjects or subjects[0].dep_ == "nsubjpass":
             continue
         clause = [
-            c for c in verb.children
+            c
+            for c in verb.children
             if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"})
         ]
         content_head: Token | None = clause[0] if clause else None

@@ -12,8 +12,23 @@ from dataclasses import dataclass
 __all__ = ["Features", "score"]
 
 _VAGUE_PREDICATES = frozenset(
-    {"look", "seem", "feel", "think", "believe", "hope", "wish", "like", "love", "want",
-     "wonder", "guess", "imagine", "need", "deserve"}
+    {
+        "look",
+        "seem",
+        "feel",
+        "think",
+        "believe",
+        "hope",
+        "wish",
+        "like",
+        "love",
+        "want",
+        "wonder",
+        "guess",
+        "imagine",
+        "need",
+        "deserve",
+    }
 )
 
 

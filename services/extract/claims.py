@@ -19,7 +19,7 @@ from services.extract.boilerplate import is_boilerplate_block, is_heading
 from services.extract.canonical import normalize_words, skeleton
 from services.extract.checkworthy import Features, score
 from services.extract.language import UNKNOWN, detect_language
-from services.extract.linking import ArticleLinker, Mention
+from services.extract.linking import ArticleLinker
 from services.extract.modality import DENIAL_CUES, find_hedges
 from services.extract.segment import Block, drop_dateline, mask_markup, split_blocks
 from services.extract.sentences import SentenceFacts, read_block
@@ -40,7 +40,9 @@ _BATCH_SIZE = 64
 _PERSON = frozenset({"PERSON"})
 _GROUPS = frozenset({"ORG", "GPE", "NORP"})
 # Cues that are themselves the reporter's doubt; they hedge the assertion, not the report.
-_CUE_HEDGES = frozenset({"claims", "claimed", "claim", "according to claims", "alleged", "allegedly"})
+_CUE_HEDGES = frozenset(
+    {"claims", "claimed", "claim", "according to claims", "alleged", "allegedly"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,9 @@ class _Prepared:
     linker: ArticleLinker = field(default_factory=ArticleLinker)
 
 
-def extract_claims(*, nlp: Language, article: StoredArticle, threshold: float | None = None) -> Extraction:
+def extract_claims(
+    *, nlp: Language, article: StoredArticle, threshold: float | None = None
+) -> Extraction:
     """Check-worthy claims of one article; never raises on odd text."""
     return extract_many(nlp=nlp, articles=[article], threshold=threshold)[0]
 
@@ -85,7 +89,9 @@ def extract_many(
     for doc, (index, block_no) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH_SIZE):
         item = prepared[index]
         block = item.blocks[block_no]
-        facts, mentions = read_block(doc, block=block_no, shift=block.start, published=item.published)
+        facts, mentions = read_block(
+            doc, block=block_no, shift=block.start, published=item.published
+        )
         item.facts.extend(facts)
         for mention in mentions:
             item.linker.add(mention)
@@ -123,7 +129,9 @@ def _finish(item: _Prepared, *, threshold: float) -> Extraction:
     body = (article.body or "")[: get_settings().max_article_chars]
     for facts, speaker, direct in _with_speakers(item.facts, item.linker):
         claims.extend(
-            _claims_of(facts, speaker=speaker, direct=direct, item=item, body=body, threshold=threshold)
+            _claims_of(
+                facts, speaker=speaker, direct=direct, item=item, body=body, threshold=threshold
+            )
         )
     return Extraction(article_id=article.article_id, language="en", claims=claims)
 
@@ -137,7 +145,7 @@ def _fallback_key(text: str) -> str:
 def _pronoun_speaker(
     pronoun: str, *, at: int, last: _Speaker | None, linker: ArticleLinker, cue: str
 ) -> _Speaker | None:
-    """"he"/"she" is the latest person named; "it"/"they" the last speaker or organisation."""
+    """ "he"/"she" is the latest person named; "it"/"they" the last speaker or organisation."""
     if pronoun.lower() in {"he", "she"}:
         if last is not None and last.key.startswith("per:"):
             person = linker.last_before(at, labels=_PERSON)
@@ -190,8 +198,12 @@ def _with_speakers(
                 speaker = _Speaker(last.text, last.key, cue.cue)
             if speaker is None:
                 speaker = _named_speaker(
-                    cue.speaker, start=cue.speaker_start, end=cue.speaker_end,
-                    linker=linker, earlier=earlier, cue=cue.cue,
+                    cue.speaker,
+                    start=cue.speaker_start,
+                    end=cue.speaker_end,
+                    linker=linker,
+                    earlier=earlier,
+                    cue=cue.cue,
                 )
             direct = cue.direct_quote
             last = speaker
@@ -205,8 +217,15 @@ def _with_speakers(
 def _entities(item: _Prepared, start: int, end: int, body: str) -> list[Entity]:
     found: list[Entity] = []
     for mention, key, label in item.linker.entities_between(start, end):
-        found.append(Entity(text=body[mention.start : mention.end], label=label, key=key,
-                            start=mention.start, end=mention.end))
+        found.append(
+            Entity(
+                text=body[mention.start : mention.end],
+                label=label,
+                key=key,
+                start=mention.start,
+                end=mention.end,
+            )
+        )
     return found
 
 
@@ -223,8 +242,13 @@ def _speaker_entity(facts: SentenceFacts, speaker: _Speaker, body: str) -> Entit
     if cue is None or speaker.key.startswith("src:"):
         return None
     label = {"per": "PERSON", "loc": "GPE", "norp": "NORP"}.get(speaker.key.split(":")[0], "ORG")
-    return Entity(text=body[cue.speaker_start : cue.speaker_end], label=label, key=speaker.key,
-                  start=cue.speaker_start, end=cue.speaker_end)
+    return Entity(
+        text=body[cue.speaker_start : cue.speaker_end],
+        label=label,
+        key=speaker.key,
+        start=cue.speaker_start,
+        end=cue.speaker_end,
+    )
 
 
 def _claims_of(
@@ -237,7 +261,9 @@ def _claims_of(
     threshold: float,
 ) -> list[Claim]:
     cue = facts.cue
-    a_start, a_end = (cue.content_start, cue.content_end) if cue is not None else (facts.start, facts.end)
+    a_start, a_end = (
+        (cue.content_start, cue.content_end) if cue is not None else (facts.start, facts.end)
+    )
     if a_end <= a_start or body[a_start:a_end].strip() == "":
         return []
     entities = _entities(item, a_start, a_end, body)
@@ -247,7 +273,8 @@ def _claims_of(
     features = Features(
         n_tokens=facts.n_tokens,
         has_finite_verb=facts.has_finite_verb,
-        named_entities=len(named) + (1 if speaker is not None and not speaker.key.startswith("src:") else 0),
+        named_entities=len(named)
+        + (1 if speaker is not None and not speaker.key.startswith("src:") else 0),
         quantities=len(facts.quantities),
         times=len(facts.times),
         attributed=speaker is not None,
@@ -265,7 +292,12 @@ def _claims_of(
     hedges = find_hedges(facts.text)
     negated = facts.negated or (cue is not None and cue.cue_lemma in DENIAL_CUES)
     subject = facts.subject
-    if speaker is not None and subject is not None and is_pronoun_speaker(subject) and subject.lower() != "i":
+    if (
+        speaker is not None
+        and subject is not None
+        and is_pronoun_speaker(subject)
+        and subject.lower() != "i"
+    ):
         subject = speaker.text
     common = {
         "article_id": item.article.article_id,
@@ -275,12 +307,15 @@ def _claims_of(
         "checkworthiness": worth,
     }
     attribution = (
-        Attribution(speaker=speaker.text, speaker_key=speaker.key, cue=speaker.cue, direct_quote=direct)
+        Attribution(
+            speaker=speaker.text, speaker_key=speaker.key, cue=speaker.cue, direct_quote=direct
+        )
         if speaker is not None
         else None
     )
-    assertion_id = claim_id(article_id=item.article.article_id, kind=ClaimKind.assertion.value,
-                            start=a_start, end=a_end)
+    assertion_id = claim_id(
+        article_id=item.article.article_id, kind=ClaimKind.assertion.value, start=a_start, end=a_end
+    )
     assertion = Claim(
         claim_id=assertion_id,
         kind=ClaimKind.assertion,
@@ -307,8 +342,12 @@ def _claims_of(
     if extra is not None and not any(e.start <= extra.start < e.end for e in sentence_entities):
         sentence_entities = sorted([*sentence_entities, extra], key=lambda e: e.start)
     report = Claim(
-        claim_id=claim_id(article_id=item.article.article_id, kind=ClaimKind.attribution.value,
-                          start=facts.start, end=facts.end),
+        claim_id=claim_id(
+            article_id=item.article.article_id,
+            kind=ClaimKind.attribution.value,
+            start=facts.start,
+            end=facts.end,
+        ),
         kind=ClaimKind.attribution,
         parent_claim_id=assertion_id,
         text=body[facts.start : facts.end],
@@ -322,7 +361,9 @@ def _claims_of(
         times=[t for t, _, _ in facts.times],
         places=_places(sentence_entities),
         attribution=attribution,
-        modality=Modality(hedges=outer_hedges, negated=cue.cue_negated if cue is not None else False),
+        modality=Modality(
+            hedges=outer_hedges, negated=cue.cue_negated if cue is not None else False
+        ),
         **common,  # type: ignore[arg-type]
     )
     return [assertion, report]

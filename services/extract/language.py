@@ -13,8 +13,46 @@ UNKNOWN = "und"
 _SAMPLE_CHARS = 3000
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to in a is was that for on with as by at it from said has have were be "
-    "are which this an not but had its after his her their been will would who".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "was",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+        "at",
+        "it",
+        "from",
+        "said",
+        "has",
+        "have",
+        "were",
+        "be",
+        "are",
+        "which",
+        "this",
+        "an",
+        "not",
+        "but",
+        "had",
+        "its",
+        "after",
+        "his",
+        "her",
+        "their",
+        "been",
+        "will",
+        "would",
+        "who",
+    ]
 )
 # Articles share function words across Romance and Germanic languages; demand a clear lead.
 _ENGLISH_SHARE = 0.22
@@ -33,7 +71,7 @@ def detect_language(text: str) -> str:
     if share >= _ENGLISH_SHARE and len(words) >= 20:
         return "en"
     try:
-        code = detect(" ".join(words))
+        code = str(detect(" ".join(words)))
     except LangDetectException:
         return UNKNOWN
     return code.split("-")[0]

@@ -73,8 +73,10 @@ class ArticleLinker:
                     self._by_word.setdefault(word, []).append((mention.start, (key, label)))
         self.mentions.sort(key=lambda m: (m.start, m.end))
         self._starts = [m.start for m in self.mentions]
-        for entries in (*self._by_word.values(), *self._by_label.values()):
-            entries.sort(key=lambda e: e[0])
+        for by_word in self._by_word.values():
+            by_word.sort(key=lambda e: e[0])
+        for by_label in self._by_label.values():
+            by_label.sort(key=lambda e: e[0])
 
     @staticmethod
     def _first_names(own: list[tuple[Mention, str]]) -> dict[str, str]:

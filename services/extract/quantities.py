@@ -13,22 +13,51 @@ from shared.schemas import Quantity
 __all__ = ["FoundQuantity", "find_quantities", "parse_number"]
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES = {
-    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
-    "k": 1_000, "tn": 1_000_000_000_000,
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "bn": 1_000_000_000,
+    "k": 1_000,
+    "tn": 1_000_000_000_000,
 }
 # Plural scale words used alone ("dozens of", "hundreds of") give a floor, not a count.
 _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000}
 _NUMERIC = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(bn|m|mn|k|tn)?$", re.IGNORECASE)
 _CURRENCY = {"$": "dollar", "us$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
-_CURRENCY_WORDS = {"dollar", "euro", "pound", "yen", "rouble", "ruble", "yuan", "rupee"}
 
 # Modifier phrases before the number, longest first: (words, comparator, approximate).
 _MODIFIERS: tuple[tuple[tuple[str, ...], str, bool], ...] = (
@@ -130,9 +159,12 @@ def _modifier(tokens: Sequence[Token], first: int) -> tuple[str, bool, int]:
 
 def _counted_noun(tokens: Sequence[Token], last: int) -> str | None:
     head = tokens[last]
-    if head.dep_ in {"nummod", "quantmod", "compound"} and head.head.pos_ in {"NOUN", "PROPN"}:
-        if head.head.i > head.i:
-            return head.head.lemma_.lower()
+    if (
+        head.dep_ in {"nummod", "quantmod", "compound"}
+        and head.head.pos_ in {"NOUN", "PROPN"}
+        and head.head.i > head.i
+    ):
+        return head.head.lemma_.lower()
     following = tokens[last + 1 : last + 5]
     allowed = _NOUN_PHRASE_POS
     if following and following[0].lower_ == "of":
@@ -170,11 +202,20 @@ def find_quantities(span: Span, doc_text: str | None = None) -> list[FoundQuanti
             continue
         j = i
         if not vague:
-            while j + 1 < len(tokens) and tokens[j + 1].i not in skip and (
-                _is_number_word(tokens[j + 1])
-                or (tokens[j + 1].text in {"-", "and"} and j + 2 < len(tokens)
-                    and _is_number_word(tokens[j + 2]) and tokens[j + 2].lower_ not in _SCALES
-                    and tokens[j].is_alpha and tokens[j + 2].is_alpha)
+            while (
+                j + 1 < len(tokens)
+                and tokens[j + 1].i not in skip
+                and (
+                    _is_number_word(tokens[j + 1])
+                    or (
+                        tokens[j + 1].text in {"-", "and"}
+                        and j + 2 < len(tokens)
+                        and _is_number_word(tokens[j + 2])
+                        and tokens[j + 2].lower_ not in _SCALES
+                        and tokens[j].is_alpha
+                        and tokens[j + 2].is_alpha
+                    )
+                )
             ):
                 j += 1
         words = [t.text for t in tokens[i : j + 1]]
@@ -199,23 +240,27 @@ def find_quantities(span: Span, doc_text: str | None = None) -> list[FoundQuanti
         if j + 1 < len(tokens) and tokens[j + 1].lower_ in {"%", "percent"}:
             noun = "percent"
             end_tok = j + 1
-        elif j + 2 < len(tokens) and tokens[j + 1].lower_ == "per" and tokens[j + 2].lower_ == "cent":
+        elif (
+            j + 2 < len(tokens) and tokens[j + 1].lower_ == "per" and tokens[j + 2].lower_ == "cent"
+        ):
             noun = "percent"
             end_tok = j + 2
         elif currency:
             noun = currency
         else:
             noun = _counted_noun(tokens, j)
-            if noun in _CURRENCY_WORDS:
-                noun = noun
         start_char = tokens[lo].idx
         end_char = tokens[end_tok].idx + len(tokens[end_tok].text)
         text = doc_text[start_char:end_char]
         found.append(
             FoundQuantity(
-                Quantity(text=text, value=value, approximate=approximate,
-                         comparator=comparator,  # type: ignore[arg-type]
-                         noun=noun),
+                Quantity(
+                    text=text,
+                    value=value,
+                    approximate=approximate,
+                    comparator=comparator,  # type: ignore[arg-type]
+                    noun=noun,
+                ),
                 start_char,
                 end_char,
             )
@@ -225,17 +270,20 @@ def find_quantities(span: Span, doc_text: str | None = None) -> list[FoundQuanti
 
 
 def _is_identifier(tokens: Sequence[Token], i: int, j: int) -> bool:
-    """"Berth 7", "Route 66", "2-1": labels and scores, not counts."""
-    if j + 1 < len(tokens) and tokens[j + 1].text in {"-", "\u2013"} and j + 2 < len(tokens):
-        if tokens[j + 2].like_num:
-            return True
+    """ "Berth 7", "Route 66", "2-1": labels and scores, not counts."""
+    if j + 2 < len(tokens) and tokens[j + 1].text in {"-", "\u2013"} and tokens[j + 2].like_num:
+        return True
     if i > 0 and tokens[i - 1].text in {"-", "\u2013"} and i > 1 and tokens[i - 2].like_num:
         return True
     if i == 0 or not tokens[i].text.isdigit():
         return False
     prev = tokens[i - 1]
     nxt = tokens[j + 1] if j + 1 < len(tokens) else None
-    return prev.is_title and prev.pos_ in {"PROPN", "NOUN"} and (nxt is None or nxt.pos_ not in {"NOUN"})
+    return (
+        prev.is_title
+        and prev.pos_ in {"PROPN", "NOUN"}
+        and (nxt is None or nxt.pos_ not in {"NOUN"})
+    )
 
 
 def _is_year_like(tokens: Sequence[Token], i: int, j: int) -> bool:

@@ -25,11 +25,13 @@ from shared.schemas import Quantity, TimeRef
 __all__ = ["CueFacts", "SentenceFacts", "read_block"]
 
 _MAX_FIELD = 200
-_DATELINE = re.compile(r"^\(?[A-Z][A-Z .,'\-/]{2,40}\)?\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013\-]+\s*")
+_DATELINE = re.compile(
+    r"^\(?[A-Z][A-Z .,'\-/]{2,40}\)?\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013\-]+\s*"
+)
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me", "you", "your"})
-_OPEN_QUOTES = "\"\u201c\u201e\u00ab"
-_CLOSE_QUOTES = "\"\u201d\u00bb"
+_OPEN_QUOTES = '"\u201c\u201e\u00ab'
+_CLOSE_QUOTES = '"\u201d\u00bb'
 _FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
@@ -153,7 +155,9 @@ def _sentence_facts(
         if ref is not None:
             times.append((ref, ent.start_char + shift, ent.end_char + shift))
     first_person = any(
-        t.lower_ in _FIRST_PERSON and t.pos_ == "PRON" and not _inside_quotes(raw, t.idx - sent.start_char)
+        t.lower_ in _FIRST_PERSON
+        and t.pos_ == "PRON"
+        and not _inside_quotes(raw, t.idx - sent.start_char)
         for t in tokens
     )
     outside = re.sub(r"[\u201c\"][^\u201d\"]*[\u201d\"]", " ", text)
@@ -189,13 +193,17 @@ def _sentence_facts(
         first_person=first_person,
         opinion=len(opinion_cues(outside)),
         bare_quote=text[:1] in _OPEN_QUOTES,
-        heading=is_heading(text) and len(tokens) < 20 and sum(t.is_title for t in tokens) * 2 > len(tokens),
+        heading=is_heading(text)
+        and len(tokens) < 20
+        and sum(t.is_title for t in tokens) * 2 > len(tokens),
         quantities=quantities,
         times=times,
     )
 
 
-def read_block(doc: Doc, *, block: int, shift: int, published: date) -> tuple[list[SentenceFacts], list[Mention]]:
+def read_block(
+    doc: Doc, *, block: int, shift: int, published: date
+) -> tuple[list[SentenceFacts], list[Mention]]:
     """Facts of each sentence and the named mentions of one parsed block."""
     text = doc.text
     ents = list(doc.ents)
@@ -210,5 +218,7 @@ def read_block(doc: Doc, *, block: int, shift: int, published: date) -> tuple[li
         )
         is not None
     ]
-    mentions = [Mention(ent.text, ent.label_, ent.start_char + shift, ent.end_char + shift) for ent in ents]
+    mentions = [
+        Mention(ent.text, ent.label_, ent.start_char + shift, ent.end_char + shift) for ent in ents
+    ]
     return facts, mentions

@@ -14,24 +14,38 @@ from shared.schemas import TimeRef
 
 __all__ = ["resolve_time"]
 
-_MONTHS = {
-    name.lower(): i
-    for i, name in enumerate(calendar.month_name)
-    if name
-} | {
-    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
-} | {"sept": 9}
+_MONTHS = (
+    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_LEAD = re.compile(r"^(?:on|in|since|by|until|from|during|through|as of|the|of|early on|last|this)\s+")
+_LEAD = re.compile(
+    r"^(?:on|in|since|by|until|from|during|through|as of|the|of|early on|last|this)\s+"
+)
 _PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)$")
 _MONTH_DAY = re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?$")
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?$")
-_PHASE_MONTH = re.compile(rf"^(early|mid|late|the end of|the beginning of|the start of|end of)[-\s]+{_MONTH}(?:,?\s+(\d{{4}}))?$")
+_PHASE_MONTH = re.compile(
+    rf"^(early|mid|late|the end of|the beginning of|the start of|end of)[-\s]+{_MONTH}(?:,?\s+(\d{{4}}))?$"
+)
 _MONTH_YEAR = re.compile(rf"^{_MONTH}(?:,?\s+(\d{{4}}))?$")
 _YEAR = re.compile(r"^(\d{4})$")
 _DECADE = re.compile(r"^(\d{3})0s$")
@@ -39,7 +53,9 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _AGO = re.compile(r"^(\w+)\s+(day|week|month|year)s?\s+ago$")
 _PAST_N = re.compile(r"^(?:the\s+)?(?:past|last)\s+(\w+)\s+(day|week|month|year)s?$")
 _RELATIVE = re.compile(r"^(last|this|next|earlier this|later this)\s+(week|month|year)$")
-_WEEKDAY = re.compile(r"^(last|this|next|on|past)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?$")
+_WEEKDAY = re.compile(
+    r"^(last|this|next|on|past)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?$"
+)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -131,13 +147,17 @@ def _calendar(raw: str, low: str, published: date, future: bool) -> TimeRef | No
     match = _MONTH_DAY.match(low)
     if match:
         month, day_n = _MONTHS[match.group(1)[:3]], int(match.group(2))
-        year = int(match.group(3)) if match.group(3) else _infer_year(month, day_n, published, future)
+        year = (
+            int(match.group(3)) if match.group(3) else _infer_year(month, day_n, published, future)
+        )
         day = _safe_date(year, month, day_n)
         return _ref(raw, day, day, "day") if day else None
     match = _DAY_MONTH.match(low)
     if match:
         month, day_n = _MONTHS[match.group(2)[:3]], int(match.group(1))
-        year = int(match.group(3)) if match.group(3) else _infer_year(month, day_n, published, future)
+        year = (
+            int(match.group(3)) if match.group(3) else _infer_year(month, day_n, published, future)
+        )
         day = _safe_date(year, month, day_n)
         return _ref(raw, day, day, "day") if day else None
     match = _PHASE_MONTH.match(low)
@@ -186,7 +206,9 @@ def _relative(raw: str, which: str, unit: str, published: date) -> TimeRef:
             return _ref(raw, nxt, _month_end(nxt.year, nxt.month), "month")
         if which == "earlier this":
             return _ref(raw, published.replace(day=1), published, "range")
-        return _ref(raw, published.replace(day=1), _month_end(published.year, published.month), "month")
+        return _ref(
+            raw, published.replace(day=1), _month_end(published.year, published.month), "month"
+        )
     year = published.year - 1 if which == "last" else published.year + (which == "next")
     if which == "earlier this":
         return _ref(raw, date(year, 1, 1), published, "range")

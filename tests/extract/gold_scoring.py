@@ -16,8 +16,17 @@ from typing import Any
 from shared.schemas import Claim, ClaimKind
 
 GOLD_FILE = Path(__file__).parent / "gold" / "extract_gold.json"
-FIELDS = ("speaker_key", "direct_quote", "hedges", "negated", "entity_keys", "places", "quantities",
-          "times", "attribution_layer")
+FIELDS = (
+    "speaker_key",
+    "direct_quote",
+    "hedges",
+    "negated",
+    "entity_keys",
+    "places",
+    "quantities",
+    "times",
+    "attribution_layer",
+)
 
 
 @dataclass
@@ -96,20 +105,23 @@ def _quantity_ok(gold: dict[str, Any], claim: Claim) -> bool:
 
 
 def _time_ok(gold: dict[str, Any], claim: Claim) -> bool:
-    return any(t.start.isoformat() == gold["start"] and t.end.isoformat() == gold["end"] for t in claim.times)
+    return any(
+        t.start.isoformat() == gold["start"] and t.end.isoformat() == gold["end"]
+        for t in claim.times
+    )
 
 
 def _field_ok(name: str, expected: Any, claim: Claim, children: set[str]) -> bool:
     attribution = claim.attribution
     if name == "speaker_key":
-        return (attribution.speaker_key if attribution else None) == expected
+        return bool((attribution.speaker_key if attribution else None) == expected)
     if name == "direct_quote":
-        return bool(attribution and attribution.direct_quote) == expected
+        return bool(attribution and attribution.direct_quote) is bool(expected)
     if name == "hedges":
         found = claim.modality.hedges
         return all(h in found for h in expected) and bool(found) == bool(expected)
     if name == "negated":
-        return claim.modality.negated == expected
+        return claim.modality.negated is bool(expected)
     if name == "entity_keys":
         keys = {e.key for e in claim.entities}
         return set(expected) <= keys
@@ -120,7 +132,7 @@ def _field_ok(name: str, expected: Any, claim: Claim, children: set[str]) -> boo
     if name == "times":
         return all(_time_ok(t, claim) for t in expected)
     if name == "attribution_layer":
-        return (claim.claim_id in children) == expected
+        return (claim.claim_id in children) is bool(expected)
     raise ValueError(name)
 
 
@@ -128,7 +140,9 @@ def score_article(entry: dict[str, Any], body: str, claims: list[Claim]) -> Scor
     """Claim-level and field-level agreement of one article's extraction with its gold."""
     result = Score()
     assertions = [c for c in claims if c.kind == ClaimKind.assertion]
-    children = {c.parent_claim_id for c in claims if c.kind == ClaimKind.attribution and c.parent_claim_id}
+    children = {
+        c.parent_claim_id for c in claims if c.kind == ClaimKind.attribution and c.parent_claim_id
+    }
     optional_spans = []
     for text in entry.get("optional", []):
         at = body.find(text)
@@ -140,7 +154,11 @@ def score_article(entry: dict[str, Any], body: str, claims: list[Claim]) -> Scor
         assert at >= 0, f"gold match not in body: {gold['match']!r}"
         span = (at, at + len(gold["match"]))
         result.gold += 1
-        candidates = [c for c in assertions if c.claim_id not in used and _overlap(span, (c.start, c.end)) >= 0.5]
+        candidates = [
+            c
+            for c in assertions
+            if c.claim_id not in used and _overlap(span, (c.start, c.end)) >= 0.5
+        ]
         if not candidates:
             result.misses.append(gold["match"])
             continue

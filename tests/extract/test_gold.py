@@ -32,30 +32,47 @@ def _record(section: str, summary: dict[str, Any]) -> None:
 def _report(section: str, score: Score, per_article: dict[str, dict[str, Any]]) -> None:
     summary = score.summary() | {"articles": per_article}
     _record(section, summary)
-    print(f"\n[{section}] precision={score.precision:.3f} recall={score.recall:.3f} "
-          f"matched={score.matched}/{score.gold} predicted={score.predicted}")
+    print(
+        f"\n[{section}] precision={score.precision:.3f} recall={score.recall:.3f} "
+        f"matched={score.matched}/{score.gold} predicted={score.predicted}"
+    )
     for name, value in score.field_accuracy().items():
         print(f"  {name:18s} {value:.3f}")
-    for label, items in (("miss", score.misses), ("false positive", score.false_positives),
-                         ("field error", score.field_errors)):
+    for label, items in (
+        ("miss", score.misses),
+        ("false positive", score.false_positives),
+        ("field error", score.field_errors),
+    ):
         for item in items:
             print(f"  {label}: {item}")
 
 
 def _seed_article(entry: dict[str, Any]) -> StoredArticle:
     body = (SEEDS / entry["seed"]).read_text(encoding="utf-8")
-    return StoredArticle(article_id=entry["name"], body=body, source=entry["source"],
-                         published_at=published(entry, None), received_at=_RECEIVED)
+    return StoredArticle(
+        article_id=entry["name"],
+        body=body,
+        source=entry["source"],
+        published_at=published(entry, None),
+        received_at=_RECEIVED,
+    )
 
 
 def _example_article(entry: dict[str, Any]) -> StoredArticle:
     data = json.loads((EXAMPLES / entry["example"]).read_text(encoding="utf-8"))
-    return StoredArticle(article_id=entry["name"], body=data["body"], source=data["source"],
-                         title=data.get("title", ""),
-                         published_at=published(entry, data.get("published_at")), received_at=_RECEIVED)
+    return StoredArticle(
+        article_id=entry["name"],
+        body=data["body"],
+        source=data["source"],
+        title=data.get("title", ""),
+        published_at=published(entry, data.get("published_at")),
+        received_at=_RECEIVED,
+    )
 
 
-def _score(nlp: Language, entries: list[dict[str, Any]], build: Any) -> tuple[Score, dict[str, Extraction], dict[str, dict[str, Any]]]:
+def _score(
+    nlp: Language, entries: list[dict[str, Any]], build: Any
+) -> tuple[Score, dict[str, Extraction], dict[str, dict[str, Any]]]:
     total = Score()
     extractions: dict[str, Extraction] = {}
     per_article: dict[str, dict[str, Any]] = {}
@@ -72,7 +89,9 @@ def _score(nlp: Language, entries: list[dict[str, Any]], build: Any) -> tuple[Sc
 @pytest.fixture(scope="module")
 def seeds(nlp: Language) -> Iterator[tuple[Score, dict[str, Extraction]]]:
     if not SEEDS.exists():
-        pytest.skip(f"../shared is absent: {SEEDS} holds the seed articles on developer machines and CI")
+        pytest.skip(
+            f"../shared is absent: {SEEDS} holds the seed articles on developer machines and CI"
+        )
     entries = [e for e in load_gold()["articles"] if "seed" in e]
     score, extractions, per_article = _score(nlp, entries, _seed_article)
     _report("seeds", score, per_article)
@@ -102,9 +121,15 @@ def test_seed_attribution_fields(seeds: tuple[Score, dict[str, Extraction]]) -> 
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("Mysri", "Masri"), ("al-Khadj", "al-Hajj"), ("Shauah", "Sawah"),
-     ("Abu Bakr al-Baghdadi", "Ibrahim Abu-Bakr al-Baghdadi"), ("Abu Bakr al-Baghdadi", "Abu al-Baghdadi"),
-     ("Russian Defense Ministry", "Russian Defence Ministry"), ("ISIS", "Islamic State")],
+    [
+        ("Mysri", "Masri"),
+        ("al-Khadj", "al-Hajj"),
+        ("Shauah", "Sawah"),
+        ("Abu Bakr al-Baghdadi", "Ibrahim Abu-Bakr al-Baghdadi"),
+        ("Abu Bakr al-Baghdadi", "Abu al-Baghdadi"),
+        ("Russian Defense Ministry", "Russian Defence Ministry"),
+        ("ISIS", "Islamic State"),
+    ],
 )
 def test_seed_names_match_across_outlets(
     seeds: tuple[Score, dict[str, Extraction]], first: str, second: str
@@ -121,7 +146,11 @@ def test_seed_names_match_across_outlets(
 def test_seed_ministry_is_one_origin(seeds: tuple[Score, dict[str, Extraction]]) -> None:
     _, extractions = seeds
     speakers = {
-        name: {c.attribution.speaker_key for c in ex.claims if c.attribution and "inistry" in c.attribution.speaker}
+        name: {
+            c.attribution.speaker_key
+            for c in ex.claims
+            if c.attribution and "inistry" in c.attribution.speaker
+        }
         for name, ex in extractions.items()
     }
     assert speakers["seed_000"] == speakers["seed_003"] == {"org:dfns mnstr rsn"}
