@@ -75,6 +75,8 @@ class RedisServer:
 
     def start(self, *, timeout: float = 10.0) -> RedisServer:
         self.port = self.port or free_port()
+        # redis-server chdirs into --dir before opening its log: paths must be absolute.
+        self.data_dir = self.data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [
             redis_server_binary(),
