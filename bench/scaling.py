@@ -419,6 +419,43 @@ def _r(v: Any) -> Any:
     return round(v, 6) if isinstance(v, float) else v
 
 
+def _result(
+    rows: list[dict[str, Any]],
+    *,
+    sizes: list[int],
+    probes: int,
+    templates: int,
+    corpus: str,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    first, last = rows[0], rows[-1]
+    settings = get_settings()
+    result: dict[str, Any] = {
+        "benchmark": "scaling",
+        "corpus": corpus,
+        "config": {
+            "sizes": sizes,
+            "probes": probes,
+            "source_articles": templates,
+            "days_per_variant": args.days_per_variant,
+            "candidate_cap": settings.candidate_cap,
+        },
+        "machine": machine(),
+        "sizes": rows,
+        "complete": len(rows) == len(sizes),
+        "ratios": {
+            "verify_p50_last_over_first": _ratio(
+                last["verify_seconds"]["p50"], first["verify_seconds"]["p50"]
+            ),
+            "verify_mean_last_over_first": _ratio(
+                last["verify_seconds"]["mean"], first["verify_seconds"]["mean"]
+            ),
+            "memory_over_raw_at_last": last["memory"]["ratio_to_raw"],
+        },
+    }
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
@@ -486,33 +523,29 @@ def main(argv: list[str] | None = None) -> int:
                     },
                 }
             )
+            # Partial results survive an interrupted run.
+            partial = _result(
+                rows,
+                sizes=sizes,
+                probes=len(probes),
+                templates=len(templates),
+                corpus=corpus,
+                args=args,
+            )
+            write_result("scaling", partial, path=args.out)
+            print(
+                f"{size} articles: verify {timing['verify_seconds']['mean'] * 1000:.1f} ms/claim "
+                f"mean, candidate set {timing['candidate_set']['mean']:.1f}, "
+                f"{used / raw:.2f}x raw text",
+                file=sys.stderr,
+            )
     finally:
         client.close()
         server.stop()
         shutil.rmtree(work_dir, ignore_errors=True)
-    first, last = rows[0], rows[-1]
-    result: dict[str, Any] = {
-        "benchmark": "scaling",
-        "corpus": corpus,
-        "config": {
-            "sizes": sizes,
-            "probes": len(probes),
-            "source_articles": len(templates),
-            "days_per_variant": args.days_per_variant,
-            "candidate_cap": settings.candidate_cap,
-        },
-        "machine": machine(),
-        "sizes": rows,
-        "ratios": {
-            "verify_p50_last_over_first": _ratio(
-                last["verify_seconds"]["p50"], first["verify_seconds"]["p50"]
-            ),
-            "verify_mean_last_over_first": _ratio(
-                last["verify_seconds"]["mean"], first["verify_seconds"]["mean"]
-            ),
-            "memory_over_raw_at_last": last["memory"]["ratio_to_raw"],
-        },
-    }
+    result = _result(
+        rows, sizes=sizes, probes=len(probes), templates=len(templates), corpus=corpus, args=args
+    )
     path = write_result("scaling", result, path=args.out)
     print(
         table(
