@@ -223,15 +223,26 @@ def wait_verified(
     return claims
 
 
-def settle(collector: Collector, *, quiet: float, timeout: float = 600.0) -> None:
-    """Wait until the stream has been quiet for ``quiet`` seconds (re-verification is over)."""
-    deadline = time.monotonic() + timeout
+def settle(
+    client: redis.Redis, collector: Collector, *, quiet: float, timeout: float = 1800.0
+) -> float:
+    """Wait until the queues are drained, no message is reserved (re-verifications wait in
+    the worker, reserved, until their countdown ends) and the stream has been quiet for
+    ``quiet`` seconds. Returns the seconds waited."""
+    start = time.monotonic()
+    deadline = start + timeout
     while time.monotonic() < deadline:
+        pipe = client.pipeline(transaction=False)
+        for queue in ("extract", "verify", "fetch"):
+            pipe.llen(queue)
+        pipe.hlen("unacked")
+        busy = sum(int(n) for n in pipe.execute())
         with collector._lock:
             last = collector.last_entry_at
-        if time.time() - last >= quiet:
-            return
+        if not busy and time.time() - last >= quiet:
+            return time.monotonic() - start
         time.sleep(0.5)
+    raise TimeoutError(f"pipeline still busy after {timeout:.0f}s")
 
 
 @dataclass(frozen=True)
@@ -310,7 +321,10 @@ def run_stack(
         redis_url=url,
         log_dir=log_dir,
         api_port=free_port(),
-        extra_env={"CROSSCHECK_TASK_EVENTS": "true" if args.task_events == "on" else "false"},
+        extra_env={
+            "CROSSCHECK_TASK_EVENTS": "true" if args.task_events == "on" else "false",
+            **dict(item.split("=", 1) for item in args.env),
+        },
     )
     collector = Collector(client=redis.Redis.from_url(url, decode_responses=True)).start()
     try:
@@ -321,7 +335,7 @@ def run_stack(
         print(f"stack up; worker logs in {log_dir}", file=sys.stderr)
         warm = post_burst(stack.api_url, spare[:WARMUP_ARTICLES], desc="warm-up")
         wait_verified(client, collector, warm, timeout=300, desc="warm-up verified")
-        settle(collector, quiet=3.0)
+        settle(client, collector, quiet=3.0)
 
         memory_before = int(client.info("memory")["used_memory"])
         posted = post_burst(stack.api_url, burst, desc="burst POST")
@@ -330,7 +344,7 @@ def run_stack(
         )
         burst_result = measure(client, collector, posted, claims)
         reverify_before = collector.reverified
-        settle(collector, quiet=4.0)
+        drain_seconds = settle(client, collector, quiet=3.0)
         reverified_burst = collector.reverified
         memory = _memory(
             client, burst, used=int(client.info("memory")["used_memory"]) - memory_before
@@ -352,6 +366,11 @@ def run_stack(
             | {
                 "reverify_entries_during": reverify_before,
                 "reverify_entries_total": reverified_burst,
+                "drain_seconds_after_last_first_verdict": round(drain_seconds, 1),
+                # Until every re-verification the burst caused is done as well.
+                "articles_per_second_until_drained": round(
+                    burst_result.articles / (burst_result.seconds + drain_seconds), 3
+                ),
             },
             "steady": steady_result.as_json() | {"target_rate": round(rate, 3)},
             "memory": memory,
@@ -614,6 +633,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--task-events", choices=("on", "off"), default="on")
     parser.add_argument("--timeout", type=float, default=1800.0, help="per phase, seconds")
     parser.add_argument("--skip-ceilings", action="store_true")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="KEY=VALUE", help="extra worker setting"
+    )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--work-dir", default=None, help="Redis data and logs (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir")
@@ -653,6 +675,7 @@ def main(argv: list[str] | None = None) -> int:
             "verify_concurrency": args.verify_concurrency,
             "task_events": args.task_events,
             "post_threads": POST_THREADS,
+            "env": args.env,
         },
         "machine": machine(),
         **stack_result,
