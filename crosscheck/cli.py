@@ -104,6 +104,8 @@ def consume(
             group=group,
             consumer=consumer,
             idle_ms=settings.consumer_idle_ms if idle_ms is None else idle_ms,
+            # With --count, read no more than will be printed: the rest would sit pending.
+            batch_size=min(count, 100) if count else 100,
         ),
         start=1,
     ):

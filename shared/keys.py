@@ -52,11 +52,6 @@ def verdict_version(claim_id: str) -> str:
     return f"{PREFIX}:{{c:{claim_id}}}:version"
 
 
-def published(claim_id: str, version: int) -> str:
-    """String marker: this claim version is on the stream (makes XADD idempotent)."""
-    return f"{PREFIX}:{{c:{claim_id}}}:published:{version}"
-
-
 def reverify_lock(claim_id: str) -> str:
     """String with TTL: a re-verification of this claim is already scheduled."""
     return f"{PREFIX}:{{c:{claim_id}}}:reverify"
@@ -68,7 +63,7 @@ def claims_all() -> str:
 
 
 def posting(term: str) -> str:
-    """Sorted set: claim ids sharing an index term (entity key + time bucket), scored by time."""
+    """Sorted set of ``claim_id@article_id`` sharing an index term (key|time bucket), scored by time."""
     return f"{PREFIX}:idx:{term}"
 
 

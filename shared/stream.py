@@ -112,6 +112,7 @@ def iter_group(
     consumer: str,
     idle_ms: int,
     block_ms: int = 1000,
+    batch_size: int = 100,
 ) -> Iterator[StreamMessage]:
     """Yield messages forever; each is acknowledged after the caller has taken the next."""
     while True:
@@ -120,6 +121,7 @@ def iter_group(
             stream=stream,
             group=group,
             consumer=consumer,
+            count=batch_size,
             block_ms=block_ms,
             idle_ms=idle_ms,
         )

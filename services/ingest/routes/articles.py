@@ -9,18 +9,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
-from services.ingest import store as ingest_store
 from services.ingest.deps import AuthDep, CeleryDep, RedisDep, SettingsDep
 from services.ingest.errors import MalformedBody, UnsupportedMediaType
-from services.ingest.logic import dedupe_fingerprints
+from services.ingest.flows import accept_article
 from services.ingest.routes.common import ERROR_RESPONSES
 from shared import store
-from shared.celery_app import TASK_EXTRACT, TASK_FETCH
 from shared.errors import InvalidInput, NotFound
-from shared.ids import new_article_id
 from shared.logging import get_logger
-from shared.schemas import ArticleAccepted, ArticleIn, ArticlePublic, ArticleStatus, StoredArticle
+from shared.schemas import ArticleAccepted, ArticleIn, ArticlePublic
 
 router = APIRouter(prefix="/articles", tags=["articles"], dependencies=[AuthDep])
 log = get_logger(__name__)
@@ -91,32 +89,14 @@ async def post_article(
         raise InvalidInput(
             f"body has {len(article.body)} characters; the limit is {settings.max_article_chars}"
         )
-    url = str(article.url) if article.url else None
-    prints = dedupe_fingerprints(
-        source=article.source, body=article.body, url=url, idempotency_key=idempotency_key
+    # Redis and the broker are blocking clients: keep them off the event loop.
+    article_id, duplicate = await run_in_threadpool(
+        accept_article,
+        client=client,
+        celery=celery,
+        article=article,
+        idempotency_key=idempotency_key,
     )
-    article_id, seen = ingest_store.claim_fingerprints(
-        client, fingerprints=prints, candidate_id=new_article_id()
-    )
-    duplicate = seen and ingest_store.is_enqueued(client, article_id=article_id)
-    if not duplicate:
-        # Either new, or an earlier attempt stored the fingerprint but never queued the task.
-        stored = StoredArticle(
-            article_id=article_id,
-            title=article.title,
-            body=article.body or "",
-            url=url,
-            source=article.source,
-            published_at=article.published_at,
-            author=article.author,
-            language=article.language,
-            status=ArticleStatus.queued,
-            received_at=datetime.now(UTC),
-        )
-        store.save_article(client, stored)
-        task = TASK_EXTRACT if article.body else TASK_FETCH
-        celery.send_task(task, kwargs={"article_id": article_id})
-        ingest_store.mark_enqueued(client, article_id=article_id)
     log.info("article_accepted", article_id=article_id, duplicate=duplicate, source=article.source)
     status_url = str(request.url_for("get_article", article_id=article_id))
     response.headers["Location"] = status_url

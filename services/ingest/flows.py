@@ -1,0 +1,52 @@
+"""Multi-step ingest work: de-duplicate, store, and queue an accepted article."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import redis
+from celery import Celery
+
+from services.ingest import store as ingest_store
+from services.ingest.logic import dedupe_fingerprints
+from shared import store
+from shared.celery_app import TASK_EXTRACT, TASK_FETCH
+from shared.ids import new_article_id
+from shared.schemas import ArticleIn, ArticleStatus, StoredArticle
+
+
+def accept_article(
+    *, client: redis.Redis, celery: Celery, article: ArticleIn, idempotency_key: str | None
+) -> tuple[str, bool]:
+    """Store and queue ``article`` unless it was seen before. Returns (article_id, duplicate).
+
+    The article is written before its task is sent, and marked queued only after, so a
+    failure in between leaves a record that the next identical post completes.
+    """
+    url = str(article.url) if article.url else None
+    prints = dedupe_fingerprints(
+        source=article.source, body=article.body, url=url, idempotency_key=idempotency_key
+    )
+    article_id, seen = ingest_store.claim_fingerprints(
+        client, fingerprints=prints, candidate_id=new_article_id()
+    )
+    if seen and ingest_store.is_enqueued(client, article_id=article_id):
+        return article_id, True
+    stored = StoredArticle(
+        article_id=article_id,
+        title=article.title,
+        body=article.body or "",
+        url=url,
+        source=article.source,
+        published_at=article.published_at,
+        author=article.author,
+        language=article.language,
+        status=ArticleStatus.queued,
+        received_at=datetime.now(UTC),
+    )
+    store.save_article(client, stored)
+    celery.send_task(
+        TASK_EXTRACT if article.body else TASK_FETCH, kwargs={"article_id": article_id}
+    )
+    ingest_store.mark_enqueued(client, article_id=article_id)
+    return article_id, False
