@@ -1,0 +1,139 @@
+"""Store adapters on fakeredis: articles, claims, verdict versions, dedupe, article completion."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import fakeredis
+
+from services.extract.store import save_claims
+from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
+from services.verify.store import (
+    mark_claim_verified,
+    release_reverify_slot,
+    save_verdict,
+    take_reverify_slot,
+)
+from shared import store
+from shared.schemas import ArticleStatus, Claim, StoredArticle, Verdict, VerdictDoc
+
+NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def _article(article_id: str = "a1") -> StoredArticle:
+    return StoredArticle(article_id=article_id, body="Text.", source="Outlet", received_at=NOW)
+
+
+def _claim(claim_id: str, article_id: str = "a1") -> Claim:
+    return Claim(
+        claim_id=claim_id,
+        article_id=article_id,
+        source="Outlet",
+        text="Text.",
+        start=0,
+        end=5,
+        checkworthiness=0.9,
+    )
+
+
+def _verdict(
+    claim: Claim, *, confidence: float, verdict: Verdict = Verdict.unverified
+) -> VerdictDoc:
+    return VerdictDoc(
+        claim_id=claim.claim_id,
+        article_id=claim.article_id,
+        source=claim.source,
+        text=claim.text,
+        verdict=verdict,
+        confidence=confidence,
+        independent_origins=1,
+        explanation="x",
+        claim=claim,
+        version=1,
+        verified_at=NOW,
+    )
+
+
+def test_article_round_trip_and_status(fake_redis: fakeredis.FakeRedis) -> None:
+    store.save_article(fake_redis, _article())
+    store.set_article_status(
+        fake_redis, article_id="a1", status=ArticleStatus.failed, reason="boom"
+    )
+    loaded = store.get_article(fake_redis, "a1")
+    assert loaded is not None and loaded.status is ArticleStatus.failed and loaded.reason == "boom"
+    assert loaded.body == "Text."
+    assert store.get_article(fake_redis, "missing") is None
+
+
+def test_promote_only_from_the_expected_state(fake_redis: fakeredis.FakeRedis) -> None:
+    store.save_article(fake_redis, _article())
+    store.set_article_status(fake_redis, article_id="a1", status=ArticleStatus.done)
+    moved = store.promote_article_status(
+        fake_redis,
+        article_id="a1",
+        expected=ArticleStatus.extracting,
+        status=ArticleStatus.verifying,
+    )
+    assert not moved
+    assert store.get_article(fake_redis, "a1").status is ArticleStatus.done  # type: ignore[union-attr]
+
+
+def test_fingerprints_map_every_identity_to_one_id(fake_redis: fakeredis.FakeRedis) -> None:
+    first, seen = claim_fingerprints(
+        fake_redis, fingerprints=["url:1", "text:1"], candidate_id="a1"
+    )
+    assert (first, seen) == ("a1", False)
+    # A new identity arriving with a known one joins the known article.
+    again, seen = claim_fingerprints(
+        fake_redis, fingerprints=["idem:9", "text:1"], candidate_id="a2"
+    )
+    assert (again, seen) == ("a1", True)
+    by_key, _ = claim_fingerprints(fake_redis, fingerprints=["idem:9"], candidate_id="a3")
+    assert by_key == "a1"
+    assert not is_enqueued(fake_redis, article_id="a1")
+    mark_enqueued(fake_redis, article_id="a1")
+    assert is_enqueued(fake_redis, article_id="a1")
+
+
+def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> None:
+    article = _article()
+    claims = [_claim("c1"), _claim("c2")]
+    save_claims(fake_redis, article=article, claims=claims)
+    save_claims(fake_redis, article=article, claims=claims)
+    assert store.list_article_claim_ids(fake_redis, "a1") == ["c1", "c2"]
+    assert [c.claim_id for c in store.get_claims(fake_redis, ["c1", "c2", "nope"])] == ["c1", "c2"]
+
+
+def test_verdict_version_bumps_only_when_content_changes(fake_redis: fakeredis.FakeRedis) -> None:
+    claim = _claim("c1")
+    doc, changed = save_verdict(fake_redis, _verdict(claim, confidence=0.4))
+    assert (doc.version, changed) == (1, True)
+    # A retried task computing the same verdict reuses its version.
+    same, changed = save_verdict(fake_redis, _verdict(claim, confidence=0.4))
+    assert (same.version, changed) == (1, False)
+    newer, changed = save_verdict(
+        fake_redis, _verdict(claim, confidence=0.8, verdict=Verdict.supported)
+    )
+    assert (newer.version, changed) == (2, True)
+    stored = store.get_verdict(fake_redis, "c1")
+    assert stored is not None and stored.version == 2 and stored.confidence == 0.8
+
+
+def test_last_verified_claim_finishes_the_article(fake_redis: fakeredis.FakeRedis) -> None:
+    save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
+    store.save_article(
+        fake_redis, _article().model_copy(update={"status": ArticleStatus.verifying})
+    )
+    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c1")
+    assert mark_claim_verified(fake_redis, article_id="a1", claim_id="c2")
+    assert store.get_article(fake_redis, "a1").status is ArticleStatus.done  # type: ignore[union-attr]
+    # A redelivered verify task does not flip anything again.
+    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c2")
+
+
+def test_reverify_slot_debounces(fake_redis: fakeredis.FakeRedis) -> None:
+    assert take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
+    assert not take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
+    assert fake_redis.pttl("crosscheck:{c:c1}:reverify") > 0
+    release_reverify_slot(fake_redis, claim_id="c1")
+    assert take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
