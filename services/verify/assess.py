@@ -330,7 +330,8 @@ def _borrowed_hedges(
     ]
     same.extend(siblings)
     hedges: list[str] = []
-    for other in sorted(same, key=lambda c: c.claim_id):
+    # The claim's own article first: its hedges are the ones a reader sees next to it.
+    for other in sorted(same, key=lambda c: (c.article_id != claim.article_id, c.claim_id)):
         if (
             found.of.get(other.claim_id) == found.own
             and other.modality.hedged
