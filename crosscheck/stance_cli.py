@@ -59,9 +59,7 @@ def train(data_dir: Path, out: Path | None, seed: int | None, limit_bodies: int 
     pairs = read_pairs(bodies_path=bodies_path, stances_path=stances_path, body_ids=body_ids)
     config = TrainConfig() if seed is None else TrainConfig(seed=seed)
     started = time.perf_counter()
-    model = train_model(
-        pairs, config=config, data_hash=data_sha256([bodies_path, stances_path])
-    )
+    model = train_model(pairs, config=config, data_hash=data_sha256([bodies_path, stances_path]))
     if limit_bodies is not None:
         model.metadata["limit_bodies"] = limit_bodies
     target = DEFAULT_MODEL_PATH if out is None else out

@@ -96,7 +96,9 @@ def data_sha256(paths: Sequence[Path]) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
-def claim_groups(*, headlines: Sequence[str], body_ids: Sequence[str], stances: Sequence[str]) -> list[int]:
+def claim_groups(
+    *, headlines: Sequence[str], body_ids: Sequence[str], stances: Sequence[str]
+) -> list[int]:
     """A claim id per pair: bodies linked by a shared related headline form one claim.
 
     Splitting on these groups keeps both the bodies and the related headlines of a

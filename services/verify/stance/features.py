@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +18,7 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from services.verify.stance.linear_stance import LINEAR_NAMES, LINEAR_SOURCES, LinearStance
 from services.verify.stance.text import (
     CUE_NAMES,
     content_stems,
@@ -27,7 +28,14 @@ from services.verify.stance.text import (
     tokenize,
 )
 
-__all__ = ["FEATURE_NAMES", "FeatureSpace", "extract_features", "fit_feature_space"]
+__all__ = [
+    "FEATURE_NAMES",
+    "FeatureSpace",
+    "LinearInputs",
+    "extract_with_inputs",
+    "extract_features",
+    "fit_feature_space",
+]
 
 _LEAD_SENTENCES = 3
 _TOP_SENTENCES = 3
@@ -35,6 +43,8 @@ _SENTENCE_HIT = 0.15
 _BM25_K1 = 1.2
 _BM25_B = 0.75
 _SVD_DIMS = 64
+# Character n-grams of a body's opening only: the full text costs more than it adds.
+_CHAR_PREFIX = 1000
 
 _SCALAR_NAMES = (
     "sim_word",
@@ -52,6 +62,8 @@ _SCALAR_NAMES = (
     "sent_top_mean",
     "sent_best_pos",
     "sent_hit_frac",
+    "sent_first",
+    "sent_lead_mean",
     "num_headline",
     "num_cover",
     "len_headline",
@@ -66,6 +78,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     + tuple(f"top_{c}" for c in CUE_NAMES)
     + tuple(f"best_{c}" for c in CUE_NAMES)
     + tuple(f"head_{c}" for c in CUE_NAMES)
+    + tuple(f"hit_{c}" for c in CUE_NAMES)
+    + LINEAR_NAMES
 )
 
 FloatMatrix = NDArray[np.float32]
@@ -89,9 +103,14 @@ class FeatureSpace:
     svd_basis: FloatMatrix
     idf: dict[str, float]
     avg_body_len: float
+    # Keyed by LINEAR_SOURCES; set by the trainer (it needs labels). Absent sources
+    # leave their columns at 0.
+    linear: dict[str, LinearStance] = field(default_factory=dict)
 
 
-def fit_feature_space(*, headlines: Sequence[str], bodies: Sequence[str], seed: int) -> FeatureSpace:
+def fit_feature_space(
+    *, headlines: Sequence[str], bodies: Sequence[str], seed: int
+) -> FeatureSpace:
     """Fit vectorizers on the distinct headlines and bodies of a training set."""
     texts = sorted(set(headlines)) + sorted(set(bodies))
     term_docs = [_terms(content_stems(tokenize(t))) for t in texts]
@@ -120,7 +139,8 @@ def fit_feature_space(*, headlines: Sequence[str], bodies: Sequence[str], seed: 
     for doc in body_stem_docs:
         for s in doc:
             df[s] = df.get(s, 0) + 1
-    idf = {s: math.log(1.0 + (n_docs - n + 0.5) / (n + 0.5)) for s, n in df.items()}
+    # Sorted so the pickled artifact is byte-identical whatever the hash seed.
+    idf = {s: math.log(1.0 + (n_docs - n + 0.5) / (n + 0.5)) for s, n in sorted(df.items())}
     lengths = [len(content_stems(tokenize(b))) for b in sorted(set(bodies))]
     return FeatureSpace(
         word=word,
@@ -148,7 +168,7 @@ class _Body(_Text):
     lead_stems: set[str]
     first_pos: dict[str, float]
     bm25: dict[str, float]
-    sentences: sparse.csr_matrix
+    sentence_terms: list[list[str]]
     sentence_cues: NDArray[np.float64]
     lead_cues: NDArray[np.float64]
 
@@ -184,12 +204,7 @@ def _body(space: FeatureSpace, text: str) -> _Body:
         first_pos.setdefault(s, i / n)
         tf[s] = tf.get(s, 0) + 1
     norm = _BM25_K1 * (1.0 - _BM25_B + _BM25_B * len(base.stems) / space.avg_body_len)
-    bm25 = {
-        s: space.idf.get(s, 0.0) * c * (_BM25_K1 + 1.0) / (c + norm) for s, c in tf.items()
-    }
-    sent_matrix = space.word.transform(
-        [_terms(content_stems(t)) for t in sentence_tokens]
-    ).tocsr()
+    bm25 = {s: space.idf.get(s, 0.0) * c * (_BM25_K1 + 1.0) / (c + norm) for s, c in tf.items()}
     return _Body(
         stems=base.stems,
         stem_set=base.stem_set,
@@ -200,7 +215,7 @@ def _body(space: FeatureSpace, text: str) -> _Body:
         lead_stems=lead_stems,
         first_pos=first_pos,
         bm25=bm25,
-        sentences=sent_matrix,
+        sentence_terms=[_terms(content_stems(t)) for t in sentence_tokens],
         sentence_cues=sentence_cues,
         lead_cues=sentence_cues[:_LEAD_SENTENCES].sum(axis=0),
     )
@@ -209,7 +224,8 @@ def _body(space: FeatureSpace, text: str) -> _Body:
 def _row_cosine(a: FloatMatrix, b: FloatMatrix) -> NDArray[np.float64]:
     num = np.einsum("ij,ij->i", a, b, dtype=np.float64)
     den = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    cosine: NDArray[np.float64] = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    return cosine
 
 
 def _sparse_row_dot(a: sparse.csr_matrix, b: sparse.csr_matrix) -> NDArray[np.float64]:
@@ -217,13 +233,17 @@ def _sparse_row_dot(a: sparse.csr_matrix, b: sparse.csr_matrix) -> NDArray[np.fl
     return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
 
 
-def _pair_scalars(space: FeatureSpace, head: _Text, body: _Body, sims: NDArray[np.float64]) -> list[float]:
+def _pair_scalars(
+    space: FeatureSpace, head: _Text, body: _Body, sims: NDArray[np.float64]
+) -> list[float]:
     h = head.stem_set
     n_h = max(len(h), 1)
     idf = space.idf
     found = h & body.stem_set
-    idf_total = sum(idf.get(s, 1.0) for s in h) or 1.0
-    bm25 = sum(body.bm25.get(s, 0.0) for s in h)
+    # fsum: exact, so the result does not depend on set order (string hashing is
+    # randomised per process) and training stays reproducible across runs.
+    idf_total = math.fsum(idf.get(s, 1.0) for s in h) or 1.0
+    bm25 = math.fsum(body.bm25.get(s, 0.0) for s in h)
     union = len(h | body.stem_set) or 1
     order = np.argsort(-sims, kind="stable")
     top = order[:_TOP_SENTENCES]
@@ -235,15 +255,17 @@ def _pair_scalars(space: FeatureSpace, head: _Text, body: _Body, sims: NDArray[n
         bm25,
         bm25 / idf_total,
         len(found) / n_h,
-        sum(idf.get(s, 1.0) for s in found) / idf_total,
+        math.fsum(idf.get(s, 1.0) for s in found) / idf_total,
         len(h & body.lead_stems) / n_h,
         len(head.bigrams & body.bigrams) / max(len(head.bigrams), 1),
         len(found) / union,
-        float(np.mean(positions)) if positions else 1.0,
+        math.fsum(positions) / len(positions) if positions else 1.0,
         float(sims[best]),
         float(sims[top].mean()),
         best / max(n_sent - 1, 1),
         float((sims > _SENTENCE_HIT).mean()),
+        float(sims[0]),
+        float(sims[:_LEAD_SENTENCES].mean()),
         float(len(head.nums)),
         len(head.nums & body.nums) / len(head.nums) if head.nums else -1.0,
         float(head.n_tokens),
@@ -253,14 +275,38 @@ def _pair_scalars(space: FeatureSpace, head: _Text, body: _Body, sims: NDArray[n
     ]
 
 
-def extract_features(space: FeatureSpace, *, headlines: Sequence[str], bodies: Sequence[str]) -> FloatMatrix:
+@dataclass(frozen=True)
+class LinearInputs:
+    """TF-IDF rows each linear stance source reads, and each pair's row index."""
+
+    rows: dict[str, sparse.csr_matrix]
+    index: dict[str, NDArray[np.int64]]
+
+
+def extract_features(
+    space: FeatureSpace, *, headlines: Sequence[str], bodies: Sequence[str]
+) -> FloatMatrix:
     """Feature matrix with FEATURE_NAMES columns, one row per (headline, body) pair."""
+    out, inputs = extract_with_inputs(space, headlines=headlines, bodies=bodies)
+    start = len(FEATURE_NAMES) - len(LINEAR_NAMES)
+    for k, source in enumerate(LINEAR_SOURCES):
+        linear = space.linear.get(source)
+        if linear is not None and len(out):
+            scores = linear.scores(inputs.rows[source])[inputs.index[source]]
+            out[:, start + 3 * k : start + 3 * k + 3] = scores
+    return out
+
+
+def extract_with_inputs(
+    space: FeatureSpace, *, headlines: Sequence[str], bodies: Sequence[str]
+) -> tuple[FloatMatrix, LinearInputs]:
+    """Features with the linear-stance columns left at 0, plus those models' inputs."""
     if len(headlines) != len(bodies):
         raise ValueError("headlines and bodies differ in length")
     n = len(headlines)
     out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
     if n == 0:
-        return out
+        return out, LinearInputs(rows={}, index={})
     uniq_heads = list(dict.fromkeys(headlines))
     uniq_bodies = list(dict.fromkeys(bodies))
     head_index = {h: i for i, h in enumerate(uniq_heads)}
@@ -270,10 +316,18 @@ def extract_features(space: FeatureSpace, *, headlines: Sequence[str], bodies: S
 
     heads = [_text(h) for h in uniq_heads]
     body_info = [_body(space, b) for b in uniq_bodies]
-    head_word = space.word.transform([_terms(h.stems) for h in heads]).tocsr()
-    body_word = space.word.transform([_terms(b.stems) for b in body_info]).tocsr()
-    head_char = space.char.transform(uniq_heads).tocsr()
-    body_char = space.char.transform(uniq_bodies).tocsr()
+    # One transform call for every text: sklearn's per-call overhead dominates on
+    # short sentences.
+    sentence_docs = [terms for b in body_info for terms in b.sentence_terms]
+    bounds = np.cumsum([0] + [len(b.sentence_terms) for b in body_info])
+    word_all = space.word.transform(
+        sentence_docs + [_terms(b.stems) for b in body_info] + [_terms(h.stems) for h in heads]
+    ).tocsr()
+    n_sent_total, n_bodies = len(sentence_docs), len(body_info)
+    body_word = word_all[n_sent_total : n_sent_total + n_bodies]
+    head_word = word_all[n_sent_total + n_bodies :]
+    char_all = space.char.transform(uniq_heads + [b[:_CHAR_PREFIX] for b in uniq_bodies]).tocsr()
+    head_char, body_char = char_all[: len(uniq_heads)], char_all[len(uniq_heads) :]
     basis_t = space.svd_basis.T
     head_svd = np.asarray(head_word @ basis_t, dtype=np.float32)
     body_svd = np.asarray(body_word @ basis_t, dtype=np.float32)
@@ -288,15 +342,18 @@ def extract_features(space: FeatureSpace, *, headlines: Sequence[str], bodies: S
     starts = np.flatnonzero(np.r_[True, bi[order][1:] != bi[order][:-1]])
     for start, stop in zip(starts, np.r_[starts[1:], n], strict=True):
         rows = order[start:stop]
-        body = body_info[int(bi[rows[0]])]
+        b = int(bi[rows[0]])
+        body = body_info[b]
         head_ids = hi[rows]
-        sims_all = np.asarray((body.sentences @ head_word[head_ids].T).toarray(), dtype=np.float64)
+        sentences = word_all[bounds[b] : bounds[b + 1]]
+        sims_all = np.asarray((sentences @ head_word[head_ids].T).toarray(), dtype=np.float64)
+        tops = np.argsort(-sims_all, axis=0, kind="stable")[:_TOP_SENTENCES].T
         body_rate = 100.0 * body.cues / max(body.n_tokens, 1)
         for k, row in enumerate(rows):
             head = heads[int(head_ids[k])]
             sims = sims_all[:, k]
             out[row, 3:scalar_end] = _pair_scalars(space, head, body, sims)
-            top = np.argsort(-sims, kind="stable")[:_TOP_SENTENCES]
+            top = tops[k]
             col = scalar_end
             out[row, col : col + n_cues] = body_rate
             col += n_cues
@@ -307,4 +364,12 @@ def extract_features(space: FeatureSpace, *, headlines: Sequence[str], bodies: S
             out[row, col : col + n_cues] = body.sentence_cues[top[0]]
             col += n_cues
             out[row, col : col + n_cues] = head.cues
-    return out
+            col += n_cues
+            # Cue rate over every sentence that shares terms with the headline.
+            hits = sims > _SENTENCE_HIT
+            if hits.any():
+                out[row, col : col + n_cues] = body.sentence_cues[hits].mean(axis=0)
+    inputs = LinearInputs(
+        rows={"body": body_word, "head": head_word}, index={"body": bi, "head": hi}
+    )
+    return out, inputs

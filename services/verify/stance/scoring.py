@@ -96,8 +96,7 @@ def format_report(report: FncReport) -> str:
         f"pairs: {report.n}",
         f"FNC score: {report.raw_score:.2f} / {report.max_score:.2f} "
         f"= {report.relative_score:.2f}%",
-        "per-class F1: "
-        + ", ".join(f"{c} {report.f1[c]:.4f}" for c in STANCE_CLASSES),
+        "per-class F1: " + ", ".join(f"{c} {report.f1[c]:.4f}" for c in STANCE_CLASSES),
         f"macro-F1: {report.macro_f1:.4f}",
         "confusion (rows gold, columns predicted):",
         " " * width + "".join(f"{c:>{width}}" for c in STANCE_CLASSES),

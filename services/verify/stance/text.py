@@ -7,6 +7,7 @@ project and deliberately small, since the gradient-boosted model weighs them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 __all__ = [
@@ -26,7 +27,12 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # or at a line break; news bodies use both.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+|\n+")
 
-STOPWORDS = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS = _words(
     """
     a about above after again against all am an and any are as at be because been before
     being below between both but by can did do does doing down during each few for from
@@ -36,12 +42,12 @@ STOPWORDS = frozenset(
     themselves then there these they this those through to too under until up very was we
     were what when where which while who whom why will with you your yours yourself
     yourselves s t would also says said say new one two like get got us mr mrs ms
-    """.split()
+    """
 )
 
 # Cue families. Words are matched on lower-cased surface tokens, not stems, so that
 # e.g. "claims" (hedge) and "claimed" stay distinct from unrelated stems.
-_REFUTE = frozenset(
+_REFUTE = _words(
     """
     fake fakes faked fraud fraudulent hoax hoaxes false falsely deny denies denied denying
     denial bogus debunk debunks debunked debunking retract retracts retracted retraction
@@ -50,9 +56,9 @@ _REFUTE = frozenset(
     prank pranks spoof parody photoshopped doctored nonsense lie lies lied liar rubbish
     ridiculous absurd joke scam fiction fictional invented made-up erroneous inaccurate
     disputed dispute disputes contradict contradicts contradicted nope
-    """.split()
+    """
 )
-_HEDGE = frozenset(
+_HEDGE = _words(
     """
     reportedly allegedly alleged alleges claim claims claimed claiming rumor rumors rumored
     rumour rumours rumoured unconfirmed unverified may might could possibly possible
@@ -60,19 +66,19 @@ _HEDGE = frozenset(
     suggest suggests suggested speculation speculated speculate report reports reported
     according sources source believed supposedly whether unclear unknown suspected likely
     probably maybe if reports circulating circulated viral surfaced emerged
-    """.split()
+    """
 )
-_SUPPORT = frozenset(
+_SUPPORT = _words(
     """
     confirmed confirms confirm confirmation officially announced announces announce
     verified true indeed revealed reveals shows showed proof proves proved evidence
     actually finally footage video photos pictured captured released admitted admits
-    """.split()
+    """
 )
-_NEGATION = frozenset(
+_NEGATION = _words(
     """
     not no never none nobody nothing neither nor without cannot nowhere hardly
-    """.split()
+    """
 )
 
 CUE_NAMES = ("refute", "hedge", "support", "negation", "question", "quote")
@@ -134,15 +140,16 @@ def split_sentences(text: str) -> list[str]:
 
 def cue_counts(text: str, tokens: list[str]) -> tuple[int, int, int, int, int, int]:
     """Counts of each cue family in CUE_NAMES order."""
-    refute = hedge = support = negation = 0
-    for t in tokens:
-        if t in _REFUTE:
-            refute += 1
-        if t in _HEDGE:
-            hedge += 1
-        if t in _SUPPORT:
-            support += 1
-        if t in _NEGATION or t.endswith("n't"):
-            negation += 1
+    counts = Counter(tokens)
+    words = counts.keys()
+    negation = sum(counts[t] for t in words & _NEGATION)
+    negation += sum(c for t, c in counts.items() if t.endswith("n't"))
     quote = text.count('"') + text.count("\u201c") + text.count("\u201d")
-    return refute, hedge, support, negation, text.count("?"), quote
+    return (
+        sum(counts[t] for t in words & _REFUTE),
+        sum(counts[t] for t in words & _HEDGE),
+        sum(counts[t] for t in words & _SUPPORT),
+        negation,
+        text.count("?"),
+        quote,
+    )

@@ -14,6 +14,7 @@ Procedure (every step seeded, LightGBM single-threaded and deterministic):
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -22,15 +23,24 @@ import lightgbm as lgb
 import numpy as np
 import sklearn
 from numpy.typing import NDArray
+from scipy import sparse
 
 from services.verify.stance.data import FncPairs, claim_groups
 from services.verify.stance.features import (
     FEATURE_NAMES,
+    FeatureSpace,
     FloatMatrix,
-    extract_features,
+    LinearInputs,
+    extract_with_inputs,
     fit_feature_space,
 )
 from services.verify.stance.labels import STANCE_CLASSES
+from services.verify.stance.linear_stance import (
+    LINEAR_NAMES,
+    LINEAR_SOURCES,
+    LinearStance,
+    fit_linear_stance,
+)
 from services.verify.stance.model import StanceModel, combine_stages
 from services.verify.stance.scoring import evaluate
 
@@ -76,9 +86,11 @@ class TrainConfig:
     cv_folds: int = 4
     refit: bool = True
     related_rounds: int = 400
-    stance_rounds: int = 500
+    stance_rounds: int = 300
     # Sample weights of agree / disagree / discuss in stage two: disagree is rare.
     stance_class_weight: tuple[float, float, float] = (1.5, 4.0, 1.0)
+    # Inverse regularisation of the stacked body-stance logistic regression.
+    linear_c: float = 1.0
     related_params: dict[str, Any] = field(default_factory=_related_params)
     stance_params: dict[str, Any] = field(default_factory=_stance_params)
 
@@ -177,16 +189,58 @@ def _fold_of(groups: IntArray, *, folds: int, seed: int) -> IntArray:
 
 
 def _oof_probs(
-    x: FloatMatrix, y: IntArray, groups: IntArray, *, config: TrainConfig
+    x: FloatMatrix, y: IntArray, fold: IntArray, *, config: TrainConfig
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    fold = _fold_of(groups, folds=config.cv_folds, seed=config.seed)
     p_rel = np.zeros(len(y))
     p_st = np.zeros((len(y), 3))
-    for k in range(config.cv_folds):
+    for k in np.unique(fold):
         held = fold == k
         related, stance = _fit_stages(x[~held], y[~held], config=config)
         p_rel[held], p_st[held] = _stage_probs(related, stance, x[held])
     return p_rel, p_st
+
+
+def _fit_linear(
+    *,
+    rows: sparse.csr_matrix,
+    text_idx: IntArray,
+    y: IntArray,
+    pick: NDArray[np.bool_],
+    config: TrainConfig,
+) -> LinearStance:
+    """Fit on the related pairs selected by ``pick``, one row per (text, stance)."""
+    related = pick & (y != _UNRELATED)
+    counts = Counter(zip(text_idx[related].tolist(), y[related].tolist(), strict=True))
+    keys = sorted(counts)
+    return fit_linear_stance(
+        rows[[t for t, _ in keys]],
+        [label for _, label in keys],
+        weights=[float(counts[k]) for k in keys],
+        c=config.linear_c,
+    )
+
+
+def _stack_linear(
+    space: FeatureSpace,
+    x: FloatMatrix,
+    *,
+    inputs: LinearInputs,
+    y: IntArray,
+    fold: IntArray,
+    config: TrainConfig,
+) -> None:
+    """Fill the linear-stance columns of ``x`` out of fold and set the full-data models."""
+    start = len(FEATURE_NAMES) - len(LINEAR_NAMES)
+    for k, source in enumerate(LINEAR_SOURCES):
+        rows, text_idx = inputs.rows[source], inputs.index[source]
+        cols = slice(start + 3 * k, start + 3 * k + 3)
+        for f in np.unique(fold):
+            held = fold == f
+            linear = _fit_linear(rows=rows, text_idx=text_idx, y=y, pick=~held, config=config)
+            x[held, cols] = linear.scores(rows[text_idx[held]])
+        space.linear[source] = _fit_linear(
+            rows=rows, text_idx=text_idx, y=y, pick=np.ones(len(y), dtype=bool), config=config
+        )
 
 
 @dataclass
@@ -196,12 +250,18 @@ class _Fitted:
 
 
 def _fit_all(
-    *, headlines: Sequence[str], bodies: Sequence[str], y: IntArray, groups: IntArray,
+    *,
+    headlines: Sequence[str],
+    bodies: Sequence[str],
+    y: IntArray,
+    groups: IntArray,
     config: TrainConfig,
 ) -> _Fitted:
     space = fit_feature_space(headlines=headlines, bodies=bodies, seed=config.seed)
-    x = extract_features(space, headlines=headlines, bodies=bodies)
-    p_rel, p_st = _oof_probs(x, y, groups, config=config)
+    x, inputs = extract_with_inputs(space, headlines=headlines, bodies=bodies)
+    fold = _fold_of(groups, folds=config.cv_folds, seed=config.seed)
+    _stack_linear(space, x, inputs=inputs, y=y, fold=fold, config=config)
+    p_rel, p_st = _oof_probs(x, y, fold, config=config)
     weights = tune_weights(p_rel, p_st, y)
     oof_pred = combine_stages(p_rel, p_st, weights).argmax(axis=1)
     oof = evaluate([STANCE_CLASSES[i] for i in y], [STANCE_CLASSES[i] for i in oof_pred])
@@ -214,9 +274,7 @@ def _take(items: Sequence[str], mask: NDArray[np.bool_]) -> list[str]:
     return [s for s, keep in zip(items, mask, strict=True) if keep]
 
 
-def train_model(
-    pairs: FncPairs, *, config: TrainConfig, data_hash: dict[str, str]
-) -> StanceModel:
+def train_model(pairs: FncPairs, *, config: TrainConfig, data_hash: dict[str, str]) -> StanceModel:
     """Train on labelled pairs; the returned model's metadata records how."""
     if pairs.stances is None:
         raise ValueError("training needs labelled pairs")
@@ -228,8 +286,11 @@ def train_model(
     dev = dev_mask(groups.tolist(), fraction=config.dev_fraction, seed=config.seed)
     train = ~dev
     fitted = _fit_all(
-        headlines=_take(pairs.headlines, train), bodies=_take(pairs.bodies, train),
-        y=y[train], groups=groups[train], config=config,
+        headlines=_take(pairs.headlines, train),
+        bodies=_take(pairs.bodies, train),
+        y=y[train],
+        groups=groups[train],
+        config=config,
     )
     dev_pred = fitted.model.predict(_take(pairs.headlines, dev), _take(pairs.bodies, dev))
     dev_report = evaluate([STANCE_CLASSES[i] for i in y[dev]], dev_pred)
@@ -246,8 +307,12 @@ def train_model(
         "n_pairs": len(y),
         "n_bodies": len(set(pairs.body_ids)),
         "config": asdict(config),
-        "seeds": {"split": config.seed, "cv": config.seed, "lightgbm": config.seed,
-                  "svd": config.seed},
+        "seeds": {
+            "split": config.seed,
+            "cv": config.seed,
+            "lightgbm": config.seed,
+            "svd": config.seed,
+        },
         "feature_names": list(FEATURE_NAMES),
         "split": {
             "kind": "claim-grouped (bodies linked by a shared related headline); "
@@ -262,7 +327,10 @@ def train_model(
         "final_fit": "all pairs" if config.refit else "train side only",
         "final_oof_scores": final.oof_report,
         "weights": list(model.weights),
-        "versions": {"lightgbm": lgb.__version__, "numpy": np.__version__,
-                     "scikit-learn": sklearn.__version__},
+        "versions": {
+            "lightgbm": lgb.__version__,
+            "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__,
+        },
     }
     return model
