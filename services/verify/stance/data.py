@@ -77,7 +77,8 @@ def read_pairs(
         headlines=headlines,
         body_ids=ids,
         bodies=[bodies[i] for i in ids],
-        stances=stances if labelled else None,
+        # A Stance column left blank (a prediction template) counts as unlabelled.
+        stances=stances if labelled and any(stances) else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from crosscheck.stance_cli import stance
@@ -35,15 +36,22 @@ def test_eval_scores_and_writes_predictions_in_input_order(
     assert {r[2] for r in written[1:]} <= {"agree", "disagree", "discuss", "unrelated"}
 
 
+@pytest.mark.parametrize("blank_stance_column", [False, True])
 def test_eval_without_gold_labels_still_predicts(
-    fnc_files: tuple[Path, Path, list[tuple[str, str, str]]], tmp_path: Path
+    fnc_files: tuple[Path, Path, list[tuple[str, str, str]]],
+    tmp_path: Path,
+    blank_stance_column: bool,
 ) -> None:
     bodies, _, rows = fnc_files
     unlabelled = tmp_path / "unlabelled.csv"
     with unlabelled.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["Headline", "Body ID"])
-        writer.writerows((h, b) for h, b, _ in rows)
+        if blank_stance_column:
+            writer.writerow(["Headline", "Body ID", "Stance"])
+            writer.writerows((h, b, "") for h, b, _ in rows)
+        else:
+            writer.writerow(["Headline", "Body ID"])
+            writer.writerows((h, b) for h, b, _ in rows)
     out = tmp_path / "pred.csv"
     result = CliRunner().invoke(
         stance, ["eval", "--bodies", str(bodies), "--stances", str(unlabelled), "--out", str(out)]
