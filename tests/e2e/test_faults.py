@@ -9,11 +9,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from shared.settings import Settings
 from shared.stream import ensure_group, publish
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import wait_done
+from tests.local_http import QuietHandler, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -323,7 +323,7 @@ def test_crashed_consumer_messages_go_to_the_next_consumer(redis_db_url: str) ->
 # --- 4. poison input goes to the dead-letter stream ------------------------------------------
 
 
-class _Toggle(BaseHTTPRequestHandler):
+class _Toggle(QuietHandler):
     healthy = False
     page = (
         "<html><head><title>Bridge reopens</title></head><body><article><p>The Kalvo bridge in "
@@ -333,26 +333,15 @@ class _Toggle(BaseHTTPRequestHandler):
     )
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        body = self.page.encode() if type(self).healthy else b"down"
-        self.send_response(200 if type(self).healthy else 500)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        return
+        healthy = type(self).healthy
+        self.reply(200 if healthy else 500, self.page.encode() if healthy else b"down")
 
 
 @pytest.fixture
 def toggle_server() -> Iterator[str]:
     _Toggle.healthy = False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Toggle)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Toggle) as address:
+        yield address
 
 
 def _cli(redis_url: str, *args: str) -> str:
@@ -427,7 +416,7 @@ def test_poison_input_is_dead_lettered_and_can_be_retried(
 # --- 5. a slow or failing external provider --------------------------------------------------
 
 
-class _Provider(BaseHTTPRequestHandler):
+class _Provider(QuietHandler):
     mode = "healthy"
     protocol_version = "HTTP/1.1"
 
@@ -437,28 +426,20 @@ class _Provider(BaseHTTPRequestHandler):
             time.sleep(2.0)
         status, body = (500, b'{"error": "boom"}') if mode == "error" else (200, b'{"claims": []}')
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(status, body, content_type="application/json")
         except OSError:
             return  # the client gave up waiting, as it should
 
-    def log_message(self, *_: Any) -> None:
-        return
+
+class _DaemonServer(ThreadingHTTPServer):
+    daemon_threads = True  # slow handlers must not hold up shutdown
 
 
 @pytest.fixture
 def provider_server() -> Iterator[str]:
     _Provider.mode = "healthy"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Provider)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1alpha1/claims:search"
-    server.shutdown()
-    server.server_close()
+    with serving(_Provider, server_class=_DaemonServer) as address:
+        yield f"http://{address}/v1alpha1/claims:search"
 
 
 def _batch(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -14,6 +12,7 @@ import requests
 from crosscheck.stack import Stack
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import StreamWatcher, post, wait_done
+from tests.local_http import QuietHandler, serving
 from tests.seeds import seed_articles
 
 pytestmark = pytest.mark.e2e
@@ -33,27 +32,15 @@ on Wednesday.</p></article>
 </body></html>"""
 
 
-class _PageHandler(BaseHTTPRequestHandler):
+class _PageHandler(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        body = PAGE.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        return
+        self.reply(200, PAGE.encode())
 
 
 @pytest.fixture(scope="module")
 def page_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PageHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_PageHandler) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,8 @@ Decisions:
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +30,7 @@ from crosscheck.stack import Stack
 from shared.redis_client import broker_url, make_redis
 from shared.settings import Settings
 from tests.e2e.helpers import wait_done
+from tests.local_http import QuietHandler, serving
 
 API_KEY = "api-key-5f0c9a7e1d2b4c8f"
 REDIS_PASSWORD = "redis-pass-7a1e3c9d0b"
@@ -96,7 +95,7 @@ def test_settings_repr_hides_secrets() -> None:
 # --- a full stack with every secret set ------------------------------------------------------
 
 
-class _FactCheck(BaseHTTPRequestHandler):
+class _FactCheck(QuietHandler):
     calls: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -104,24 +103,13 @@ class _FactCheck(BaseHTTPRequestHandler):
         # Every other call fails, so both the success and the error paths get logged.
         failing = len(type(self).calls) % 2 == 0
         body = b'{"error": "internal"}' if failing else b'{"claims": []}'
-        self.send_response(500 if failing else 200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        return
+        self.reply(500 if failing else 200, body, content_type="application/json")
 
 
 @pytest.fixture(scope="module")
 def factcheck_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FactCheck)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1alpha1/claims:search"
-    server.shutdown()
-    server.server_close()
+    with serving(_FactCheck) as address:
+        yield f"http://{address}/v1alpha1/claims:search"
 
 
 @pytest.fixture(scope="module")
