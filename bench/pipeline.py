@@ -399,8 +399,10 @@ def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> d
 
 
 def run_engine_ceiling(
-    server: RedisServer, args: argparse.Namespace, fanout: list[int]
+    server: RedisServer, args: argparse.Namespace, fanout: list[int], *, events: bool
 ) -> dict[str, Any]:
+    """No-op chains on the stack's worker command line; without ``events`` the ``-E`` flag
+    is dropped as well, since it overrides ``CROSSCHECK_TASK_EVENTS``."""
     url = f"redis://127.0.0.1:{server.port}/1"
     client = redis.Redis.from_url(url, decode_responses=True)
     client.flushdb()
@@ -409,7 +411,7 @@ def run_engine_ceiling(
         log_dir=Path(args.work_dir),
         api_port=free_port(),
         extra_env={
-            "CROSSCHECK_TASK_EVENTS": "true" if args.task_events == "on" else "false",
+            "CROSSCHECK_TASK_EVENTS": "true" if events else "false",
             "PYTHONPATH": str(REPO),
         },
     ).env()
@@ -422,6 +424,8 @@ def run_engine_ceiling(
             service=service, queues=queue, name=f"noop-{service}@%h", concurrency=concurrency
         )
         command[command.index("-A") + 1] = "bench.noop_app"
+        if not events:
+            command.remove("-E")
         children.append(
             Child(
                 name=f"noop-{service}",
@@ -576,6 +580,7 @@ def run_work_ceiling(
 def _print(result: dict[str, Any]) -> None:
     b, s = result["burst"], result["steady"]
     e, w = result["ceilings"]["engine"], result["ceilings"]["work"]
+    q = result["ceilings"]["engine_events_off"]
     e, w = {"articles": "-", **e}, {"articles": "-", "claims_per_second": None, **w}
     rows: list[Iterable[Any]] = [
         [
@@ -597,6 +602,15 @@ def _print(result: dict[str, Any]) -> None:
             s["latency_seconds"]["p99"],
         ],
         ["ceiling (a) engine, no-op", e["articles"], e["articles_per_second"], "-", "-", "-", "-"],
+        [
+            "  the same, task events off",
+            e["articles"],
+            q["articles_per_second"],
+            "-",
+            "-",
+            "-",
+            "-",
+        ],
         [
             "ceiling (b) work in-process",
             w["articles"],
@@ -656,9 +670,11 @@ def main(argv: list[str] | None = None) -> int:
         fanout = stack_result.pop("_fanout")
         burst_seconds = stack_result.pop("_burst_seconds")
         engine = {"skipped": True, "articles_per_second": None}
+        engine_quiet: dict[str, Any] = {"skipped": True, "articles_per_second": None}
         work = {"skipped": True, "articles_per_second": None}
         if not args.skip_ceilings:
-            engine = run_engine_ceiling(server, args, fanout)
+            engine = run_engine_ceiling(server, args, fanout, events=args.task_events == "on")
+            engine_quiet = run_engine_ceiling(server, args, fanout, events=False)
             work = run_work_ceiling(server, args, burst)
     finally:
         server.stop()
@@ -679,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "machine": machine(),
         **stack_result,
-        "ceilings": {"engine": engine, "work": work},
+        "ceilings": {"engine": engine, "engine_events_off": engine_quiet, "work": work},
         "ratios": {
             "pipeline_over_engine": _ratio(throughput, engine["articles_per_second"]),
             "pipeline_over_work": _ratio(throughput, work["articles_per_second"]),
