@@ -14,7 +14,6 @@ Procedure (every step seeded, LightGBM single-threaded and deterministic):
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -208,14 +207,18 @@ def _fit_linear(
     pick: NDArray[np.bool_],
     config: TrainConfig,
 ) -> LinearStance:
-    """Fit on the related pairs selected by ``pick``, one row per (text, stance)."""
+    """Fit on the related pairs selected by ``pick``, one row per (text, stance).
+
+    Each distinct (text, stance) counts once: weighting by the number of pairs let
+    bodies with many headlines dominate, and scored worse on held-out claims
+    (macro-F1 and disagree F1, on dev and out of fold).
+    """
     related = pick & (y != _UNRELATED)
-    counts = Counter(zip(text_idx[related].tolist(), y[related].tolist(), strict=True))
-    keys = sorted(counts)
+    keys = sorted(set(zip(text_idx[related].tolist(), y[related].tolist(), strict=True)))
     return fit_linear_stance(
         rows[[t for t, _ in keys]],
         [label for _, label in keys],
-        weights=[float(counts[k]) for k in keys],
+        weights=[1.0] * len(keys),
         c=config.linear_c,
     )
 
