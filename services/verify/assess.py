@@ -62,6 +62,8 @@ STANCE_ORDER = (Stance.agree, Stance.disagree, Stance.discuss, Stance.unrelated)
 RELATED_MIN = 0.25
 # ...and the stance model must not think the pair unrelated.
 UNRELATED_MAX = 0.5
+# Weight moved to "disagree" when two claims state one event with opposite polarity.
+POLARITY_DISAGREE = 0.8
 # A claim of the claim's article (or a candidate's) this related to it, speakers not
 # counted, is about the same event: whom the article cites for it is whom it relays.
 SAME_EVENT_MIN = 0.4
@@ -154,6 +156,10 @@ def _judge(
     judged = []
     for cand, p in zip(unique, probs, strict=True):
         rel = consistency.relatedness(claim, cand.claim)
+        if consistency.contradicts(claim, cand.claim):
+            # A flat denial of the same event disagrees, whatever the wording model says.
+            p = p * (1.0 - POLARITY_DISAGREE)
+            p[1] += POLARITY_DISAGREE
         if rel < RELATED_MIN or p[3] > UNRELATED_MAX:
             continue
         found = consistency.conflicts(claim, cand.claim, other_context=cand.excerpt)

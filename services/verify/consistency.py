@@ -142,6 +142,46 @@ def same_assertion(claim: Claim, other: Claim) -> bool:
     return overlap(content_tokens(claim.text), content_tokens(other.text)) >= SAME_ASSERTION_TOKENS
 
 
+# Verbs whose subject says a report is false: "X denied that ...", "X rejected reports ...".
+DENIAL_LEMMAS = frozenset({"deny", "reject", "dismiss", "refute", "rebut", "dispute", "contradict"})
+# The share of the shorter text's content words two opposite-polarity claims must share.
+CONTRADICTION_TOKENS = 0.4
+
+
+def _is_denial(claim: Claim) -> bool:
+    cue = claim.attribution.cue.lower() if claim.attribution else ""
+    return (claim.predicate or "").lower() in DENIAL_LEMMAS or cue.startswith("den")
+
+
+def contradicts(claim: Claim, other: Claim) -> bool:
+    """Same event, opposite polarity: "X laid off 600" against "X denied laying off 600".
+
+    The stance model reads a denial of a report as *discussing* it about as often as
+    disagreeing, so polarity is checked directly, and narrowly: a negation counts only on
+    the same predicate ("did not lay off" against "laid off"), and a denial only when what
+    is denied repeats the claim's words. "Found no pollutants after the fire" does not
+    contradict "a fire broke out".
+    """
+    descriptors = {e.key for e in [*claim.entities, *other.entities] if e.label == "NORP"}
+    shared = (
+        _entity_keys(claim, speakers=False) & _entity_keys(other, speakers=False)
+    ) - descriptors
+    if not shared:
+        return False
+    for first, second in ((claim, other), (other, claim)):
+        # "X denied it" and "it did not happen" say the same thing.
+        if _is_denial(second) and not (_is_denial(first) or first.modality.negated):
+            denied = content_tokens(second.object or second.text)
+            if overlap(content_tokens(first.text), denied) >= CONTRADICTION_TOKENS:
+                return True
+    same_predicate = bool(claim.predicate) and claim.predicate == other.predicate
+    return (
+        same_predicate
+        and claim.modality.negated != other.modality.negated
+        and overlap(content_tokens(claim.text), content_tokens(other.text)) >= CONTRADICTION_TOKENS
+    )
+
+
 # --- quantities -----------------------------------------------------------------------
 
 

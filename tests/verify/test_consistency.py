@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.verify.consistency import conflicts, event_places, relatedness, same_assertion
-from shared.schemas import Claim, Quantity
+from services.verify.consistency import (
+    conflicts,
+    contradicts,
+    event_places,
+    relatedness,
+    same_assertion,
+)
+from shared.schemas import Claim, Entity, Modality, Quantity
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, day, entity
 
@@ -184,3 +190,61 @@ def test_same_assertion_needs_a_shared_participant_and_words() -> None:
     assert same_assertion(killed, verified)
     assert not same_assertion(killed, promise)
     assert not same_assertion(promise, photos)  # one group in common is not one assertion
+
+
+def _polar(
+    text: str, *, predicate: str, negated: bool = False, keys: tuple[str, ...] = ()
+) -> Claim:
+    return Claim(
+        claim_id=text[:8],
+        article_id=text[:4],
+        source="Outlet",
+        text=text,
+        start=0,
+        end=len(text),
+        predicate=predicate,
+        entities=[Entity(text=k, label="ORG", key=k, start=0, end=1) for k in keys],
+        modality=Modality(negated=negated),
+        checkworthiness=0.9,
+    )
+
+
+def test_a_denial_of_the_same_event_contradicts_it() -> None:
+    report = _polar(
+        "Valtrane laid off 600 workers at its Port Elsin terminal",
+        predicate="lay",
+        keys=("org:vltrn",),
+    )
+    denial = _polar(
+        "Valtrane denied reports that it had laid off 600 workers at Port Elsin",
+        predicate="deny",
+        keys=("org:vltrn",),
+    )
+    negated = _polar(
+        "Valtrane has not laid off 600 workers at Port Elsin",
+        predicate="lay",
+        negated=True,
+        keys=("org:vltrn",),
+    )
+    assert contradicts(report, denial) and contradicts(denial, report)
+    assert contradicts(report, negated)
+    assert not contradicts(denial, negated)  # both say it did not happen
+    other_company = _polar(
+        "Norvik denied reports that it had laid off 600 workers",
+        predicate="deny",
+        keys=("org:nrvk",),
+    )
+    assert not contradicts(report, other_company)
+
+
+def test_a_negation_of_something_else_is_no_contradiction() -> None:
+    fire = _polar(
+        "A fire broke out at the Kestrel depot on Tuesday", predicate="break", keys=("org:kstrl",)
+    )
+    clean_air = _polar(
+        "The agency found no dangerous pollutants after the fire at the Kestrel depot",
+        predicate="find",
+        negated=True,
+        keys=("org:kstrl",),
+    )
+    assert not contradicts(fire, clean_air)
