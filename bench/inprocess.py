@@ -1,9 +1,16 @@
-"""The pipeline's work without Celery or HTTP: extract an article, then verify its claims.
+"""The pipeline's work without Celery or HTTP: extract an article, verify its claims, then
+re-verify the claims they found as evidence.
 
-Used by ``bench/pipeline.py`` for the work ceiling and by ``bench/scaling.py`` for verify
-time per claim. It calls the same functions the tasks call (``extract_claims``, the extract
-store, ``retrieval.index_claim``, the verify task's candidate loader and ``assess``), only
-without queues, task bookkeeping, verdict versioning or stream publishing.
+Used by ``bench/pipeline.py`` for the work ceiling and by ``bench/scaling.py`` and
+``bench/profile_work.py`` for verify time per claim. Verification is the verify task's own
+flow (``services.verify.flows.assess_claim``); only queues, task bookkeeping, external
+providers, verdict versioning and stream publishing are left out.
+
+Re-verification follows the pipeline's rule: each first verification names the stored claims
+in its evidence, and the pipeline re-verifies each of them once per debounce window
+(``take_reverify_slot``). Here the window is the article: the evidence ids of an article's
+first verifications are collected, deduplicated, and each is re-verified once after the
+article's last first verification.
 """
 
 from __future__ import annotations
@@ -15,11 +22,10 @@ import redis
 from services.extract import store as extract_store
 from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
-from services.verify import retrieval
-from services.verify.assess import Assessment, assess, excerpt_around
+from services.verify import flows
+from services.verify.assess import Assessment
 from services.verify.stance import load_stance_model
-from services.verify.tasks import _candidates
-from shared import keys
+from shared import store
 from shared.schemas import Claim, StoredArticle
 from shared.settings import Settings
 
@@ -30,42 +36,52 @@ class Verified:
     candidates: int
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleWork:
+    """What ``extract_and_verify`` did for one article."""
+
+    claims: int
+    reverified: int
+
+
 def load_models(settings: Settings) -> None:
     """Load spaCy and the stance model once per process, as the workers do."""
     load_nlp(settings.spacy_model)
     load_stance_model(settings.stance_model_path or None)
 
 
-def store_context(client: redis.Redis, *, claim: Claim, body: str) -> None:
-    client.set(
-        keys.claim_context(claim.claim_id), excerpt_around(body, start=claim.start, end=claim.end)
-    )
-
-
-def verify(client: redis.Redis, *, claim: Claim, body: str, settings: Settings) -> Verified:
-    """Index ``claim``, load its candidates and their articles' claims and assess it, as
-    ``verify_claim`` does."""
-    store_context(client, claim=claim, body=body)
-    retrieval.index_claim(client, claim, article_text=body)
-    found = _candidates(client, claim, cap=settings.candidate_cap)
-    article_claims = retrieval.load_article_claims(
-        client, [claim.article_id, *(c.claim.article_id for c in found)]
-    )
-    result = assess(
+def verify(client: redis.Redis, *, claim: Claim, settings: Settings) -> Verified:
+    """The verify task's flow for ``claim``; its article must be stored, as ingest stores it."""
+    result, candidates = flows.assess_claim(
+        client,
         claim=claim,
-        candidates=found,
+        settings=settings,
         stance_fn=load_stance_model(settings.stance_model_path or None).predict_proba,
-        near_copy_threshold=settings.near_copy_threshold,
-        own_text=body,
-        article_claims=article_claims,
     )
-    return Verified(assessment=result, candidates=len(found))
+    return Verified(assessment=result, candidates=candidates)
 
 
-def extract_and_verify(client: redis.Redis, *, article: StoredArticle, settings: Settings) -> int:
-    """The whole per-article work; returns the number of claims verified."""
+def reverify(client: redis.Redis, *, claim_ids: list[str], settings: Settings) -> int:
+    """Re-verify each stored claim of ``claim_ids`` once, as the debounced task does."""
+    done = 0
+    for claim_id in sorted(set(claim_ids)):
+        claim = store.get_claim(client, claim_id)
+        if claim is not None:
+            verify(client, claim=claim, settings=settings)
+            done += 1
+    return done
+
+
+def extract_and_verify(
+    client: redis.Redis, *, article: StoredArticle, settings: Settings
+) -> ArticleWork:
+    """The whole per-article work: store, extract, first verifications, re-verifications."""
+    store.save_article(client, article)
     result = extract_claims(nlp=load_nlp(settings.spacy_model), article=article)
     extract_store.save_claims(client, article=article, claims=result.claims)
+    evidence: list[str] = []
     for claim in result.claims:
-        verify(client, claim=claim, body=article.body, settings=settings)
-    return len(result.claims)
+        done = verify(client, claim=claim, settings=settings)
+        evidence.extend(flows.evidence_claim_ids(done.assessment.evidence))
+    reverified = reverify(client, claim_ids=evidence, settings=settings)
+    return ArticleWork(claims=len(result.claims), reverified=reverified)

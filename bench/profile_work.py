@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     from services.extract import store as extract_store
     from services.extract.claims import extract_claims
     from services.extract.nlp import load_nlp
+    from shared import store
     from shared.schemas import StoredArticle
     from shared.settings import get_settings
 
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             extracted = []
             for article in stored:
                 result = extract_claims(nlp=nlp, article=article)
+                store.save_article(client, article)
                 extract_store.save_claims(client, article=article, claims=result.claims)
                 extracted.append((article, result.claims))
             if args.stage == "extract":
@@ -114,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             elif args.stage == "verify":
                 profiler.start()
             if args.stage != "extract":
-                for article, claims in extracted:
+                for _article, claims in extracted:
                     for claim in claims:
-                        verify(client, claim=claim, body=article.body, settings=settings)
+                        verify(client, claim=claim, settings=settings)
                 profiler.stop()
         finally:
             client.close()

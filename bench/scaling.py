@@ -375,12 +375,12 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
     settings = get_settings()
     seconds, cpu, candidate_times, sizes, verdict_bytes = [], [], [], [], []
     with progress(len(probes), "probe verify", unit="claim") as bar:
-        for claim, body in probes:
+        for claim, _body in probes:
             t0 = time.perf_counter()
             ids = retrieval.candidates(client, claim, cap=settings.candidate_cap)
             candidate_times.append(time.perf_counter() - t0)
             t0, c0 = time.perf_counter(), time.process_time()
-            done = verify(client, claim=claim, body=body, settings=settings)
+            done = verify(client, claim=claim, settings=settings)
             seconds.append(time.perf_counter() - t0)
             # This process's CPU only (not Redis's): steadier than wall time on a shared host.
             cpu.append(time.process_time() - c0)

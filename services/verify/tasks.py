@@ -1,4 +1,4 @@
-"""Thin Celery task of the verify worker: load, retrieve, assess, save, publish, fan out."""
+"""Thin Celery task of the verify worker: load, run the verify flow, save, publish, fan out."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ from datetime import UTC, datetime
 
 import redis
 
-from services.verify import retrieval
+from services.verify import flows
 from services.verify import store as verify_store
-from services.verify.assess import CandidateEvidence, StanceFn, assess, excerpt_around
+from services.verify.assess import StanceFn
 from services.verify.providers import gather_external
 from services.verify.stance import load_stance_model
 from services.verify.worker import app
-from shared import keys, store
+from shared import store
 from shared.celery_app import TASK_VERIFY
 from shared.errors import NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
-from shared.schemas import Claim, VerdictDoc
+from shared.schemas import VerdictDoc
 from shared.settings import Settings, get_settings
 from shared.stream import publish
 from shared.tasks import pipeline_task
@@ -37,31 +37,6 @@ def _stance_fn(settings: Settings) -> StanceFn:
     return load_stance_model(settings.stance_model_path or None).predict_proba
 
 
-def _own_context(client: redis.Redis, claim: Claim) -> tuple[str, str]:
-    """(sentence window, article text) of the claim; the window is cached for other verifiers."""
-    article = store.get_article(client, claim.article_id)
-    body = article.body if article else claim.text
-    context = excerpt_around(body, start=claim.start, end=claim.end)
-    client.set(keys.claim_context(claim.claim_id), context)
-    return context, body
-
-
-def _candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[CandidateEvidence]:
-    ids = retrieval.candidates(client, claim, cap=cap)
-    claims = store.get_claims(client, ids)
-    pipe = client.pipeline(transaction=False)
-    for other in claims:
-        pipe.get(keys.claim_context(other.claim_id))
-    contexts = pipe.execute()
-    signatures = retrieval.load_signatures(client, [other.claim_id for other in claims])
-    return [
-        CandidateEvidence(
-            claim=other, excerpt=context or other.text, signature=signatures.get(other.claim_id)
-        )
-        for other, context in zip(claims, contexts, strict=True)
-    ]
-
-
 @pipeline_task(app, name=TASK_VERIFY)
 def verify_claim(
     *, claim_id: str, article_id: str | None = None, reason: str = REASON_INITIAL
@@ -75,22 +50,15 @@ def verify_claim(
     claim = store.get_claim(client, claim_id)
     if claim is None:
         raise NotFound(f"claim {claim_id} is not in the store")
-    _, own_text = _own_context(client, claim)
-    # Index before searching: of two claims verified at once, at least one sees the other.
-    retrieval.index_claim(client, claim, article_text=own_text)
-    candidates = _candidates(client, claim, cap=settings.candidate_cap)
-    # Whom an unattributed sentence relays, and how its origin hedges: read from whole articles.
-    article_claims = retrieval.load_article_claims(client, [claim.article_id, *(c.claim.article_id for c in candidates)])
+    # External providers are consulted first: they do not touch the store.
     external, coverage = gather_external(claim=claim, settings=settings, client=client)
-    result = assess(
+    result, candidates = flows.assess_claim(
+        client,
         claim=claim,
-        candidates=candidates,
+        settings=settings,
         stance_fn=_stance_fn(settings),
         external=external,
         coverage=coverage,
-        near_copy_threshold=settings.near_copy_threshold,
-        own_text=own_text,
-        article_claims=article_claims,
     )
     doc, changed = verify_store.save_verdict(
         client,
@@ -124,11 +92,11 @@ def verify_claim(
         version=doc.version,
         changed=changed,
         published=entry is not None,
-        candidates=len(candidates),
+        candidates=candidates,
     )
     if reason == REASON_INITIAL:
         _schedule_reverification(
-            client, settings=settings, evidence_ids=[e.claim_id for e in doc.evidence if e.claim_id]
+            client, settings=settings, evidence_ids=flows.evidence_claim_ids(doc.evidence)
         )
 
 

@@ -1,0 +1,84 @@
+"""The verify path as one function, shared by the verify task and the benchmarks.
+
+``assess_claim`` does the work between loading a claim and saving its verdict: store the
+claim's sentence window for other verifiers, index the claim, load its candidates and their
+articles' claims, and assess. The task adds what only a task does (external providers,
+verdict versioning, publishing, re-verification); ``bench/inprocess.py`` calls this alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import redis
+
+from services.verify import retrieval
+from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess, excerpt_around
+from shared import keys, store
+from shared.schemas import Claim, EvidenceItem, ProviderCoverage
+from shared.settings import Settings
+
+__all__ = ["assess_claim", "evidence_claim_ids", "load_candidates", "own_context"]
+
+
+def own_context(client: redis.Redis, claim: Claim) -> tuple[str, str]:
+    """(sentence window, article text) of the claim; the window is cached for other verifiers."""
+    article = store.get_article(client, claim.article_id)
+    body = article.body if article else claim.text
+    context = excerpt_around(body, start=claim.start, end=claim.end)
+    client.set(keys.claim_context(claim.claim_id), context)
+    return context, body
+
+
+def load_candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[CandidateEvidence]:
+    """Candidate claims of ``claim`` with their cached windows and article signatures."""
+    ids = retrieval.candidates(client, claim, cap=cap)
+    claims = store.get_claims(client, ids)
+    pipe = client.pipeline(transaction=False)
+    for other in claims:
+        pipe.get(keys.claim_context(other.claim_id))
+    contexts = pipe.execute()
+    signatures = retrieval.load_signatures(client, [other.claim_id for other in claims])
+    return [
+        CandidateEvidence(
+            claim=other, excerpt=context or other.text, signature=signatures.get(other.claim_id)
+        )
+        for other, context in zip(claims, contexts, strict=True)
+    ]
+
+
+def assess_claim(
+    client: redis.Redis,
+    *,
+    claim: Claim,
+    settings: Settings,
+    stance_fn: StanceFn,
+    external: Sequence[EvidenceItem] = (),
+    coverage: Sequence[ProviderCoverage] = (),
+) -> tuple[Assessment, int]:
+    """Index ``claim``, judge it against its candidates; (assessment, number of candidates)."""
+    _, own_text = own_context(client, claim)
+    # Index before searching: of two claims verified at once, at least one sees the other.
+    retrieval.index_claim(client, claim, article_text=own_text)
+    candidates = load_candidates(client, claim, cap=settings.candidate_cap)
+    # Whom an unattributed sentence relays, and how its origin hedges: read from whole articles.
+    article_claims = retrieval.load_article_claims(
+        client, [claim.article_id, *(c.claim.article_id for c in candidates)]
+    )
+    result = assess(
+        claim=claim,
+        candidates=candidates,
+        stance_fn=stance_fn,
+        external=external,
+        coverage=coverage,
+        near_copy_threshold=settings.near_copy_threshold,
+        own_text=own_text,
+        article_claims=article_claims,
+    )
+    return result, len(candidates)
+
+
+def evidence_claim_ids(evidence: Sequence[EvidenceItem]) -> list[str]:
+    """Stored claims in ``evidence``, sorted once each: the claims a first verdict is new
+    evidence for, which the pipeline re-verifies."""
+    return sorted({e.claim_id for e in evidence if e.claim_id})
