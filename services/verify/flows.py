@@ -33,7 +33,7 @@ def own_context(client: redis.Redis, claim: Claim) -> tuple[str, str]:
 def load_candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[CandidateEvidence]:
     """Candidate claims of ``claim`` with their cached windows and article signatures."""
     ids = retrieval.candidates(client, claim, cap=cap)
-    claims = store.get_claims(client, ids)
+    claims = retrieval.load_claims(client, ids)
     pipe = client.pipeline(transaction=False)
     for other in claims:
         pipe.get(keys.claim_context(other.claim_id))

@@ -98,6 +98,11 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu"})
 
 
+# Drawn from MINHASH_SEED once per process, not per signature: drawing them cost as much as
+# hashing a sentence window. Shared read-only by every MinHash built here.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+
+
 def signature(text: str) -> Signature:
     """MinHash signature of ``text`` over lower-cased word shingles."""
     words = [w.lower() for w in _WORD.findall(text)]
@@ -107,7 +112,9 @@ def signature(text: str) -> Signature:
         shingles = [
             " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
         ]
-    minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, permutations=_PERMUTATIONS
+    )
     minhash.update_batch([s.encode() for s in shingles])
     return np.asarray(minhash.digest(), dtype=np.uint32)
 

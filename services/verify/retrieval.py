@@ -35,6 +35,7 @@ detection compares whole articles across workers.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date
 from functools import lru_cache
@@ -43,7 +44,7 @@ import redis
 
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
-from shared import keys, store
+from shared import keys
 from shared.schemas import Claim
 from shared.settings import get_settings
 
@@ -57,6 +58,7 @@ __all__ = [
     "index_claim",
     "index_terms",
     "load_article_claims",
+    "load_claims",
     "load_signatures",
     "lookup_terms",
     "time_bucket",
@@ -69,6 +71,7 @@ POSTING_READ = 200  # newest members read per posting
 # its content words ("the fire at the depot" after "a fire at the Kestrel Valley depot").
 BORROW_MIN = 0.3
 DEFAULT_BUCKET_DAYS = 7
+PARSED_CLAIMS = 16_384  # parsed claims kept per process, ~1-2 kB each
 MEMBER_SEP = "@"
 
 # spaCy labels that name things; numbers, dates and the like are not index keys.
@@ -264,6 +267,38 @@ def load_signatures(client: redis.Redis, claim_ids: Sequence[str]) -> dict[str, 
     return found
 
 
+# claim id -> (stored JSON, parsed claim). The JSON is still read, and compared, on every
+# load: a claim is immutable once extracted, but a re-extraction or another store may hold
+# other text under the same id, and comparing strings costs far less than parsing them.
+_parsed: OrderedDict[str, tuple[str, Claim]] = OrderedDict()
+
+
+def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
+    """The stored claims of ``claim_ids`` in order, missing ones left out, as
+    ``store.get_claims``; a claim whose JSON was parsed before is not parsed again."""
+    if not claim_ids:
+        return []
+    pipe = client.pipeline(transaction=False)
+    for claim_id in claim_ids:
+        pipe.get(keys.claim(claim_id))
+    out = []
+    for claim_id, raw in zip(claim_ids, pipe.execute(), strict=True):
+        if not raw:
+            continue
+        text = raw.decode() if isinstance(raw, bytes) else str(raw)
+        seen = _parsed.get(claim_id)
+        if seen is not None and seen[0] == text:
+            _parsed.move_to_end(claim_id)
+            out.append(seen[1])
+            continue
+        claim = Claim.model_validate_json(text)
+        _parsed[claim_id] = (text, claim)
+        if len(_parsed) > PARSED_CLAIMS:
+            _parsed.popitem(last=False)
+        out.append(claim)
+    return out
+
+
 def load_article_claims(client: redis.Redis, article_ids: Sequence[str]) -> dict[str, list[Claim]]:
     """All stored claims of each article in ``article_ids``, in article order.
 
@@ -279,7 +314,7 @@ def load_article_claims(client: redis.Redis, article_ids: Sequence[str]) -> dict
         [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in ids]
         for ids in pipe.execute()
     ]
-    claims = {c.claim_id: c for c in store.get_claims(client, [i for ids in id_lists for i in ids])}
+    claims = {c.claim_id: c for c in load_claims(client, [i for ids in id_lists for i in ids])}
     return {
         article_id: [claims[i] for i in ids if i in claims]
         for article_id, ids in zip(unique, id_lists, strict=True)

@@ -9,7 +9,7 @@ import pytest
 
 from services.verify import retrieval
 from services.verify.origins import NUM_PERM
-from shared import keys
+from shared import keys, store
 from shared.schemas import Claim
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, day, entity
@@ -182,3 +182,18 @@ def test_a_claim_naming_nothing_is_found_through_its_article(client: fakeredis.F
     assert retrieval.candidates(client, ledger, cap=10, bucket_days=7) == ["n2"]
     loaded = retrieval.load_article_claims(client, ["daily", "none"])
     assert [c.claim_id for c in loaded["daily"]] == ["n1", "n2", "n3"] and loaded["none"] == []
+
+
+def test_loaded_claims_match_the_store_and_follow_a_rewrite(client: fakeredis.FakeRedis) -> None:
+    first = claim("c-first", text="Rebels shelled the port of Kestrel.", source="a.example")
+    other = claim("c-other", text="The ministry denied it.", source="b.example")
+    for c in (first, other):
+        client.set(keys.claim(c.claim_id), c.model_dump_json())
+    ids = [first.claim_id, "missing", other.claim_id]
+    assert retrieval.load_claims(client, ids) == store.get_claims(client, ids)
+    again = retrieval.load_claims(client, ids)
+    assert again == [first, other]
+    assert again[0] is retrieval.load_claims(client, ids)[0]  # parsed once
+    rewritten = first.model_copy(update={"text": "Rebels shelled the port of Kestrel twice."})
+    client.set(keys.claim(first.claim_id), rewritten.model_dump_json())
+    assert retrieval.load_claims(client, [first.claim_id]) == [rewritten]

@@ -3,12 +3,14 @@
 A :class:`FeatureSpace` holds what is fitted on training text (vocabularies, IDF,
 an SVD basis). :func:`extract_features` turns a batch of pairs into a dense matrix;
 the work that depends on the body alone is done once per distinct body in the batch,
-because one body usually comes with many headlines.
+because one body usually comes with many headlines. A :class:`BodyCache` keeps that work
+across batches: the verifier judges the same candidate excerpts again and again.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +32,7 @@ from services.verify.stance.text import (
 
 __all__ = [
     "FEATURE_NAMES",
+    "BodyCache",
     "FeatureSpace",
     "LinearInputs",
     "extract_with_inputs",
@@ -221,6 +224,44 @@ def _body(space: FeatureSpace, text: str) -> _Body:
     )
 
 
+@dataclass(frozen=True)
+class _EncodedBody:
+    """Everything about a body that no headline changes: its text work and its TF-IDF rows.
+
+    A TF-IDF row depends on its own document only, so rows transformed in one batch equal
+    rows transformed in another: cached and fresh bodies give the same features.
+    """
+
+    info: _Body
+    sentences: sparse.csr_matrix  # word rows of its sentences
+    word: sparse.csr_matrix  # one word row
+    char: sparse.csr_matrix  # one char row, of the first _CHAR_PREFIX characters
+
+
+class BodyCache:
+    """Bounded LRU of encoded bodies, keyed by the body text, for one :class:`FeatureSpace`."""
+
+    def __init__(self, space: FeatureSpace, *, maxsize: int = 4096) -> None:
+        self.space = space
+        self.maxsize = maxsize
+        self._items: OrderedDict[str, _EncodedBody] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, text: str) -> _EncodedBody | None:
+        found = self._items.get(text)
+        if found is not None:
+            self._items.move_to_end(text)
+        return found
+
+    def put(self, text: str, encoded: _EncodedBody) -> None:
+        self._items[text] = encoded
+        self._items.move_to_end(text)
+        while len(self._items) > self.maxsize:
+            self._items.popitem(last=False)
+
+
 def _row_cosine(a: FloatMatrix, b: FloatMatrix) -> NDArray[np.float64]:
     num = np.einsum("ij,ij->i", a, b, dtype=np.float64)
     den = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
@@ -284,10 +325,18 @@ class LinearInputs:
 
 
 def extract_features(
-    space: FeatureSpace, *, headlines: Sequence[str], bodies: Sequence[str]
+    space: FeatureSpace,
+    *,
+    headlines: Sequence[str],
+    bodies: Sequence[str],
+    cache: BodyCache | None = None,
 ) -> FloatMatrix:
-    """Feature matrix with FEATURE_NAMES columns, one row per (headline, body) pair."""
-    out, inputs = extract_with_inputs(space, headlines=headlines, bodies=bodies)
+    """Feature matrix with FEATURE_NAMES columns, one row per (headline, body) pair.
+
+    ``cache`` (built for ``space``) keeps each body's work for later calls; the features
+    are the same with or without it.
+    """
+    out, inputs = extract_with_inputs(space, headlines=headlines, bodies=bodies, cache=cache)
     start = len(FEATURE_NAMES) - len(LINEAR_NAMES)
     for k, source in enumerate(LINEAR_SOURCES):
         linear = space.linear.get(source)
@@ -297,10 +346,43 @@ def extract_features(
     return out
 
 
+def _encode(
+    space: FeatureSpace, *, heads: list[_Text], uniq_heads: list[str], texts: list[str]
+) -> tuple[list[_EncodedBody], sparse.csr_matrix, sparse.csr_matrix]:
+    """Encode ``texts`` as bodies; also the word and char rows of the headlines."""
+    body_info = [_body(space, b) for b in texts]
+    # One transform call for every text: sklearn's per-call overhead dominates on
+    # short sentences.
+    sentence_docs = [terms for b in body_info for terms in b.sentence_terms]
+    bounds = np.cumsum([0] + [len(b.sentence_terms) for b in body_info])
+    word_all = space.word.transform(
+        sentence_docs + [_terms(b.stems) for b in body_info] + [_terms(h.stems) for h in heads]
+    ).tocsr()
+    n_sent_total, n_bodies = len(sentence_docs), len(body_info)
+    char_all = space.char.transform(uniq_heads + [b[:_CHAR_PREFIX] for b in texts]).tocsr()
+    n_heads = len(uniq_heads)
+    encoded = [
+        _EncodedBody(
+            info=info,
+            sentences=word_all[bounds[k] : bounds[k + 1]],
+            word=word_all[n_sent_total + k : n_sent_total + k + 1],
+            char=char_all[n_heads + k : n_heads + k + 1],
+        )
+        for k, info in enumerate(body_info)
+    ]
+    return encoded, word_all[n_sent_total + n_bodies :], char_all[:n_heads]
+
+
 def extract_with_inputs(
-    space: FeatureSpace, *, headlines: Sequence[str], bodies: Sequence[str]
+    space: FeatureSpace,
+    *,
+    headlines: Sequence[str],
+    bodies: Sequence[str],
+    cache: BodyCache | None = None,
 ) -> tuple[FloatMatrix, LinearInputs]:
     """Features with the linear-stance columns left at 0, plus those models' inputs."""
+    if cache is not None and cache.space is not space:
+        raise ValueError("the body cache belongs to another feature space")
     if len(headlines) != len(bodies):
         raise ValueError("headlines and bodies differ in length")
     n = len(headlines)
@@ -315,19 +397,22 @@ def extract_with_inputs(
     bi = np.fromiter((body_index[b] for b in bodies), dtype=np.int64, count=n)
 
     heads = [_text(h) for h in uniq_heads]
-    body_info = [_body(space, b) for b in uniq_bodies]
-    # One transform call for every text: sklearn's per-call overhead dominates on
-    # short sentences.
-    sentence_docs = [terms for b in body_info for terms in b.sentence_terms]
-    bounds = np.cumsum([0] + [len(b.sentence_terms) for b in body_info])
-    word_all = space.word.transform(
-        sentence_docs + [_terms(b.stems) for b in body_info] + [_terms(h.stems) for h in heads]
-    ).tocsr()
-    n_sent_total, n_bodies = len(sentence_docs), len(body_info)
-    body_word = word_all[n_sent_total : n_sent_total + n_bodies]
-    head_word = word_all[n_sent_total + n_bodies :]
-    char_all = space.char.transform(uniq_heads + [b[:_CHAR_PREFIX] for b in uniq_bodies]).tocsr()
-    head_char, body_char = char_all[: len(uniq_heads)], char_all[len(uniq_heads) :]
+    found: dict[str, _EncodedBody] = {}
+    if cache is not None:
+        for body_text in uniq_bodies:
+            hit = cache.get(body_text)
+            if hit is not None:
+                found[body_text] = hit
+    missing = [t for t in uniq_bodies if t not in found]
+    fresh, head_word, head_char = _encode(space, heads=heads, uniq_heads=uniq_heads, texts=missing)
+    for text, enc in zip(missing, fresh, strict=True):
+        found[text] = enc
+        if cache is not None:
+            cache.put(text, enc)
+    encoded = [found[t] for t in uniq_bodies]
+    body_info = [e.info for e in encoded]
+    body_word = sparse.vstack([e.word for e in encoded], format="csr")
+    body_char = sparse.vstack([e.char for e in encoded], format="csr")
     basis_t = space.svd_basis.T
     head_svd = np.asarray(head_word @ basis_t, dtype=np.float32)
     body_svd = np.asarray(body_word @ basis_t, dtype=np.float32)
@@ -345,7 +430,7 @@ def extract_with_inputs(
         b = int(bi[rows[0]])
         body = body_info[b]
         head_ids = hi[rows]
-        sentences = word_all[bounds[b] : bounds[b + 1]]
+        sentences = encoded[b].sentences
         sims_all = np.asarray((sentences @ head_word[head_ids].T).toarray(), dtype=np.float64)
         tops = np.argsort(-sims_all, axis=0, kind="stable")[:_TOP_SENTENCES].T
         body_rate = 100.0 * body.cues / max(body.n_tokens, 1)

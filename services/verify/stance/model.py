@@ -19,13 +19,15 @@ import lightgbm as lgb
 import numpy as np
 from numpy.typing import NDArray
 
-from services.verify.stance.features import FeatureSpace, extract_features
+from services.verify.stance.features import BodyCache, FeatureSpace, extract_features
 from services.verify.stance.labels import STANCE_CLASSES
 from shared.errors import ModelUnavailable
 
 __all__ = ["StanceModel", "combine_stages", "read_model", "write_model"]
 
 _FORMAT = "crosscheck-stance/1"
+# Encoded excerpts kept per process: a few kB each, so ~20-40 MB when full.
+BODY_CACHE_SIZE = 4096
 
 
 def combine_stages(
@@ -58,10 +60,26 @@ class StanceModel:
             raise ValueError("headlines and bodies differ in length")
         if len(headlines) == 0:
             return np.zeros((0, len(STANCE_CLASSES)), dtype=np.float64)
-        x = extract_features(self.space, headlines=headlines, bodies=bodies)
+        x = extract_features(
+            self.space, headlines=headlines, bodies=bodies, cache=self.body_cache()
+        )
         p_related = np.asarray(self.related.predict(x, num_threads=1), dtype=np.float64)
         p_stance = np.asarray(self.stance.predict(x, num_threads=1), dtype=np.float64)
         return combine_stages(p_related, p_stance.reshape(len(x), 3), self.weights)
+
+    def body_cache(self) -> BodyCache:
+        """This process's cache of encoded bodies: candidate excerpts recur across verdicts."""
+        cache = self.__dict__.get("_body_cache")
+        if not isinstance(cache, BodyCache) or cache.space is not self.space:
+            cache = BodyCache(self.space, maxsize=BODY_CACHE_SIZE)
+            self.__dict__["_body_cache"] = cache
+        return cache
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The cache is per process: never pickled into the artifact.
+        state = dict(self.__dict__)
+        state.pop("_body_cache", None)
+        return state
 
     def predict(self, headlines: Sequence[str], bodies: Sequence[str]) -> list[str]:
         """The most probable stance of each pair."""

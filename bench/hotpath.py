@@ -1,0 +1,165 @@
+"""CPU time of the verify path with each per-process cache switched off, side by side.
+
+Usage::
+
+    python bench/hotpath.py [--articles 20] [--rounds 1]
+
+Extracts ``--articles`` real articles once, then runs the work ceiling's verify path
+(``bench/inprocess.py``: first verifications, then the article's re-verifications) on a fresh
+logical database for each configuration, in turn, in one process: ``baseline`` (MinHash
+permutations drawn per signature, no body cache, every claim parsed), each cache alone,
+and ``all``. Times are this process's CPU (not Redis's), per verification.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+import redis  # noqa: E402
+from datasketch import MinHash  # noqa: E402
+
+from bench.common import load_articles  # noqa: E402
+from crosscheck.redis_server import RedisServer  # noqa: E402
+from services.verify import origins, retrieval  # noqa: E402
+from services.verify.stance import StanceModel, load_stance_model  # noqa: E402
+from services.verify.stance.features import BodyCache  # noqa: E402
+from shared import store  # noqa: E402
+
+CONFIGS = ("baseline", "signature", "stance", "claims", "all")
+
+
+def _signature_uncached(text: str) -> origins.Signature:
+    # origins.signature as it was: permutations drawn from the seed on every call.
+    words = [w.lower() for w in origins._WORD.findall(text)]
+    n = origins.SHINGLE_WORDS
+    shingles = (
+        [" ".join(words)]
+        if len(words) < n
+        else [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+    )
+    minhash = MinHash(
+        num_perm=origins.NUM_PERM, seed=origins.MINHASH_SEED, scheme=origins.MINHASH_SCHEME
+    )
+    minhash.update_batch([s.encode() for s in shingles])
+    return np.asarray(minhash.digest(), dtype=np.uint32)
+
+
+@contextmanager
+def _switched(config: str) -> Iterator[None]:
+    """Switch off every cache ``config`` does not name; caches start empty."""
+    model = load_stance_model()
+    model.__dict__.pop("_body_cache", None)
+    retrieval._parsed.clear()
+    saved: list[tuple[object, str, object]] = []
+
+    def patch(owner: object, name: str, value: object) -> None:
+        saved.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
+
+    keep = {config} if config != "all" else set(CONFIGS)
+    if "signature" not in keep:
+        patch(origins, "signature", _signature_uncached)
+    if "stance" not in keep:
+        fresh: Callable[[StanceModel], BodyCache] = lambda m: BodyCache(m.space)  # noqa: E731
+        patch(StanceModel, "body_cache", fresh)
+    if "claims" not in keep:
+        patch(retrieval, "load_claims", lambda client, ids: store.get_claims(client, ids))
+    try:
+        yield
+    finally:
+        for owner, name, value in reversed(saved):
+            setattr(owner, name, value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    from bench.inprocess import load_models, reverify, verify
+    from services.extract import store as extract_store
+    from services.extract.claims import extract_claims
+    from services.extract.nlp import load_nlp
+    from services.verify import flows
+    from shared.schemas import StoredArticle
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    load_models(settings)
+    news, corpus = load_articles(args.articles)
+    nlp = load_nlp(settings.spacy_model)
+    extracted = []
+    for n, a in enumerate(news):
+        article = StoredArticle(
+            article_id=f"hot{n}",
+            title=a.title,
+            body=a.body,
+            source=a.source,
+            published_at=a.published_at,
+            received_at=datetime.now(UTC),
+        )
+        extracted.append((article, extract_claims(nlp=nlp, article=article).claims))
+    totals: dict[str, list[float]] = {c: [] for c in CONFIGS}
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="crosscheck-hotpath-") as tmp:
+        server = RedisServer(data_dir=Path(tmp)).start()
+        try:
+            warm = redis.Redis.from_url(f"{server.url}/15", decode_responses=True)
+            for article, claims in extracted[:3]:  # first-touch costs, outside every timing
+                store.save_article(warm, article)
+                extract_store.save_claims(warm, article=article, claims=claims)
+                for claim in claims:
+                    verify(warm, claim=claim, settings=settings)
+            warm.close()
+            for _ in range(args.rounds):
+                for db, config in enumerate(CONFIGS):
+                    client = redis.Redis.from_url(f"{server.url}/{db}", decode_responses=True)
+                    client.flushdb()
+                    for article, claims in extracted:
+                        store.save_article(client, article)
+                        extract_store.save_claims(client, article=article, claims=claims)
+                    done = 0
+                    with _switched(config):
+                        c0 = time.process_time()
+                        for _article, claims in extracted:
+                            evidence: list[str] = []
+                            for claim in claims:
+                                got = verify(client, claim=claim, settings=settings)
+                                evidence.extend(flows.evidence_claim_ids(got.assessment.evidence))
+                            done += len(claims)
+                            done += reverify(client, claim_ids=evidence, settings=settings)
+                        totals[config].append(time.process_time() - c0)
+                    counts[config] = done
+                    client.close()
+        finally:
+            server.stop()
+    base = sum(totals["baseline"]) / len(totals["baseline"])
+    print(f"{len(extracted)} {corpus} articles, verifications per run: {counts}")
+    for config in CONFIGS:
+        cpu = sum(totals[config]) / len(totals[config])
+        print(
+            f"{config:9s} CPU {cpu:7.2f} s  {1000 * cpu / counts[config]:6.1f} ms/verification"
+            f"  {100 * (1 - cpu / base):5.1f} % less than baseline"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
