@@ -10,9 +10,9 @@ from spacy.tokens import Span, Token
 
 from shared.schemas import Quantity
 
-__all__ = ["FoundQuantity", "find_quantities", "parse_number"]
+__all__ = ["NUMBER_WORDS", "FoundQuantity", "find_quantities", "parse_number"]
 
-_UNITS = {
+NUMBER_WORDS = {
     "zero": 0,
     "one": 1,
     "two": 2,
@@ -107,7 +107,7 @@ class FoundQuantity:
 
 def _is_number_word(token: Token) -> bool:
     low = token.lower_
-    return low in _UNITS or low in _SCALES or low == "dozen" or _NUMERIC.match(low) is not None
+    return low in NUMBER_WORDS or low in _SCALES or low == "dozen" or _NUMERIC.match(low) is not None
 
 
 def parse_number(words: Sequence[str]) -> float | None:
@@ -125,8 +125,8 @@ def parse_number(words: Sequence[str]) -> float | None:
             if match.group(3):
                 current *= _SCALES[match.group(3).lower()]
             seen = True
-        elif word in _UNITS:
-            current += _UNITS[word]
+        elif word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
             seen = True
         elif word == "dozen":
             current = (current or 1) * 12

@@ -10,6 +10,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from services.extract.quantities import NUMBER_WORDS
 from shared.schemas import TimeRef
 
 __all__ = ["resolve_time"]
@@ -20,22 +21,8 @@ _MONTHS = (
     | {"sept": 9}
 )
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+# "a week ago", "two days later": small counts, spelled out.
+_NUMBERS = {"a": 1, "an": 1} | {word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 12}
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _LEAD = re.compile(
     r"^(?:on|in|since|by|until|from|during|through|as of|the|of|early on|last|this)\s+"
