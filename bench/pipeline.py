@@ -426,8 +426,6 @@ def run_engine_ceiling(
             service=service, queues=queue, name=f"noop-{service}@%h", concurrency=concurrency
         )
         command[command.index("-A") + 1] = "bench.noop_app"
-        if not events:
-            command.remove("-E")
         children.append(
             Child(
                 name=f"noop-{service}",

@@ -55,7 +55,6 @@ def worker_command(*, service: str, queues: str, name: str, concurrency: int) ->
         "prefork",
         "--without-gossip",
         "--without-mingle",
-        "-E",
         "--loglevel",
         "INFO",
     ]

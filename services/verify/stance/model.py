@@ -27,8 +27,8 @@ __all__ = ["StanceModel", "combine_stages", "read_model", "write_model"]
 
 _FORMAT = "crosscheck-stance/1"
 # Encoded excerpts kept per process: ~23 kB each (tracemalloc, real sentence windows of
-# ~380 characters), so ~95 MB per process when full.
-BODY_CACHE_SIZE = 4096
+# ~380 characters), so ~24 MB per process when full: a bounded share of a worker's RSS.
+BODY_CACHE_SIZE = 1024
 
 
 def combine_stages(
