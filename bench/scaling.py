@@ -75,6 +75,7 @@ from services.extract.claims import extract_many  # noqa: E402
 from services.extract.nlp import load_nlp  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
 from services.verify.assess import excerpt_around  # noqa: E402
+from services.verify.flows import verdict_document  # noqa: E402
 from shared import keys  # noqa: E402
 from shared.schemas import (  # noqa: E402
     Attribution,
@@ -83,7 +84,6 @@ from shared.schemas import (  # noqa: E402
     Quantity,
     StoredArticle,
     TimeRef,
-    VerdictDoc,
 )
 from shared.settings import get_settings  # noqa: E402
 
@@ -387,24 +387,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             sizes.append(done.candidates)
             del ids
             a = done.assessment
-            doc = VerdictDoc(
-                claim_id=claim.claim_id,
-                article_id=claim.article_id,
-                source=claim.source,
-                text=claim.text,
-                kind=claim.kind,
-                parent_claim_id=claim.parent_claim_id,
-                verdict=a.verdict,
-                confidence=a.confidence,
-                independent_origins=a.independent_origins,
-                evidence=a.evidence,
-                conflicts=a.conflicts,
-                explanation=a.explanation,
-                coverage=a.coverage,
-                claim=claim,
-                version=1,
-                verified_at=datetime.now(UTC),
-            )
+            doc = verdict_document(claim, a)
             verdict_bytes.append(len(doc.model_dump_json().encode()))
             bar.update()
     return {

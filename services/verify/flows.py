@@ -9,13 +9,14 @@ verdict versioning, publishing, re-verification); ``bench/inprocess.py`` calls t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import redis
 
 from services.verify import retrieval
 from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess, excerpt_around
 from shared import keys, store
-from shared.schemas import Claim, EvidenceItem, ProviderCoverage
+from shared.schemas import Claim, EvidenceItem, ProviderCoverage, VerdictDoc
 from shared.settings import Settings
 
 __all__ = ["assess_claim", "evidence_claim_ids", "load_candidates", "own_context"]
@@ -82,3 +83,25 @@ def evidence_claim_ids(evidence: Sequence[EvidenceItem]) -> list[str]:
     """Stored claims in ``evidence``, sorted once each: the claims a first verdict is new
     evidence for, which the pipeline re-verifies."""
     return sorted({e.claim_id for e in evidence if e.claim_id})
+
+
+def verdict_document(claim: Claim, result: Assessment) -> VerdictDoc:
+    """The verdict document for ``claim``; its version is assigned when it is saved."""
+    return VerdictDoc(
+        claim_id=claim.claim_id,
+        article_id=claim.article_id,
+        source=claim.source,
+        text=claim.text,
+        kind=claim.kind,
+        parent_claim_id=claim.parent_claim_id,
+        verdict=result.verdict,
+        confidence=result.confidence,
+        independent_origins=result.independent_origins,
+        evidence=result.evidence,
+        conflicts=result.conflicts,
+        explanation=result.explanation,
+        coverage=result.coverage,
+        claim=claim,
+        version=1,
+        verified_at=datetime.now(UTC),
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import redis
 
 from services.verify import flows
@@ -17,7 +15,6 @@ from shared.celery_app import TASK_VERIFY
 from shared.errors import NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
-from shared.schemas import VerdictDoc
 from shared.settings import Settings, get_settings
 from shared.stream import publish
 from shared.tasks import pipeline_task
@@ -62,24 +59,7 @@ def verify_claim(
     )
     doc, changed = verify_store.save_verdict(
         client,
-        VerdictDoc(
-            claim_id=claim.claim_id,
-            article_id=claim.article_id,
-            source=claim.source,
-            text=claim.text,
-            kind=claim.kind,
-            parent_claim_id=claim.parent_claim_id,
-            verdict=result.verdict,
-            confidence=result.confidence,
-            independent_origins=result.independent_origins,
-            evidence=result.evidence,
-            conflicts=result.conflicts,
-            explanation=result.explanation,
-            coverage=result.coverage,
-            claim=claim,
-            version=1,
-            verified_at=datetime.now(UTC),
-        ),
+        flows.verdict_document(claim, result),
     )
     entry = publish(client, settings=settings, doc=doc)
     verify_store.mark_claim_verified(client, article_id=claim.article_id, claim_id=claim_id)
