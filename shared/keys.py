@@ -70,8 +70,3 @@ def posting(term: str) -> str:
 def minhash(claim_id: str) -> str:
     """String: packed MinHash signature of the claim's article text."""
     return f"{PREFIX}:{{c:{claim_id}}}:minhash"
-
-
-def breaker(provider: str) -> str:
-    """Hash: circuit-breaker state of an external evidence provider."""
-    return f"{PREFIX}:breaker:{provider}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -120,7 +119,3 @@ def dead_letter(
         approximate=True,
     )
     return entry_id
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

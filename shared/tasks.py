@@ -87,6 +87,8 @@ def pipeline_task(app: Celery, *, name: str) -> Callable[[F], F]:
         task = app.task(
             run,
             name=name,
+            # Registered on this app only: another app in the process may use the same name.
+            shared=False,
             bind=True,
             base=PipelineTask,
             queue=ROUTES[name]["queue"],

@@ -48,7 +48,7 @@ def verify_claim(
     if claim is None:
         raise NotFound(f"claim {claim_id} is not in the store")
     # External providers are consulted first: they do not touch the store.
-    external, coverage = gather_external(claim=claim, settings=settings, client=client)
+    external, coverage = gather_external(claim=claim, settings=settings)
     result, candidates = flows.assess_claim(
         client,
         claim=claim,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import requests
 
@@ -52,15 +51,11 @@ def gather_external(
     *,
     claim: Claim,
     settings: Settings,
-    client: Any = None,
     providers: Sequence[EvidenceProvider] | None = None,
 ) -> tuple[list[EvidenceItem], list[ProviderCoverage]]:
-    """External evidence for ``claim`` and how far each provider could be consulted.
-
-    ``client`` (the Redis client) is accepted for a shared breaker later; breakers are
-    in-process today.
-    """
-    del client
+    """External evidence for ``claim`` and how far each provider could be consulted."""
     if providers is None:
-        providers = _registry.setdefault(id(settings), build_providers(settings))
+        if id(settings) not in _registry:
+            _registry[id(settings)] = build_providers(settings)
+        providers = _registry[id(settings)]
     return gather(providers, claim)

@@ -3,7 +3,7 @@
 State is in-process, one breaker per provider per worker process. That is enough: each worker
 stops calling a dead provider after ``failures`` consecutive failures and probes it again
 after ``reset_seconds``, and an outage costs each process at most ``failures`` slow calls per
-reset window. A cluster-wide breaker (a hash under ``keys.breaker``) would save those calls
+reset window. A cluster-wide breaker (state in Redis) would save those calls
 at the price of a Redis round trip on every lookup; it is not needed at this scale.
 
 States: *closed* (calls pass, failures are counted), *open* (calls are refused at once until
