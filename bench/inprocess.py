@@ -50,13 +50,16 @@ def load_models(settings: Settings) -> None:
     load_stance_model(settings.stance_model_path or None)
 
 
-def verify(client: redis.Redis, *, claim: Claim, settings: Settings) -> Verified:
+def verify(
+    client: redis.Redis, *, claim: Claim, settings: Settings, first_time: bool = True
+) -> Verified:
     """The verify task's flow for ``claim``; its article must be stored, as ingest stores it."""
     result, candidates = flows.assess_claim(
         client,
         claim=claim,
         settings=settings,
         stance_fn=load_stance_model(settings.stance_model_path or None).predict_proba,
+        first_time=first_time,
     )
     return Verified(assessment=result, candidates=candidates)
 
@@ -67,7 +70,7 @@ def reverify(client: redis.Redis, *, claim_ids: list[str], settings: Settings) -
     for claim_id in sorted(set(claim_ids)):
         claim = store.get_claim(client, claim_id)
         if claim is not None:
-            verify(client, claim=claim, settings=settings)
+            verify(client, claim=claim, settings=settings, first_time=False)
             done += 1
     return done
 

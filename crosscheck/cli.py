@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import requests
 
+from crosscheck.stance_cli import stance
 from shared.settings import get_settings
 
 
@@ -175,15 +176,7 @@ def dead_retry(entry_id: str) -> None:
     click.echo(json.dumps({"id": entry_id, "resent": task}))
 
 
-def _add_optional_groups() -> None:
-    try:
-        from crosscheck.stance_cli import stance
-    except ImportError:  # the stance package is optional at import time of the CLI only
-        return
-    cli.add_command(stance)
-
-
-_add_optional_groups()
+cli.add_command(stance)
 
 
 def main() -> None:

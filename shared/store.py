@@ -24,6 +24,7 @@ __all__ = [
     "promote_article_status",
     "save_article",
     "set_article_status",
+    "set_detected_language",
 ]
 
 _ARTICLE_JSON_FIELD = "doc"
@@ -45,10 +46,16 @@ def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
     if not fields or _ARTICLE_JSON_FIELD not in fields:
         return None
     article = StoredArticle.model_validate_json(fields[_ARTICLE_JSON_FIELD])
-    # Status lives in its own field so a status change never rewrites the body.
+    # Status and language live in their own fields so updating them never rewrites the body.
     article.status = ArticleStatus(fields.get("status", article.status.value))
     article.reason = fields.get("reason") or None
+    article.detected_language = fields.get("detected_language") or article.detected_language
     return article
+
+
+def set_detected_language(client: redis.Redis, *, article_id: str, language: str) -> None:
+    """Record the extractor's language finding without rewriting the article body."""
+    client.hset(keys.article(article_id), "detected_language", language)
 
 
 def set_article_status(

@@ -19,16 +19,27 @@ from shared import keys, store
 from shared.schemas import Claim, EvidenceItem, ProviderCoverage, VerdictDoc
 from shared.settings import Settings
 
-__all__ = ["assess_claim", "evidence_claim_ids", "load_candidates", "own_context"]
+__all__ = [
+    "article_text",
+    "assess_claim",
+    "evidence_claim_ids",
+    "load_candidates",
+    "make_findable",
+]
 
 
-def own_context(client: redis.Redis, claim: Claim) -> tuple[str, str]:
-    """(sentence window, article text) of the claim; the window is cached for other verifiers."""
+def article_text(client: redis.Redis, claim: Claim) -> str:
+    """The text of the claim's article (the claim's own sentence if the article is gone)."""
     article = store.get_article(client, claim.article_id)
-    body = article.body if article else claim.text
-    context = excerpt_around(body, start=claim.start, end=claim.end)
-    client.set(keys.claim_context(claim.claim_id), context)
-    return context, body
+    return article.body if article else claim.text
+
+
+def make_findable(client: redis.Redis, *, claim: Claim, body: str) -> None:
+    """Store the claim's sentence window (stance input for other verifiers) and index it."""
+    client.set(
+        keys.claim_context(claim.claim_id), excerpt_around(body, start=claim.start, end=claim.end)
+    )
+    retrieval.index_claim(client, claim, article_text=body)
 
 
 def load_candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[CandidateEvidence]:
@@ -56,11 +67,17 @@ def assess_claim(
     stance_fn: StanceFn,
     external: Sequence[EvidenceItem] = (),
     coverage: Sequence[ProviderCoverage] = (),
+    first_time: bool = True,
 ) -> tuple[Assessment, int]:
-    """Index ``claim``, judge it against its candidates; (assessment, number of candidates)."""
-    _, own_text = own_context(client, claim)
-    # Index before searching: of two claims verified at once, at least one sees the other.
-    retrieval.index_claim(client, claim, article_text=own_text)
+    """Index ``claim``, judge it against its candidates; (assessment, number of candidates).
+
+    A re-verification skips the indexing: the claim was found through the index, so its
+    first verification already did it.
+    """
+    own_text = article_text(client, claim)
+    if first_time:
+        # Index before searching: of two claims verified at once, at least one sees the other.
+        make_findable(client, claim=claim, body=own_text)
     candidates = load_candidates(client, claim, cap=settings.candidate_cap)
     # Whom an unattributed sentence relays, and how its origin hedges: read from whole articles.
     article_claims = retrieval.load_article_claims(

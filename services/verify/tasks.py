@@ -56,6 +56,7 @@ def verify_claim(
         stance_fn=_stance_fn(settings),
         external=external,
         coverage=coverage,
+        first_time=reason == REASON_INITIAL,
     )
     doc, changed = verify_store.save_verdict(
         client,

@@ -12,7 +12,7 @@ import redis
 import requests
 
 from shared.schemas import VerdictDoc
-from shared.stream import StreamMessage, ack, ensure_group, read_group
+from shared.stream import StreamMessage, ack, ensure_group, latest_by_claim, read_group
 
 STREAM = "crosscheck:verified"
 
@@ -79,12 +79,7 @@ class StreamWatcher:
         )
 
     def latest(self) -> dict[str, VerdictDoc]:
-        latest: dict[str, VerdictDoc] = {}
-        for message in self.messages:
-            doc = message.doc
-            if doc.claim_id not in latest or doc.version > latest[doc.claim_id].version:
-                latest[doc.claim_id] = doc
-        return latest
+        return latest_by_claim(self.messages)
 
     def wait_for(
         self, predicate: Callable[[dict[str, VerdictDoc]], bool], *, timeout: float = 120.0
