@@ -73,6 +73,16 @@ def _register(app: Celery, name: str, fn: Callable[..., Any]) -> Any:
     return pipeline_task(app, name=name)(fn)
 
 
+def _always_failing(error: Exception, calls: list[str]) -> Callable[..., None]:
+    """A task body that records each attempt and raises ``error``."""
+
+    def body(*, article_id: str) -> None:
+        calls.append(article_id)
+        raise error
+
+    return body
+
+
 def _noop(**_: Any) -> None:
     return None
 
@@ -102,11 +112,7 @@ def test_permanent_and_unexpected_errors_are_dead_lettered_at_once(
     error: Exception,
 ) -> None:
     calls: list[str] = []
-
-    def body(*, article_id: str) -> None:
-        calls.append(article_id)
-        raise error
-
+    body = _always_failing(error, calls)
     task = _register(app, TASK_FETCH, body)
     result = task.apply(kwargs={"article_id": article})
     assert result.failed()
@@ -135,11 +141,7 @@ def test_retryable_errors_are_retried_then_dead_lettered(
     error: Exception,
 ) -> None:
     calls: list[str] = []
-
-    def body(*, article_id: str) -> None:
-        calls.append(article_id)
-        raise error
-
+    body = _always_failing(error, calls)
     task = _register(app, TASK_EXTRACT, body)
     result = task.apply(kwargs={"article_id": article})
     assert result.failed()
