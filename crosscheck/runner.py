@@ -13,6 +13,7 @@ import redis
 from crosscheck.client import article_files, post_article_files
 from crosscheck.redis_server import RedisServer
 from crosscheck.stack import Stack
+from shared import store
 from shared.redis_client import make_redis
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
@@ -119,8 +120,6 @@ def run_pipeline(
 
 
 def _all_done(client: redis.Redis, article_ids: set[str]) -> bool:
-    from shared import store
-
     for article_id in article_ids:
         article = store.get_article(client, article_id)
         if article is None or article.status.value not in ("done", "failed"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis
 
-from shared import keys, store
+from shared import keys
 from shared.schemas import Claim, StoredArticle
 
 
@@ -18,7 +18,3 @@ def save_claims(client: redis.Redis, *, article: StoredArticle, claims: list[Cla
         pipe.rpush(keys.article_claims(article.article_id), *[c.claim_id for c in claims])
         pipe.sadd(keys.article_pending(article.article_id), *[c.claim_id for c in claims])
     pipe.execute()
-
-
-def save_fetched(client: redis.Redis, *, article: StoredArticle) -> None:
-    store.save_article(client, article)

@@ -47,7 +47,7 @@ def fetch_article(*, article_id: str) -> None:
         article.body = page.text
         article.title = article.title or page.title
         article.status = ArticleStatus.queued
-        extract_store.save_fetched(client, article=article)
+        store.save_article(client, article)
         log.info("article_fetched", chars=len(page.text))
     app.send_task(TASK_EXTRACT, kwargs={"article_id": article_id})
 
