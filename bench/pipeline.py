@@ -3,13 +3,15 @@
 Usage::
 
     python bench/pipeline.py [--articles 300] [--steady-seconds 60]
+                             [--workers combined|split] [--concurrency N]
                              [--extract-concurrency 1] [--verify-concurrency 1]
                              [--task-events on|off] [--out bench/results/pipeline.json]
 
 One run, on one real redis-server (AOF everysec, as production), in four phases:
 
-1. **burst**: a real stack (uvicorn ingest API, extract and verify Celery workers, started
-   by ``crosscheck.stack``) gets ``--articles`` FNC-1 news articles posted over HTTP as fast
+1. **burst**: a real stack (uvicorn ingest API and the Celery workers, started by
+   ``crosscheck.stack``: by default the one worker over every queue that ``crosscheck run``
+   starts, one process per core; ``--workers split`` runs an extract and a verify worker) gets ``--articles`` FNC-1 news articles posted over HTTP as fast
    as four client threads can. Throughput runs from the first POST to the last first-version
    verdict on the stream; an article's latency runs from its POST to the stream entry of
    its last claim's first verdict (the entry id is Redis's clock, so reading lag is not
@@ -23,8 +25,9 @@ One run, on one real redis-server (AOF everysec, as production), in four phases:
 4. **work ceiling**: the burst's articles extracted and verified in-process
    (``bench/inprocess.py``: the verify task's own flow), on as many processes as the stack
    has worker processes, with no Celery and no HTTP. It re-verifies as the pipeline does:
-   the evidence claims of an article's first verdicts, each once after the article (the
-   debounce window), so the burst *until drained* over this ceiling measures plumbing only.
+   the evidence claims of an article's first verdicts, each once after the article, so the
+   burst *until drained* over this ceiling measures plumbing only (the pipeline's count of
+   re-verifications is read from its worker logs and reported beside the ceiling's).
 
 Writes ``bench/results/pipeline.json`` and prints a table.
 """
@@ -55,6 +58,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import psutil  # noqa: E402
 import redis  # noqa: E402
 import requests  # noqa: E402
 
@@ -70,10 +74,20 @@ from bench.common import (  # noqa: E402
 from bench.memory import memory_report  # noqa: E402
 from crosscheck.processes import Child, stop_all  # noqa: E402
 from crosscheck.redis_server import RedisServer, free_port  # noqa: E402
-from crosscheck.stack import Stack, worker_command  # noqa: E402
+from crosscheck.stack import (  # noqa: E402
+    ALL_QUEUES,
+    Stack,
+    default_concurrency,
+    worker_command,
+)
 from shared import keys  # noqa: E402
 
 STREAM = "crosscheck:verified"
+# Kombu's Redis transport keeps each priority of a queue in its own list.
+_PRIORITY_SEP = "\x06\x16"
+QUEUE_KEYS = [
+    q if p == 0 else f"{q}{_PRIORITY_SEP}{p}" for q in ALL_QUEUES.split(",") for p in (0, 3, 6, 9)
+]
 POST_THREADS = 4
 WARMUP_ARTICLES = 2
 
@@ -228,22 +242,30 @@ def wait_verified(
 def settle(
     client: redis.Redis, collector: Collector, *, quiet: float, timeout: float = 1800.0
 ) -> float:
-    """Wait until the queues are drained, no message is reserved (re-verifications wait in
-    the worker, reserved, until their countdown ends) and the stream has been quiet for
-    ``quiet`` seconds. Returns the seconds waited."""
-    start = time.monotonic()
-    deadline = start + timeout
+    """Wait until no task is queued or reserved (a reserved or running task stays in
+    ``unacked`` until it returns) and the stream has been quiet for ``quiet`` seconds.
+
+    Returns the wall-clock time at which the pipeline went idle, not the end of the quiet
+    period: that wait only confirms nothing else follows.
+    """
+    deadline = time.monotonic() + timeout
+    idle_since: float | None = None
     while time.monotonic() < deadline:
         pipe = client.pipeline(transaction=False)
-        for queue in ("extract", "verify", "fetch"):
+        for queue in QUEUE_KEYS:
             pipe.llen(queue)
         pipe.hlen("unacked")
         busy = sum(int(n) for n in pipe.execute())
+        now = time.time()
+        if busy:
+            idle_since = None
+        elif idle_since is None:
+            idle_since = now
         with collector._lock:
             last = collector.last_entry_at
-        if not busy and time.time() - last >= quiet:
-            return time.monotonic() - start
-        time.sleep(0.5)
+        if idle_since is not None and now - max(idle_since, last) >= quiet:
+            return idle_since
+        time.sleep(0.1)
     raise TimeoutError(f"pipeline still busy after {timeout:.0f}s")
 
 
@@ -331,8 +353,11 @@ def run_stack(
     collector = Collector(client=redis.Redis.from_url(url, decode_responses=True)).start()
     try:
         stack.start_api()
-        stack.start_extract(concurrency=args.extract_concurrency)
-        stack.start_verify(concurrency=args.verify_concurrency)
+        if args.workers == "combined":
+            stack.start_worker(concurrency=args.concurrency)
+        else:
+            stack.start_extract(concurrency=args.extract_concurrency)
+            stack.start_verify(concurrency=args.verify_concurrency)
         stack.wait_api(timeout=120)
         print(f"stack up; worker logs in {log_dir}", file=sys.stderr)
         warm = post_burst(stack.api_url, spare[:WARMUP_ARTICLES], desc="warm-up")
@@ -340,14 +365,22 @@ def run_stack(
         settle(client, collector, quiet=3.0)
 
         memory_before = int(client.info("memory")["used_memory"])
+        roots = {name: child.pid for name, child in stack.children.items()}
+        assert server.process is not None
+        roots |= {"redis-server": server.process.pid, "bench": os.getpid()}
+        cpu_before = cpu_seconds(roots)
         posted = post_burst(stack.api_url, burst, desc="burst POST")
         claims = wait_verified(
             client, collector, posted, timeout=args.timeout, desc="burst verified"
         )
         burst_result = measure(client, collector, posted, claims)
         reverify_before = collector.reverified
-        drain_seconds = settle(client, collector, quiet=3.0)
+        idle_at = settle(client, collector, quiet=3.0)
+        cpu_burst = _cpu_delta(cpu_before, cpu_seconds(roots))
+        burst_start = min(posted.values())
+        drain_seconds = max(0.0, idle_at - burst_start - burst_result.seconds)
         reverified_burst = collector.reverified
+        verify_runs_burst = count_verify_runs(log_dir)
         memory = _memory(
             client, burst, used=int(client.info("memory")["used_memory"]) - memory_before
         )
@@ -369,6 +402,10 @@ def run_stack(
                 "reverify_entries_during": reverify_before,
                 "reverify_entries_total": reverified_burst,
                 "drain_seconds_after_last_first_verdict": round(drain_seconds, 1),
+                # Every run, published or not (unchanged verdicts are not), from the logs.
+                "verify_task_runs": verify_runs_burst,
+                # Until drained, plus the 3 s quiet check (where the bench process polls).
+                "cpu_seconds": cpu_burst,
                 # Until every re-verification the burst caused is done as well.
                 "articles_per_second_until_drained": round(
                     burst_result.articles / (burst_result.seconds + drain_seconds), 3
@@ -397,6 +434,57 @@ def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> d
     }
 
 
+def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+    """User + system CPU seconds of each named process and of its children (a Celery worker's
+    pool processes are reported apart from its main process, as ``<name>.pool``)."""
+    found: dict[str, float] = {}
+    for name, pid in roots.items():
+        try:
+            parent = psutil.Process(pid)
+            times = parent.cpu_times()
+            found[name] = times.user + times.system
+            pool = 0.0
+            for child in parent.children(recursive=True):
+                ctimes = child.cpu_times()
+                pool += ctimes.user + ctimes.system
+            if pool:
+                found[f"{name}.pool"] = pool
+        except psutil.Error:
+            continue
+    return found
+
+
+def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {k: round(after[k] - before.get(k, 0.0), 2) for k in sorted(after)}
+
+
+def _worker_layout(args: argparse.Namespace) -> list[tuple[str, str, int]]:
+    """(name, queues, processes) of each worker the stack and the engine ceiling start."""
+    if args.workers == "combined":
+        return [("worker", ALL_QUEUES, default_concurrency(args.concurrency))]
+    return [
+        ("extract", "fetch,extract", args.extract_concurrency),
+        ("verify", "verify", args.verify_concurrency),
+    ]
+
+
+def count_verify_runs(log_dir: Path) -> dict[str, int]:
+    """Verify task runs by reason, from the workers' JSON logs."""
+    runs: dict[str, int] = {}
+    for path in log_dir.glob("*.log"):
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                if '"claim_verified"' not in line:
+                    continue
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                reason = str(event.get("reason", "?"))
+                runs[reason] = runs.get(reason, 0) + 1
+    return runs
+
+
 # --- ceiling (a): the engine with no-op bodies ------------------------------------------------
 
 
@@ -418,14 +506,13 @@ def run_engine_ceiling(
         },
     ).env()
     children: list[Child] = []
-    for service, queue, concurrency in (
-        ("extract", "fetch,extract", args.extract_concurrency),
-        ("verify", "verify", args.verify_concurrency),
-    ):
+    for service, queue, concurrency in _worker_layout(args):
         command = worker_command(
-            service=service, queues=queue, name=f"noop-{service}@%h", concurrency=concurrency
+            app="bench.noop_app",
+            queues=queue,
+            name=f"noop-{service}@%h",
+            concurrency=concurrency,
         )
-        command[command.index("-A") + 1] = "bench.noop_app"
         children.append(
             Child(
                 name=f"noop-{service}",
@@ -550,7 +637,7 @@ def run_work_ceiling(
     client = redis.Redis.from_url(url)
     client.flushdb()
     client.close()
-    processes = args.extract_concurrency + args.verify_concurrency
+    processes = sum(concurrency for _, _, concurrency in _worker_layout(args))
     ctx = mp.get_context("fork")
     barrier = ctx.Manager().Barrier(processes)
     items = [
@@ -558,6 +645,9 @@ def run_work_ceiling(
     ]
     with ctx.Pool(processes, initializer=_work_init, initargs=(url,)) as pool:
         pool.map(_work_ready, [barrier] * processes, chunksize=1)
+        assert server.process is not None
+        roots = {"redis-server": server.process.pid, "bench": os.getpid()}
+        cpu_before = cpu_seconds(roots)
         start = time.time()
         claims = reverified = 0
         with progress(len(items), "work ceiling", unit="article") as bar:
@@ -566,8 +656,10 @@ def run_work_ceiling(
                 reverified += again
                 bar.update()
         seconds = time.time() - start
+        cpu = _cpu_delta(cpu_before, cpu_seconds(roots))
     return {
         "processes": processes,
+        "cpu_seconds": cpu,
         "articles": len(items),
         "claims": claims,
         "reverifications": reverified,
@@ -646,8 +738,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--steady-seconds", type=float, default=60.0)
-    parser.add_argument("--extract-concurrency", type=int, default=1)
-    parser.add_argument("--verify-concurrency", type=int, default=1)
+    parser.add_argument(
+        "--workers",
+        choices=("combined", "split"),
+        default="combined",
+        help="one worker over every queue (as `crosscheck run`), or one per service",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=0, help="combined worker processes (0: one per core)"
+    )
+    parser.add_argument("--extract-concurrency", type=int, default=1, help="with --workers split")
+    parser.add_argument("--verify-concurrency", type=int, default=1, help="with --workers split")
     parser.add_argument("--task-events", choices=("on", "off"), default="on")
     parser.add_argument("--timeout", type=float, default=1800.0, help="per phase, seconds")
     parser.add_argument("--skip-ceilings", action="store_true")
@@ -691,8 +792,10 @@ def main(argv: list[str] | None = None) -> int:
         "config": {
             "articles": args.articles,
             "steady_seconds": args.steady_seconds,
-            "extract_concurrency": args.extract_concurrency,
-            "verify_concurrency": args.verify_concurrency,
+            "workers": [
+                {"queues": queues, "concurrency": concurrency}
+                for _, queues, concurrency in _worker_layout(args)
+            ],
             "task_events": args.task_events,
             "post_threads": POST_THREADS,
             "env": args.env,

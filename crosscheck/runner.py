@@ -64,7 +64,7 @@ def run_pipeline(
     )
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        stack.start_all()
+        stack.start_all(concurrency=settings.worker_concurrency)
         stack.wait_api()
         click.echo(f"ingest API  {stack.api_url}/docs")
         click.echo(f"Flower      http://{settings.api_host}:{settings.flower_port}")

@@ -37,13 +37,24 @@ def api_command(*, host: str, port: int) -> list[str]:
     ]
 
 
-def worker_command(*, service: str, queues: str, name: str, concurrency: int) -> list[str]:
+ALL_QUEUES = "fetch,extract,verify"
+COMBINED_APP = "crosscheck.worker"
+
+
+def default_concurrency(configured: int = 0) -> int:
+    """Worker processes: as configured, else one per CPU core this process may use."""
+    if configured > 0:
+        return configured
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def worker_command(*, app: str, queues: str, name: str, concurrency: int) -> list[str]:
     return [
         PYTHON,
         "-m",
         "celery",
         "-A",
-        f"services.{service}.worker",
+        app,
         "worker",
         "-Q",
         queues,
@@ -112,7 +123,7 @@ class Stack:
         return self._start(
             name,
             worker_command(
-                service="extract",
+                app="services.extract.worker",
                 queues="fetch,extract",
                 name=f"{name}@%h",
                 concurrency=concurrency,
@@ -123,7 +134,22 @@ class Stack:
         return self._start(
             name,
             worker_command(
-                service="verify", queues="verify", name=f"{name}@%h", concurrency=concurrency
+                app="services.verify.worker",
+                queues="verify",
+                name=f"{name}@%h",
+                concurrency=concurrency,
+            ),
+        )
+
+    def start_worker(self, *, name: str = "worker", concurrency: int = 0) -> Child:
+        """One worker over every queue (``crosscheck.worker``): the embedded default."""
+        return self._start(
+            name,
+            worker_command(
+                app=COMBINED_APP,
+                queues=ALL_QUEUES,
+                name=f"{name}@%h",
+                concurrency=default_concurrency(concurrency),
             ),
         )
 
@@ -141,10 +167,9 @@ class Stack:
         self.children["flower"] = child
         return child
 
-    def start_all(self) -> None:
+    def start_all(self, *, concurrency: int = 0) -> None:
         self.start_api()
-        self.start_extract()
-        self.start_verify()
+        self.start_worker(concurrency=concurrency)
         if self.flower_port is not None:
             self.start_flower()
 

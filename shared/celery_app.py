@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from celery import Celery
 
 from shared.redis_client import broker_url
-from shared.settings import Settings
+from shared.settings import Settings, get_settings
 
 # Tasks are sent by name so no service imports another's code.
 TASK_FETCH = "crosscheck.fetch_article"
@@ -15,6 +17,11 @@ TASK_VERIFY = "crosscheck.verify_claim"
 QUEUE_FETCH = "fetch"
 QUEUE_EXTRACT = "extract"
 QUEUE_VERIFY = "verify"
+
+# Kombu's Redis transport pops priority 0 from every queue before any lower priority, so a
+# re-verification (a refresh of a verdict already published) never delays a first verdict.
+PRIORITY_FIRST = 0
+PRIORITY_REFRESH = 9
 
 ROUTES = {
     TASK_FETCH: {"queue": QUEUE_FETCH},
@@ -66,3 +73,10 @@ def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:
         enable_utc=True,
     )
     return app
+
+
+@lru_cache(maxsize=1)
+def worker_app() -> Celery:
+    """The workers' app. Every service registers its tasks on this one object, so a single
+    worker can run every stage (``crosscheck.worker``) or one service's queues alone."""
+    return make_celery(get_settings(), name="crosscheck-worker")

@@ -27,6 +27,12 @@ def article_pending(article_id: str) -> str:
     return f"{PREFIX}:{{a:{article_id}}}:pending"
 
 
+def article_reverify(article_id: str) -> str:
+    """Set: stored claims the article's first verdicts found as evidence, re-verified once
+    the whole article is verified."""
+    return f"{PREFIX}:{{a:{article_id}}}:reverify"
+
+
 def dedupe(fingerprint: str) -> str:
     """String: article id for a canonical URL, text fingerprint or Idempotency-Key."""
     return f"{PREFIX}:{{dedupe}}:{fingerprint}"

@@ -16,6 +16,7 @@ from shared.settings import Settings, get_settings
 
 _redis: redis.Redis | None = None
 _init_hooks: list[Callable[[Settings], None]] = []
+_signals_installed: set[int] = set()
 
 
 def on_process_init(hook: Callable[[Settings], None]) -> Callable[[Settings], None]:
@@ -39,7 +40,14 @@ def reset_redis(client: redis.Redis | None = None) -> None:
 
 
 def install_worker_signals(app: Celery) -> None:
-    """Logging, per-process clients and log context for a worker app."""
+    """Logging, per-process clients and log context for a worker app.
+
+    Once per app: the combined worker imports both services' entry points, and a second
+    connection would run every process hook twice.
+    """
+    if id(app) in _signals_installed:
+        return
+    _signals_installed.add(id(app))
 
     @worker_process_init.connect(weak=False)  # type: ignore[untyped-decorator]
     def _init_process(**_: Any) -> None:

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Floor of 5 s so fault tests can see redelivery quickly; production keeps the default.
     visibility_timeout: int = Field(default=3600, ge=5)
     worker_prefetch_multiplier: int = Field(default=1, ge=1)
+    # Processes of the combined worker that `crosscheck run` starts (0: one per CPU core).
+    worker_concurrency: int = Field(default=0, ge=0)
     task_events: bool = True
 
     # URL fetching (done by a worker, never by the API).
@@ -61,7 +63,9 @@ class Settings(BaseSettings):
     stance_model_path: str = ""
     candidate_cap: int = Field(default=50, ge=1)
     time_bucket_days: int = Field(default=7, ge=1)
-    reverify_debounce_seconds: float = Field(default=2.0, ge=0.0)
+    # Re-verifications wait behind every first verification (lowest queue priority), which
+    # coalesces them under load; a debounce holds each back this much longer besides.
+    reverify_debounce_seconds: float = Field(default=0.0, ge=0.0)
     near_copy_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
 
     # External evidence: Google Fact Check Tools (ClaimReview). Off without a key.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import redis
 
@@ -23,15 +25,26 @@ redis.call('SET', KEYS[1], doc)
 return {version, 1}
 """
 
-# Marks one claim verified; the last one of an article flips it to done.
+# Marks one claim verified and adds the claims its first verdict is new evidence for to the
+# article's re-verify set. While claims of the article are still pending it returns nothing;
+# once none is, it returns the whole set (every caller that finds the article complete does:
+# a task redelivered after a crash sends what its first run could not). The last claim also
+# flips the article to done.
 _CLAIM_DONE = """
 redis.call('SREM', KEYS[1], ARGV[1])
-local status = redis.call('HGET', KEYS[2], 'status')
-if redis.call('SCARD', KEYS[1]) == 0 and (status == 'extracting' or status == 'verifying') then
-  redis.call('HSET', KEYS[2], 'status', 'done')
-  return 1
+for i = 2, #ARGV do
+  redis.call('SADD', KEYS[3], ARGV[i])
 end
-return 0
+if redis.call('SCARD', KEYS[1]) > 0 then
+  return {0, {}}
+end
+local finished = 0
+local status = redis.call('HGET', KEYS[2], 'status')
+if status == 'extracting' or status == 'verifying' then
+  redis.call('HSET', KEYS[2], 'status', 'done')
+  finished = 1
+end
+return {finished, redis.call('SMEMBERS', KEYS[3])}
 """
 
 
@@ -60,21 +73,40 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
     return (VerdictDoc.model_validate_json(stored) if stored else doc), False
 
 
-def mark_claim_verified(client: redis.Redis, *, article_id: str, claim_id: str) -> bool:
+@dataclass(frozen=True)
+class ClaimDone:
+    article_finished: bool  # this call flipped the article to done
+    reverify: list[str]  # the article is complete: claims to re-verify (empty otherwise)
+
+
+def mark_claim_verified(
+    client: redis.Redis, *, article_id: str, claim_id: str, evidence_ids: Sequence[str] = ()
+) -> ClaimDone:
     # The article's keys share a hash tag, so this script stays on one slot.
-    finished = client.eval(
+    finished, members = client.eval(
         _CLAIM_DONE,
-        2,
+        3,
         keys.article_pending(article_id),
         keys.article(article_id),
+        keys.article_reverify(article_id),
         claim_id,
+        *evidence_ids,
     )
-    return bool(finished)
+    return ClaimDone(
+        article_finished=bool(finished),
+        reverify=sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members),
+    )
 
 
-def take_reverify_slot(client: redis.Redis, *, claim_id: str, debounce_seconds: float) -> bool:
-    """True if no re-verification of ``claim_id`` is already scheduled in the window."""
-    ttl_ms = max(1, int(debounce_seconds * 1000)) + 60_000
+def forget_reverify(client: redis.Redis, *, article_id: str, claim_ids: Sequence[str]) -> None:
+    """Drop claims whose re-verification is scheduled; claims added meanwhile stay."""
+    if claim_ids:
+        client.srem(keys.article_reverify(article_id), *claim_ids)
+
+
+def take_reverify_slot(client: redis.Redis, *, claim_id: str, hold_seconds: float) -> bool:
+    """True if no re-verification of ``claim_id`` is already scheduled."""
+    ttl_ms = max(1, int(hold_seconds * 1000))
     return bool(client.set(keys.reverify_lock(claim_id), "1", nx=True, px=ttl_ms))
 
 

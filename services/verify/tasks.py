@@ -11,7 +11,7 @@ from services.verify.providers import gather_external
 from services.verify.stance import load_stance_model
 from services.verify.worker import app
 from shared import store
-from shared.celery_app import TASK_VERIFY
+from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY
 from shared.errors import NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
@@ -63,7 +63,13 @@ def verify_claim(
         flows.verdict_document(claim, result),
     )
     entry = publish(client, settings=settings, doc=doc)
-    verify_store.mark_claim_verified(client, article_id=claim.article_id, claim_id=claim_id)
+    first_time = reason == REASON_INITIAL
+    done = verify_store.mark_claim_verified(
+        client,
+        article_id=claim.article_id,
+        claim_id=claim_id,
+        evidence_ids=flows.evidence_claim_ids(doc.evidence) if first_time else (),
+    )
     log.info(
         "claim_verified",
         reason=reason,
@@ -75,22 +81,32 @@ def verify_claim(
         published=entry is not None,
         candidates=candidates,
     )
-    if reason == REASON_INITIAL:
-        _schedule_reverification(
-            client, settings=settings, evidence_ids=flows.evidence_claim_ids(doc.evidence)
-        )
+    if done.reverify:
+        scheduled = _schedule_reverification(client, settings=settings, claim_ids=done.reverify)
+        verify_store.forget_reverify(client, article_id=claim.article_id, claim_ids=done.reverify)
+        log.info("reverification_scheduled", claims=len(done.reverify), new=scheduled)
 
 
 def _schedule_reverification(
-    client: redis.Redis, *, settings: Settings, evidence_ids: list[str]
-) -> None:
-    """This claim is new evidence for each of ``evidence_ids``: re-verify them, debounced."""
-    for other_id in sorted(set(evidence_ids)):
-        if verify_store.take_reverify_slot(
-            client, claim_id=other_id, debounce_seconds=settings.reverify_debounce_seconds
-        ):
+    client: redis.Redis, *, settings: Settings, claim_ids: list[str]
+) -> int:
+    """The finished article is new evidence for each of ``claim_ids``: re-verify each once.
+
+    One pending run per claim (a slot that its run frees when it starts), at the lowest
+    queue priority, so under load re-verifications queue behind first verdicts and each
+    coalesces the evidence of every article that arrives while it waits.
+    """
+    # A message not acknowledged within the visibility timeout is redelivered, so a slot
+    # older than that belongs to a run that is gone.
+    hold = settings.reverify_debounce_seconds + settings.visibility_timeout
+    sent = 0
+    for other_id in claim_ids:
+        if verify_store.take_reverify_slot(client, claim_id=other_id, hold_seconds=hold):
             app.send_task(
                 TASK_VERIFY,
                 kwargs={"claim_id": other_id, "reason": REASON_REVERIFY},
-                countdown=settings.reverify_debounce_seconds,
+                countdown=settings.reverify_debounce_seconds or None,
+                priority=PRIORITY_REFRESH,
             )
+            sent += 1
+    return sent

@@ -9,6 +9,7 @@ import fakeredis
 from services.extract.store import save_claims
 from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
 from services.verify.store import (
+    forget_reverify,
     mark_claim_verified,
     release_reverify_slot,
     save_verdict,
@@ -128,16 +129,31 @@ def test_last_verified_claim_finishes_the_article(fake_redis: fakeredis.FakeRedi
     store.save_article(
         fake_redis, _article().model_copy(update={"status": ArticleStatus.verifying})
     )
-    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c1")
-    assert mark_claim_verified(fake_redis, article_id="a1", claim_id="c2")
+    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c1").article_finished
+    assert mark_claim_verified(fake_redis, article_id="a1", claim_id="c2").article_finished
     assert store.get_article(fake_redis, "a1").status is ArticleStatus.done  # type: ignore[union-attr]
     # A redelivered verify task does not flip anything again.
-    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c2")
+    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c2").article_finished
 
 
-def test_reverify_slot_debounces(fake_redis: fakeredis.FakeRedis) -> None:
-    assert take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
-    assert not take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
-    assert fake_redis.pttl("crosscheck:{c:c1}:reverify") > 0
+def test_reverify_set_is_released_once_the_article_is_complete(
+    fake_redis: fakeredis.FakeRedis,
+) -> None:
+    save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
+    first = mark_claim_verified(fake_redis, article_id="a1", claim_id="c1", evidence_ids=["x", "y"])
+    assert first.reverify == []  # c2 is still pending: wait for the whole article
+    last = mark_claim_verified(fake_redis, article_id="a1", claim_id="c2", evidence_ids=["y", "z"])
+    assert last.reverify == ["x", "y", "z"]  # each once
+    # Until the scheduler forgets them, a redelivered task sees them again (crash safety).
+    again = mark_claim_verified(fake_redis, article_id="a1", claim_id="c2")
+    assert again.reverify == ["x", "y", "z"]
+    forget_reverify(fake_redis, article_id="a1", claim_ids=["x", "y"])
+    assert mark_claim_verified(fake_redis, article_id="a1", claim_id="c2").reverify == ["z"]
+
+
+def test_reverify_slot_holds_one_run(fake_redis: fakeredis.FakeRedis) -> None:
+    assert take_reverify_slot(fake_redis, claim_id="c1", hold_seconds=2)
+    assert not take_reverify_slot(fake_redis, claim_id="c1", hold_seconds=2)
+    assert 0 < fake_redis.pttl("crosscheck:{c:c1}:reverify") <= 2000
     release_reverify_slot(fake_redis, claim_id="c1")
-    assert take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
+    assert take_reverify_slot(fake_redis, claim_id="c1", hold_seconds=2)
