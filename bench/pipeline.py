@@ -81,13 +81,10 @@ from crosscheck.stack import (  # noqa: E402
     worker_command,
 )
 from shared import keys  # noqa: E402
+from shared.celery_app import queue_keys  # noqa: E402
 
 STREAM = "crosscheck:verified"
-# Kombu's Redis transport keeps each priority of a queue in its own list.
-_PRIORITY_SEP = "\x06\x16"
-QUEUE_KEYS = [
-    q if p == 0 else f"{q}{_PRIORITY_SEP}{p}" for q in ALL_QUEUES.split(",") for p in (0, 3, 6, 9)
-]
+QUEUE_KEYS = [key for queue in ALL_QUEUES.split(",") for key in queue_keys(queue)]
 POST_THREADS = 4
 WARMUP_ARTICLES = 2
 
@@ -275,6 +272,8 @@ class PhaseResult:
     claims: int
     seconds: float
     latencies: list[float]
+    # POST to the article's first verdict: extraction plus one verification, queueing included.
+    first_latencies: list[float]
     no_claims: int
     failed: int
 
@@ -289,6 +288,9 @@ class PhaseResult:
             "articles_without_claims": self.no_claims,
             "articles_failed": self.failed,
             "latency_seconds": {k: _round(v) for k, v in summary(self.latencies).items()},
+            "first_verdict_latency_seconds": {
+                k: _round(v) for k, v in summary(self.first_latencies).items()
+            },
         }
 
 
@@ -304,7 +306,7 @@ def measure(
 ) -> PhaseResult:
     with collector._lock:
         first = dict(collector.first)
-    latencies, ends = [], []
+    latencies, first_latencies, ends = [], [], []
     no_claims = 0
     statuses = dict(
         zip(posted, [client.hget(keys.article(a), "status") for a in posted], strict=True)
@@ -317,6 +319,7 @@ def measure(
         end = max(first[c] for c in ids)
         ends.append(end)
         latencies.append(end - started)
+        first_latencies.append(min(first[c] for c in ids) - started)
     start = min(posted.values())
     seconds = (max(ends) if ends else time.time()) - start
     return PhaseResult(
@@ -324,6 +327,7 @@ def measure(
         claims=sum(len(v) for v in claims.values()),
         seconds=seconds,
         latencies=latencies,
+        first_latencies=first_latencies,
         no_claims=no_claims,
         failed=sum(1 for s in statuses.values() if s == "failed"),
     )
@@ -368,7 +372,7 @@ def run_stack(
         roots = {name: child.pid for name, child in stack.children.items()}
         assert server.process is not None
         roots |= {"redis-server": server.process.pid, "bench": os.getpid()}
-        cpu_before = cpu_seconds(roots)
+        cpu_before = cpu_seconds(roots, own_only=_BENCH_ONLY)
         posted = post_burst(stack.api_url, burst, desc="burst POST")
         claims = wait_verified(
             client, collector, posted, timeout=args.timeout, desc="burst verified"
@@ -376,7 +380,7 @@ def run_stack(
         burst_result = measure(client, collector, posted, claims)
         reverify_before = collector.reverified
         idle_at = settle(client, collector, quiet=3.0)
-        cpu_burst = _cpu_delta(cpu_before, cpu_seconds(roots))
+        cpu_burst = _cpu_delta(cpu_before, cpu_seconds(roots, own_only=_BENCH_ONLY))
         burst_start = min(posted.values())
         drain_seconds = max(0.0, idle_at - burst_start - burst_result.seconds)
         reverified_burst = collector.reverified
@@ -434,9 +438,12 @@ def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> d
     }
 
 
-def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+def cpu_seconds(
+    roots: dict[str, int], *, own_only: frozenset[str] = frozenset()
+) -> dict[str, float]:
     """User + system CPU seconds of each named process and of its children (a Celery worker's
-    pool processes are reported apart from its main process, as ``<name>.pool``)."""
+    pool processes are reported apart from its main process, as ``<name>.pool``), except for
+    the processes named in ``own_only``."""
     found: dict[str, float] = {}
     for name, pid in roots.items():
         try:
@@ -444,7 +451,7 @@ def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
             times = parent.cpu_times()
             found[name] = times.user + times.system
             pool = 0.0
-            for child in parent.children(recursive=True):
+            for child in [] if name in own_only else parent.children(recursive=True):
                 ctimes = child.cpu_times()
                 pool += ctimes.user + ctimes.system
             if pool:
@@ -452,6 +459,10 @@ def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
         except psutil.Error:
             continue
     return found
+
+
+# The stack's processes are the bench's children: count them under their own names only.
+_BENCH_ONLY = frozenset({"bench"})
 
 
 def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:

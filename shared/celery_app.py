@@ -18,16 +18,28 @@ QUEUE_FETCH = "fetch"
 QUEUE_EXTRACT = "extract"
 QUEUE_VERIFY = "verify"
 
-# Kombu's Redis transport pops priority 0 from every queue before any lower priority, so a
-# re-verification (a refresh of a verdict already published) never delays a first verdict.
-PRIORITY_FIRST = 0
+# Kombu's Redis transport pops priority 0 from every queue a worker consumes before any
+# lower priority (a higher number). In the combined worker this orders the stages: finish
+# verifying the articles already extracted, then extract the next, and refresh verdicts
+# already published (re-verification) only when nothing else waits.
+PRIORITY_VERIFY = 0
+PRIORITY_EXTRACT = 3
 PRIORITY_REFRESH = 9
 
+# Kombu keeps each priority of a queue in its own Redis list, named with this separator.
+_PRIORITY_SEP = "\x06\x16"
+PRIORITY_STEPS = (0, 3, 6, 9)
+
 ROUTES = {
-    TASK_FETCH: {"queue": QUEUE_FETCH},
-    TASK_EXTRACT: {"queue": QUEUE_EXTRACT},
-    TASK_VERIFY: {"queue": QUEUE_VERIFY},
+    TASK_FETCH: {"queue": QUEUE_FETCH, "priority": PRIORITY_EXTRACT},
+    TASK_EXTRACT: {"queue": QUEUE_EXTRACT, "priority": PRIORITY_EXTRACT},
+    TASK_VERIFY: {"queue": QUEUE_VERIFY, "priority": PRIORITY_VERIFY},
 }
+
+
+def queue_keys(queue: str) -> list[str]:
+    """The Redis lists holding ``queue``'s messages, highest priority first."""
+    return [queue if step == 0 else f"{queue}{_PRIORITY_SEP}{step}" for step in PRIORITY_STEPS]
 
 
 def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:

@@ -57,8 +57,8 @@ def test_run_brings_everything_up_and_ctrl_c_leaves_no_orphans(tmp_path: Path) -
     for part in (
         "redis-server",
         "uvicorn",
-        "services.extract.worker",
-        "services.verify.worker",
+        "crosscheck.worker",
+        "fetch,extract,verify",
         "flower",
     ):
         assert part in names, f"{part} is not running under crosscheck run"

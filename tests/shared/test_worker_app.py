@@ -1,0 +1,41 @@
+"""One worker app for every service, and the priorities that order its stages."""
+
+from __future__ import annotations
+
+from shared.celery_app import (
+    PRIORITY_EXTRACT,
+    PRIORITY_REFRESH,
+    PRIORITY_STEPS,
+    PRIORITY_VERIFY,
+    ROUTES,
+    TASK_EXTRACT,
+    TASK_FETCH,
+    TASK_VERIFY,
+    queue_keys,
+    worker_app,
+)
+
+
+def test_the_combined_worker_runs_every_stage_on_the_services_app() -> None:
+    from crosscheck.worker import app
+    from services.extract.worker import app as extract_app
+    from services.verify.worker import app as verify_app
+
+    assert app is extract_app is verify_app is worker_app()
+    assert {TASK_FETCH, TASK_EXTRACT, TASK_VERIFY} <= set(app.tasks)
+    # Each task keeps its own queue, so docker-compose can still run a worker per service.
+    assert {app.tasks[name].queue for name in ROUTES} == {"fetch", "extract", "verify"}
+
+
+def test_priorities_put_first_verdicts_before_extraction_before_refreshes() -> None:
+    assert PRIORITY_VERIFY < PRIORITY_EXTRACT < PRIORITY_REFRESH
+    # Kombu rounds a priority to these steps; distinct steps keep the order.
+    assert {PRIORITY_VERIFY, PRIORITY_EXTRACT, PRIORITY_REFRESH} <= set(PRIORITY_STEPS)
+    assert ROUTES[TASK_VERIFY]["priority"] == PRIORITY_VERIFY
+    assert ROUTES[TASK_EXTRACT]["priority"] == ROUTES[TASK_FETCH]["priority"] == PRIORITY_EXTRACT
+
+
+def test_queue_keys_name_every_priority_list() -> None:
+    keys = queue_keys("verify")
+    assert keys[0] == "verify" and len(keys) == len(PRIORITY_STEPS)
+    assert keys[-1] == "verify\x06\x169"
