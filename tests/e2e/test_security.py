@@ -248,7 +248,7 @@ def test_no_secret_in_any_log(secure_stack: Stack) -> None:
     log_dir = secure_stack.log_dir
     secure_stack.stop()
     files = [path for path in log_dir.iterdir() if path.is_file()] + _redis_logs
-    assert {"api.log", "extract.log", "verify.log"} <= {path.name for path in files}
+    assert {"api.log", "worker.log"} <= {path.name for path in files}
     total = 0
     for path in files:
         text = path.read_text(errors="replace")
