@@ -337,11 +337,12 @@ def fill(
             pipe = client.pipeline(transaction=False)
             queue = _Queue(client, pipe)
             for article, claims in made:
-                # One signature per article, stored per claim as index_claim stores it.
-                sig = origins.signature_to_text(origins.signature(article.body))
+                # One signature per article, stored as index_claim stores it.
+                if claims:
+                    sig = origins.signature_to_text(origins.signature(article.body))
+                    pipe.set(keys.article_minhash(article.article_id), sig)
                 for claim in claims:
                     retrieval.index_claim(queue, claim)  # type: ignore[arg-type]
-                    pipe.set(keys.minhash(claim.claim_id), sig)
                 bar.update()
             pipe.execute()
     return raw

@@ -50,10 +50,10 @@ def load_candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[Cand
     for other in claims:
         pipe.get(keys.claim_context(other.claim_id))
     contexts = pipe.execute()
-    signatures = retrieval.load_signatures(client, [other.claim_id for other in claims])
+    signatures = retrieval.load_signatures(client, [other.article_id for other in claims])
     return [
         CandidateEvidence(
-            claim=other, excerpt=context or other.text, signature=signatures.get(other.claim_id)
+            claim=other, excerpt=context or other.text, signature=signatures.get(other.article_id)
         )
         for other, context in zip(claims, contexts, strict=True)
     ]
