@@ -17,7 +17,6 @@ FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("article_pending", r"^crosscheck:\{a:[^}]+\}:pending$"),
         ("minhash", r"^crosscheck:\{a:[^}]+\}:minhash$"),
         ("claim", r"^crosscheck:\{c:[^}]+\}:claim$"),
-        ("context", r"^crosscheck:\{c:[^}]+\}:context$"),
         ("verdict", r"^crosscheck:\{c:[^}]+\}:verdict$"),
         ("verdict_version", r"^crosscheck:\{c:[^}]+\}:version$"),
         ("reverify_lock", r"^crosscheck:\{c:[^}]+\}:reverify$"),

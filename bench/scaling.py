@@ -18,7 +18,7 @@ Filling 50k articles through spaCy would take hours, so the corpus is synthesise
    retrieval faces realistic near-misses: the same people in other weeks, other people at
    the same place and time, the same event with other numbers.
 3. Each synthetic article is stored as the pipeline stores it (article hash, claim JSON,
-   claim list, pending set, sentence context) and its claims are indexed with the real
+   claim list, pending set) and its claims are indexed with the real
    ``retrieval.index_claim``, all through pipelines of a few thousand commands.
 
 At each size, a fixed sample of ``--probes`` real claims (variant 0) is verified with the
@@ -74,7 +74,6 @@ from crosscheck.redis_server import RedisServer  # noqa: E402
 from services.extract.claims import extract_many  # noqa: E402
 from services.extract.nlp import load_nlp  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
-from services.verify.assess import excerpt_around  # noqa: E402
 from services.verify.flows import verdict_document  # noqa: E402
 from shared import keys  # noqa: E402
 from shared.schemas import (  # noqa: E402
@@ -323,10 +322,6 @@ def fill(
                 )
                 for claim in claims:
                     pipe.set(keys.claim(claim.claim_id), claim.model_dump_json())
-                    pipe.set(
-                        keys.claim_context(claim.claim_id),
-                        excerpt_around(article.body, start=claim.start, end=claim.end),
-                    )
                 if claims:
                     pipe.rpush(
                         keys.article_claims(article.article_id), *[c.claim_id for c in claims]

@@ -42,11 +42,6 @@ def claim(claim_id: str) -> str:
     return f"{PREFIX}:{{c:{claim_id}}}:claim"
 
 
-def claim_context(claim_id: str) -> str:
-    """String: the sentence window around the claim in its article (stance input)."""
-    return f"{PREFIX}:{{c:{claim_id}}}:context"
-
-
 def verdict(claim_id: str) -> str:
     """String: the latest verdict document as JSON."""
     return f"{PREFIX}:{{c:{claim_id}}}:verdict"

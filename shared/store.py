@@ -16,6 +16,7 @@ __all__ = [
     "ArticleStatus",
     "dead_letter",
     "get_article",
+    "get_bodies",
     "get_claim",
     "get_claims",
     "get_verdict",
@@ -51,6 +52,21 @@ def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
     article.reason = fields.get("reason") or None
     article.detected_language = fields.get("detected_language") or article.detected_language
     return article
+
+
+def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str]:
+    """Bodies of ``article_ids`` in one round trip (articles not in the store are left out)."""
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    pipe = client.pipeline(transaction=False)
+    for article_id in ids:
+        pipe.hget(keys.article(article_id), _ARTICLE_JSON_FIELD)
+    return {
+        article_id: StoredArticle.model_validate_json(raw).body
+        for article_id, raw in zip(ids, pipe.execute(), strict=True)
+        if raw
+    }
 
 
 def set_detected_language(client: redis.Redis, *, article_id: str, language: str) -> None:
