@@ -26,6 +26,8 @@ __all__ = [
     "save_article",
     "set_article_status",
     "set_detected_language",
+    "verdict_from_json",
+    "verdict_json",
 ]
 
 _ARTICLE_JSON_FIELD = "doc"
@@ -116,19 +118,53 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
     return [Claim.model_validate_json(raw) for raw in pipe.execute() if raw]
 
 
+# What a verdict document copies from its claim. The claim is stored once, under
+# keys.claim in the same slot, so the stored verdict leaves these out and readers join
+# them back: the API and the stream show the whole document.
+_FROM_CLAIM = frozenset({"claim", "article_id", "source", "text", "kind", "parent_claim_id"})
+
+
+def verdict_json(doc: VerdictDoc) -> str:
+    """``doc`` as the verdict key stores it: without its claim's fields or default values."""
+    return doc.model_dump_json(exclude=set(_FROM_CLAIM), exclude_defaults=True)
+
+
+def verdict_from_json(raw: str | bytes, claim: Claim | None) -> VerdictDoc | None:
+    """The whole document from ``verdict_json`` and its claim (None if the claim is gone).
+
+    A document stored whole, before verdicts were stored without their claim, reads as is.
+    """
+    fields = json.loads(raw)
+    if "claim" not in fields:
+        if claim is None:
+            return None
+        fields |= {name: getattr(claim, name) for name in _FROM_CLAIM - {"claim"}}
+        fields["claim"] = claim
+    return VerdictDoc.model_validate(fields)
+
+
 def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
-    raw = client.get(keys.verdict(claim_id))
-    return VerdictDoc.model_validate_json(raw) if raw else None
+    found = get_verdicts(client, [claim_id])
+    return found[0] if found else None
 
 
 def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:
+    """Verdicts of ``claim_ids`` in order, claims without one left out."""
     ids = list(claim_ids)
     if not ids:
         return []
     pipe = client.pipeline(transaction=False)
     for cid in ids:
         pipe.get(keys.verdict(cid))
-    return [VerdictDoc.model_validate_json(raw) for raw in pipe.execute() if raw]
+        pipe.get(keys.claim(cid))
+    replies = pipe.execute()
+    docs = []
+    for raw, claim_raw in zip(replies[::2], replies[1::2], strict=True):
+        claim = Claim.model_validate_json(claim_raw) if claim_raw else None
+        doc = verdict_from_json(raw, claim) if raw else None
+        if doc is not None:
+            docs.append(doc)
+    return docs
 
 
 def dead_letter(

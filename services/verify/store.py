@@ -6,7 +6,7 @@ import hashlib
 
 import redis
 
-from shared import keys
+from shared import keys, store
 from shared.schemas import VerdictDoc
 
 # Bumps the version only when the verdict's content changed, so a retried task that
@@ -41,8 +41,12 @@ def content_hash(doc: VerdictDoc) -> str:
 
 
 def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
-    """Store ``doc`` under the next version if its content changed. Returns (doc, changed)."""
-    draft = doc.model_copy(update={"version": 0}).model_dump_json()
+    """Store ``doc`` under the next version if its content changed. Returns (doc, changed).
+
+    The key holds ``store.verdict_json`` (the claim is stored apart); the content hash
+    covers the whole document, as published.
+    """
+    draft = store.verdict_json(doc.model_copy(update={"version": 0}))
     if '"version":0,' not in draft:
         raise AssertionError("verdict JSON lost its version field")
     version, changed = client.eval(
@@ -57,7 +61,9 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
         client.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
         return doc.model_copy(update={"version": int(version)}), True
     stored = client.get(keys.verdict(doc.claim_id))
-    return (VerdictDoc.model_validate_json(stored) if stored else doc), False
+    # Same content hash, so same claim: the one in hand joins the stored fields.
+    joined = store.verdict_from_json(stored, doc.claim) if stored else None
+    return joined or doc, False
 
 
 def mark_claim_verified(client: redis.Redis, *, article_id: str, claim_id: str) -> bool:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import fakeredis
 
 from services.extract.store import save_claims
 from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
+from services.verify.assess import assess
+from services.verify.flows import verdict_document
 from services.verify.store import (
     mark_claim_verified,
     release_reverify_slot,
     save_verdict,
     take_reverify_slot,
 )
-from shared import store
+from shared import keys, store
 from shared.schemas import ArticleStatus, Claim, StoredArticle, Verdict, VerdictDoc
+from shared.settings import Settings
+from shared.stream import publish
+from tests.verify import scenario_claims as sc
+from tests.verify.factories import keyword_stance
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -110,6 +117,7 @@ def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> N
 
 def test_verdict_version_bumps_only_when_content_changes(fake_redis: fakeredis.FakeRedis) -> None:
     claim = _claim("c1")
+    save_claims(fake_redis, article=_article(), claims=[claim])
     doc, changed = save_verdict(fake_redis, _verdict(claim, confidence=0.4))
     assert (doc.version, changed) == (1, True)
     # A retried task computing the same verdict reuses its version.
@@ -141,3 +149,53 @@ def test_reverify_slot_debounces(fake_redis: fakeredis.FakeRedis) -> None:
     assert fake_redis.pttl("crosscheck:{c:c1}:reverify") > 0
     release_reverify_slot(fake_redis, claim_id="c1")
     assert take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
+
+
+def _assessed_verdict() -> VerdictDoc:
+    """A real verdict document: evidence, probabilities, origins, an attribution claim."""
+    first, *others = sc.three_independent()
+    result = assess(
+        claim=first.claim,
+        candidates=[o.candidate() for o in others],
+        stance_fn=keyword_stance,
+        near_copy_threshold=0.6,
+        own_text=first.body,
+    )
+    doc = verdict_document(first.claim, result)
+    assert doc.evidence and doc.claim.entities  # the test needs a full document
+    return doc
+
+
+def test_a_stored_verdict_leaves_out_its_claim_and_reads_back_whole(
+    fake_redis: fakeredis.FakeRedis, settings: Settings
+) -> None:
+    doc = _assessed_verdict()
+    save_claims(fake_redis, article=_article(doc.article_id), claims=[doc.claim])
+    saved, changed = save_verdict(fake_redis, doc)
+    assert changed and saved.version == 1
+
+    stored = json.loads(fake_redis.get(keys.verdict(doc.claim_id)))
+    assert not {"claim", "text", "source", "article_id"} & set(stored)
+    assert stored["version"] == 1 and stored["claim_id"] == doc.claim_id
+
+    # The API body and the stream entry are the whole document, byte for byte.
+    entry_id = publish(fake_redis, settings=settings, doc=saved)
+    assert entry_id is not None
+    ((_, fields),) = fake_redis.xrange(settings.stream_name)
+    read = store.get_verdict(fake_redis, doc.claim_id)
+    assert read == saved and read.model_dump_json() == fields["claim"] == saved.model_dump_json()
+    assert store.get_verdicts(fake_redis, ["missing", doc.claim_id]) == [saved]
+
+    # A retry with the same content returns the same whole document.
+    again, changed = save_verdict(fake_redis, doc)
+    assert not changed and again == saved
+
+
+def test_verdict_json_round_trips_to_an_equal_document() -> None:
+    doc = _assessed_verdict()
+    compact = store.verdict_json(doc)
+    assert len(compact) < len(doc.model_dump_json()) - len(doc.claim.model_dump_json())
+    assert store.verdict_from_json(compact, doc.claim) == doc
+    assert store.verdict_from_json(compact, None) is None
+    # Documents stored whole, before the claim was left out, still read as they were.
+    assert store.verdict_from_json(doc.model_dump_json(), None) == doc
