@@ -9,6 +9,7 @@ import fakeredis
 
 from services.extract.store import save_claims
 from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
+from services.verify import retrieval
 from services.verify.assess import assess
 from services.verify.flows import verdict_document
 from services.verify.store import (
@@ -18,7 +19,15 @@ from services.verify.store import (
     take_reverify_slot,
 )
 from shared import keys, store
-from shared.schemas import ArticleStatus, Claim, StoredArticle, Verdict, VerdictDoc
+from shared.schemas import (
+    ArticleStatus,
+    Claim,
+    ClaimKind,
+    Modality,
+    StoredArticle,
+    Verdict,
+    VerdictDoc,
+)
 from shared.settings import Settings
 from shared.stream import publish
 from tests.verify import scenario_claims as sc
@@ -199,3 +208,34 @@ def test_verdict_json_round_trips_to_an_equal_document() -> None:
     assert store.verdict_from_json(compact, None) is None
     # Documents stored whole, before the claim was left out, still read as they were.
     assert store.verdict_from_json(doc.model_dump_json(), None) == doc
+
+
+def test_stored_claims_leave_out_defaults_and_read_back_equal(
+    fake_redis: fakeredis.FakeRedis,
+) -> None:
+    stories = [*sc.three_independent(), *sc.report_then_denial(), *sc.conflicting_numbers()]
+    bare = _claim("c-bare")
+    full = stories[0].claim.model_copy(
+        update={
+            "claim_id": "c-full",
+            "kind": ClaimKind.attribution,
+            "parent_claim_id": "ti-1",
+            "subject": "fire",
+            "predicate": "force",
+            "object": "residents",
+            "modality": Modality(hedges=["reportedly"], negated=True),
+            "language": "de",
+        }
+    )
+    claims = [s.claim for s in stories] + [bare, full]
+    save_claims(fake_redis, article=_article(), claims=claims)
+    ids = [c.claim_id for c in claims]
+    assert store.get_claims(fake_redis, ids) == claims
+    assert retrieval.load_claims(fake_redis, ids) == claims
+    assert store.get_claim(fake_redis, "c-full") == full
+
+    stored = json.loads(fake_redis.get(keys.claim("c-bare")))
+    assert set(stored) == {"claim_id", "article_id", "source", "text", "start", "end"} | {
+        "checkworthiness"
+    }
+    assert len(store.claim_json(full)) < len(full.model_dump_json())
