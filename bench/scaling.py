@@ -75,7 +75,7 @@ from services.extract.claims import extract_many  # noqa: E402
 from services.extract.nlp import load_nlp  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
 from services.verify.flows import verdict_document  # noqa: E402
-from shared import keys, store  # noqa: E402
+from shared import compact, keys  # noqa: E402
 from shared.schemas import (  # noqa: E402
     Attribution,
     Claim,
@@ -321,7 +321,7 @@ def fill(
                     mapping={"doc": article.model_dump_json(), "status": "done", "reason": ""},
                 )
                 for claim in claims:
-                    pipe.set(keys.claim(claim.claim_id), store.claim_json(claim))
+                    pipe.set(keys.claim(claim.claim_id), compact.claim_json(claim))
                 if claims:
                     pipe.rpush(
                         keys.article_claims(article.article_id), *[c.claim_id for c in claims]
@@ -386,7 +386,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             a = done.assessment
             doc = verdict_document(claim, a)
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
-            stored_bytes.append(len(store.verdict_json(doc).encode()))  # the verdict key
+            stored_bytes.append(len(compact.verdict_json(doc).encode()))  # the verdict key
             bar.update()
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},

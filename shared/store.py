@@ -8,13 +8,12 @@ from typing import Any
 
 import redis
 
-from shared import keys
+from shared import compact, keys
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
 
 __all__ = [
     "ArticleStatus",
-    "claim_json",
     "dead_letter",
     "get_article",
     "get_bodies",
@@ -27,8 +26,6 @@ __all__ = [
     "save_article",
     "set_article_status",
     "set_detected_language",
-    "verdict_from_json",
-    "verdict_json",
 ]
 
 _ARTICLE_JSON_FIELD = "doc"
@@ -104,12 +101,6 @@ def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
     return ids
 
 
-def claim_json(claim: Claim) -> str:
-    """``claim`` as the claim key stores it: fields at their default are left out (a fifth
-    of the bytes); every reader parses it back to an equal ``Claim``."""
-    return claim.model_dump_json(exclude_defaults=True)
-
-
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
     raw = client.get(keys.claim(claim_id))
     return Claim.model_validate_json(raw) if raw else None
@@ -125,53 +116,27 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
     return [Claim.model_validate_json(raw) for raw in pipe.execute() if raw]
 
 
-# What a verdict document copies from its claim. The claim is stored once, under
-# keys.claim in the same slot, so the stored verdict leaves these out and readers join
-# them back: the API and the stream show the whole document.
-_FROM_CLAIM = frozenset({"claim", "article_id", "source", "text", "kind", "parent_claim_id"})
-
-
-def verdict_json(doc: VerdictDoc) -> str:
-    """``doc`` as the verdict key stores it: without its claim's fields or default values."""
-    return doc.model_dump_json(exclude=set(_FROM_CLAIM), exclude_defaults=True)
-
-
-def verdict_from_json(raw: str | bytes, claim: Claim | None) -> VerdictDoc | None:
-    """The whole document from ``verdict_json`` and its claim (None if the claim is gone).
-
-    A document stored whole, before verdicts were stored without their claim, reads as is.
-    """
-    fields = json.loads(raw)
-    if "claim" not in fields:
-        if claim is None:
-            return None
-        fields |= {name: getattr(claim, name) for name in _FROM_CLAIM - {"claim"}}
-        fields["claim"] = claim
-    return VerdictDoc.model_validate(fields)
-
-
 def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
     found = get_verdicts(client, [claim_id])
     return found[0] if found else None
 
 
 def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:
-    """Verdicts of ``claim_ids`` in order, claims without one left out."""
+    """Whole verdict documents of ``claim_ids`` in order, claims without one left out.
+
+    Two round trips: the stored verdicts, then the claims they are joined with.
+    """
     ids = list(claim_ids)
     if not ids:
         return []
     pipe = client.pipeline(transaction=False)
     for cid in ids:
         pipe.get(keys.verdict(cid))
-        pipe.get(keys.claim(cid))
-    replies = pipe.execute()
-    docs = []
-    for raw, claim_raw in zip(replies[::2], replies[1::2], strict=True):
-        claim = Claim.model_validate_json(claim_raw) if claim_raw else None
-        doc = verdict_from_json(raw, claim) if raw else None
-        if doc is not None:
-            docs.append(doc)
-    return docs
+    stored = [compact.parse_verdict(raw) for raw in pipe.execute() if raw]
+    needed = dict.fromkeys(cid for fields in stored for cid in compact.verdict_claim_ids(fields))
+    claims = {c.claim_id: c for c in get_claims(client, needed)}
+    joined = (compact.join_verdict(fields, claims) for fields in stored)
+    return [doc for doc in joined if doc is not None]
 
 
 def dead_letter(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 import redis
 
-from shared import keys, store
+from shared import compact, keys
 from shared.schemas import VerdictDoc
 
 # Bumps the version only when the verdict's content changed, so a retried task that
@@ -43,10 +44,10 @@ def content_hash(doc: VerdictDoc) -> str:
 def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
     """Store ``doc`` under the next version if its content changed. Returns (doc, changed).
 
-    The key holds ``store.verdict_json`` (the claim is stored apart); the content hash
+    The key holds ``compact.verdict_json`` (claims are stored apart); the content hash
     covers the whole document, as published.
     """
-    draft = store.verdict_json(doc.model_copy(update={"version": 0}))
+    draft = compact.verdict_json(doc.model_copy(update={"version": 0}))
     if '"version":0,' not in draft:
         raise AssertionError("verdict JSON lost its version field")
     version, changed = client.eval(
@@ -60,10 +61,13 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
     if changed:
         client.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
         return doc.model_copy(update={"version": int(version)}), True
+    # Same content as the stored document: only its version and time differ.
     stored = client.get(keys.verdict(doc.claim_id))
-    # Same content hash, so same claim: the one in hand joins the stored fields.
-    joined = store.verdict_from_json(stored, doc.claim) if stored else None
-    return joined or doc, False
+    if not stored:
+        return doc, False
+    stamp = compact.parse_verdict(stored)
+    verified_at = datetime.fromisoformat(stamp["verified_at"])
+    return doc.model_copy(update={"version": int(version), "verified_at": verified_at}), False
 
 
 def mark_claim_verified(client: redis.Redis, *, article_id: str, claim_id: str) -> bool:

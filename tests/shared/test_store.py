@@ -10,15 +10,13 @@ import fakeredis
 from services.extract.store import save_claims
 from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
 from services.verify import retrieval
-from services.verify.assess import assess
-from services.verify.flows import verdict_document
 from services.verify.store import (
     mark_claim_verified,
     release_reverify_slot,
     save_verdict,
     take_reverify_slot,
 )
-from shared import keys, store
+from shared import compact, keys, store
 from shared.schemas import (
     ArticleStatus,
     Claim,
@@ -30,8 +28,8 @@ from shared.schemas import (
 )
 from shared.settings import Settings
 from shared.stream import publish
+from tests.shared.verdicts import assessed_verdict
 from tests.verify import scenario_claims as sc
-from tests.verify.factories import keyword_stance
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -160,32 +158,20 @@ def test_reverify_slot_debounces(fake_redis: fakeredis.FakeRedis) -> None:
     assert take_reverify_slot(fake_redis, claim_id="c1", debounce_seconds=2)
 
 
-def _assessed_verdict() -> VerdictDoc:
-    """A real verdict document: evidence, probabilities, origins, an attribution claim."""
-    first, *others = sc.three_independent()
-    result = assess(
-        claim=first.claim,
-        candidates=[o.candidate() for o in others],
-        stance_fn=keyword_stance,
-        near_copy_threshold=0.6,
-        own_text=first.body,
-    )
-    doc = verdict_document(first.claim, result)
-    assert doc.evidence and doc.claim.entities  # the test needs a full document
-    return doc
-
-
-def test_a_stored_verdict_leaves_out_its_claim_and_reads_back_whole(
+def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     fake_redis: fakeredis.FakeRedis, settings: Settings
 ) -> None:
-    doc = _assessed_verdict()
-    save_claims(fake_redis, article=_article(doc.article_id), claims=[doc.claim])
+    doc, claims = assessed_verdict()
+    save_claims(fake_redis, article=_article(doc.article_id), claims=claims)
     saved, changed = save_verdict(fake_redis, doc)
     assert changed and saved.version == 1
 
     stored = json.loads(fake_redis.get(keys.verdict(doc.claim_id)))
     assert not {"claim", "text", "source", "article_id"} & set(stored)
     assert stored["version"] == 1 and stored["claim_id"] == doc.claim_id
+    assert [e.get("text") for e in stored["evidence"]] == [
+        None if e.claim_id else e.text for e in doc.evidence
+    ]
 
     # The API body and the stream entry are the whole document, byte for byte.
     entry_id = publish(fake_redis, settings=settings, doc=saved)
@@ -193,21 +179,12 @@ def test_a_stored_verdict_leaves_out_its_claim_and_reads_back_whole(
     ((_, fields),) = fake_redis.xrange(settings.stream_name)
     read = store.get_verdict(fake_redis, doc.claim_id)
     assert read == saved and read.model_dump_json() == fields["claim"] == saved.model_dump_json()
-    assert store.get_verdicts(fake_redis, ["missing", doc.claim_id]) == [saved]
+    assert store.get_verdicts(fake_redis, ["missing", doc.claim_id, doc.claim_id]) == [saved] * 2
 
-    # A retry with the same content returns the same whole document.
-    again, changed = save_verdict(fake_redis, doc)
+    # A retry with the same content gets back the stored version and time.
+    later = doc.model_copy(update={"verified_at": NOW.replace(year=2026)})
+    again, changed = save_verdict(fake_redis, later)
     assert not changed and again == saved
-
-
-def test_verdict_json_round_trips_to_an_equal_document() -> None:
-    doc = _assessed_verdict()
-    compact = store.verdict_json(doc)
-    assert len(compact) < len(doc.model_dump_json()) - len(doc.claim.model_dump_json())
-    assert store.verdict_from_json(compact, doc.claim) == doc
-    assert store.verdict_from_json(compact, None) is None
-    # Documents stored whole, before the claim was left out, still read as they were.
-    assert store.verdict_from_json(doc.model_dump_json(), None) == doc
 
 
 def test_stored_claims_leave_out_defaults_and_read_back_equal(
@@ -238,4 +215,4 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
     assert set(stored) == {"claim_id", "article_id", "source", "text", "start", "end"} | {
         "checkworthiness"
     }
-    assert len(store.claim_json(full)) < len(full.model_dump_json())
+    assert len(compact.claim_json(full)) < len(full.model_dump_json())
