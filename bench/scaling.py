@@ -18,7 +18,7 @@ Filling 50k articles through spaCy would take hours, so the corpus is synthesise
    retrieval faces realistic near-misses: the same people in other weeks, other people at
    the same place and time, the same event with other numbers.
 3. Each synthetic article is stored as the pipeline stores it (article hash, claim JSON,
-   claim list, pending set, sentence context) and its claims are indexed with the real
+   claim list, pending set) and its claims are indexed with the real
    ``retrieval.index_claim``, all through pipelines of a few thousand commands.
 
 At each size, a fixed sample of ``--probes`` real claims (variant 0) is verified with the
@@ -74,9 +74,8 @@ from crosscheck.redis_server import RedisServer  # noqa: E402
 from services.extract.claims import extract_many  # noqa: E402
 from services.extract.nlp import load_nlp  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
-from services.verify.assess import excerpt_around  # noqa: E402
 from services.verify.flows import verdict_document  # noqa: E402
-from shared import keys  # noqa: E402
+from shared import compact, keys  # noqa: E402
 from shared.schemas import (  # noqa: E402
     Attribution,
     Claim,
@@ -322,11 +321,7 @@ def fill(
                     mapping={"doc": article.model_dump_json(), "status": "done", "reason": ""},
                 )
                 for claim in claims:
-                    pipe.set(keys.claim(claim.claim_id), claim.model_dump_json())
-                    pipe.set(
-                        keys.claim_context(claim.claim_id),
-                        excerpt_around(article.body, start=claim.start, end=claim.end),
-                    )
+                    pipe.set(keys.claim(claim.claim_id), compact.claim_json(claim))
                 if claims:
                     pipe.rpush(
                         keys.article_claims(article.article_id), *[c.claim_id for c in claims]
@@ -337,11 +332,12 @@ def fill(
             pipe = client.pipeline(transaction=False)
             queue = _Queue(client, pipe)
             for article, claims in made:
-                # One signature per article, stored per claim as index_claim stores it.
-                sig = origins.signature_to_text(origins.signature(article.body))
+                # One signature per article, stored as index_claim stores it.
+                if claims:
+                    sig = origins.signature_to_text(origins.signature(article.body))
+                    pipe.set(keys.article_minhash(article.article_id), sig)
                 for claim in claims:
                     retrieval.index_claim(queue, claim)  # type: ignore[arg-type]
-                    pipe.set(keys.minhash(claim.claim_id), sig)
                 bar.update()
             pipe.execute()
     return raw
@@ -373,7 +369,8 @@ def _templates(n: int) -> tuple[list[Template], str]:
 
 def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str, Any]:
     settings = get_settings()
-    seconds, cpu, candidate_times, sizes, verdict_bytes = [], [], [], [], []
+    seconds, cpu, candidate_times, sizes = [], [], [], []
+    verdict_bytes, stored_bytes = [], []
     with progress(len(probes), "probe verify", unit="claim") as bar:
         for claim, _body in probes:
             t0 = time.perf_counter()
@@ -388,7 +385,8 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             del ids
             a = done.assessment
             doc = verdict_document(claim, a)
-            verdict_bytes.append(len(doc.model_dump_json().encode()))
+            verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
+            stored_bytes.append(len(compact.verdict_json(doc).encode()))  # the verdict key
             bar.update()
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},
@@ -397,6 +395,9 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
         "candidate_set": {k: _r(v) for k, v in summary([float(s) for s in sizes]).items()},
         "verdict_json_bytes_mean": round(statistics.fmean(verdict_bytes), 1)
         if verdict_bytes
+        else 0,
+        "stored_verdict_json_bytes_mean": round(statistics.fmean(stored_bytes), 1)
+        if stored_bytes
         else 0,
     }
 
@@ -493,7 +494,9 @@ def main(argv: list[str] | None = None) -> int:
             used = int(client.info("memory")["used_memory"]) - base_memory
             families = memory_report(client, sample=args.memory_sample)
             claims_total = sum(f["keys"] for name, f in families.items() if name == "claim")
-            verdict_est = timing["verdict_json_bytes_mean"] * 2 * claims_total  # doc + stream
+            verdict_est = (
+                timing["verdict_json_bytes_mean"] + timing["stored_verdict_json_bytes_mean"]
+            ) * claims_total  # stream entry + verdict key
             rows.append(
                 {
                     "articles": size,

@@ -22,6 +22,11 @@ def article_claims(article_id: str) -> str:
     return f"{PREFIX}:{{a:{article_id}}}:claims"
 
 
+def article_minhash(article_id: str) -> str:
+    """String: packed MinHash signature of the article text (near-copy detection)."""
+    return f"{PREFIX}:{{a:{article_id}}}:minhash"
+
+
 def article_pending(article_id: str) -> str:
     """Set: claim ids of an article whose first verdict is not written yet."""
     return f"{PREFIX}:{{a:{article_id}}}:pending"
@@ -41,11 +46,6 @@ def dedupe(fingerprint: str) -> str:
 def claim(claim_id: str) -> str:
     """String: the extracted claim as JSON."""
     return f"{PREFIX}:{{c:{claim_id}}}:claim"
-
-
-def claim_context(claim_id: str) -> str:
-    """String: the sentence window around the claim in its article (stance input)."""
-    return f"{PREFIX}:{{c:{claim_id}}}:context"
 
 
 def verdict(claim_id: str) -> str:
@@ -71,8 +71,3 @@ def claims_all() -> str:
 def posting(term: str) -> str:
     """Sorted set of ``claim_id@article_id`` sharing an index term (key|time bucket), scored by time."""
     return f"{PREFIX}:idx:{term}"
-
-
-def minhash(claim_id: str) -> str:
-    """String: packed MinHash signature of the claim's article text."""
-    return f"{PREFIX}:{{c:{claim_id}}}:minhash"

@@ -8,7 +8,7 @@ from typing import Any
 
 import redis
 
-from shared import keys
+from shared import compact, keys
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
 
@@ -16,6 +16,7 @@ __all__ = [
     "ArticleStatus",
     "dead_letter",
     "get_article",
+    "get_bodies",
     "get_claim",
     "get_claims",
     "get_verdict",
@@ -51,6 +52,21 @@ def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
     article.reason = fields.get("reason") or None
     article.detected_language = fields.get("detected_language") or article.detected_language
     return article
+
+
+def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str]:
+    """Bodies of ``article_ids`` in one round trip (articles not in the store are left out)."""
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    pipe = client.pipeline(transaction=False)
+    for article_id in ids:
+        pipe.hget(keys.article(article_id), _ARTICLE_JSON_FIELD)
+    return {
+        article_id: StoredArticle.model_validate_json(raw).body
+        for article_id, raw in zip(ids, pipe.execute(), strict=True)
+        if raw
+    }
 
 
 def set_detected_language(client: redis.Redis, *, article_id: str, language: str) -> None:
@@ -101,18 +117,26 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
 
 
 def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
-    raw = client.get(keys.verdict(claim_id))
-    return VerdictDoc.model_validate_json(raw) if raw else None
+    found = get_verdicts(client, [claim_id])
+    return found[0] if found else None
 
 
 def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:
+    """Whole verdict documents of ``claim_ids`` in order, claims without one left out.
+
+    Two round trips: the stored verdicts, then the claims they are joined with.
+    """
     ids = list(claim_ids)
     if not ids:
         return []
     pipe = client.pipeline(transaction=False)
     for cid in ids:
         pipe.get(keys.verdict(cid))
-    return [VerdictDoc.model_validate_json(raw) for raw in pipe.execute() if raw]
+    stored = [compact.parse_verdict(raw) for raw in pipe.execute() if raw]
+    needed = dict.fromkeys(cid for fields in stored for cid in compact.verdict_claim_ids(fields))
+    claims = {c.claim_id: c for c in get_claims(client, needed)}
+    joined = (compact.join_verdict(fields, claims) for fields in stored)
+    return [doc for doc in joined if doc is not None]
 
 
 def dead_letter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis
 
-from shared import keys
+from shared import compact, keys
 from shared.schemas import Claim, StoredArticle
 
 
@@ -13,7 +13,7 @@ def save_claims(client: redis.Redis, *, article: StoredArticle, claims: list[Cla
     pipe = client.pipeline(transaction=True)
     pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))
     for claim in claims:
-        pipe.set(keys.claim(claim.claim_id), claim.model_dump_json())
+        pipe.set(keys.claim(claim.claim_id), compact.claim_json(claim))
     if claims:
         pipe.rpush(keys.article_claims(article.article_id), *[c.claim_id for c in claims])
         pipe.sadd(keys.article_pending(article.article_id), *[c.claim_id for c in claims])

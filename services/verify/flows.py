@@ -1,8 +1,8 @@
 """The verify path as one function, shared by the verify task and the benchmarks.
 
-``assess_claim`` does the work between loading a claim and saving its verdict: store the
-claim's sentence window for other verifiers, index the claim, load its candidates and their
-articles' claims, and assess. The task adds what only a task does (external providers,
+``assess_claim`` does the work between loading a claim and saving its verdict: index the
+claim, load its candidates with their sentence windows and their articles' claims, and
+assess. The task adds what only a task does (external providers,
 verdict versioning, publishing, re-verification); ``bench/inprocess.py`` calls this alone.
 """
 
@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 
 import redis
 
-from services.verify import retrieval
-from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess, excerpt_around
-from shared import keys, store
+from services.verify import bodies, retrieval
+from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess
 from shared.schemas import Claim, EvidenceItem, ProviderCoverage, VerdictDoc
 from shared.settings import Settings
 
@@ -30,32 +29,28 @@ __all__ = [
 
 def article_text(client: redis.Redis, claim: Claim) -> str:
     """The text of the claim's article (the claim's own sentence if the article is gone)."""
-    article = store.get_article(client, claim.article_id)
-    return article.body if article else claim.text
+    return bodies.load_bodies(client, [claim.article_id]).get(claim.article_id, claim.text)
 
 
 def make_findable(client: redis.Redis, *, claim: Claim, body: str) -> None:
-    """Store the claim's sentence window (stance input for other verifiers) and index it."""
-    client.set(
-        keys.claim_context(claim.claim_id), excerpt_around(body, start=claim.start, end=claim.end)
-    )
+    """Index the claim (and its article's signature) so other verifiers find it."""
     retrieval.index_claim(client, claim, article_text=body)
 
 
 def load_candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[CandidateEvidence]:
-    """Candidate claims of ``claim`` with their cached windows and article signatures."""
+    """Candidate claims of ``claim`` with their sentence windows and article signatures."""
     ids = retrieval.candidates(client, claim, cap=cap)
     claims = retrieval.load_claims(client, ids)
-    pipe = client.pipeline(transaction=False)
-    for other in claims:
-        pipe.get(keys.claim_context(other.claim_id))
-    contexts = pipe.execute()
-    signatures = retrieval.load_signatures(client, [other.claim_id for other in claims])
+    article_ids = [other.article_id for other in claims]
+    texts = bodies.load_bodies(client, article_ids)
+    signatures = retrieval.load_signatures(client, article_ids)
     return [
         CandidateEvidence(
-            claim=other, excerpt=context or other.text, signature=signatures.get(other.claim_id)
+            claim=other,
+            excerpt=bodies.window(other, texts.get(other.article_id)),
+            signature=signatures.get(other.article_id),
         )
-        for other, context in zip(claims, contexts, strict=True)
+        for other in claims
     ]
 
 

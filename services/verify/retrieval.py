@@ -28,8 +28,9 @@ its size. Old buckets can be trimmed or expired by a maintenance job without tou
 code; a bucket older than the re-verification horizon is never read by new claims' lookups
 unless they are about that time.
 
-The MinHash signature of a claim's article (``keys.minhash``) is stored here too, so near-copy
-detection compares whole articles across workers.
+The MinHash signature of each indexed article (``keys.article_minhash``) is stored here too,
+once per article (every claim of an article shares it), so near-copy detection compares whole
+articles across workers.
 """
 
 from __future__ import annotations
@@ -185,7 +186,11 @@ def index_claim(
     bucket_days: int | None = None,
     article_text: str | None = None,
 ) -> list[str]:
-    """Add ``claim`` to its postings (and store its article's MinHash); return the terms."""
+    """Add ``claim`` to its postings (and store its article's MinHash); return the terms.
+
+    Each claim of an article writes the same signature to the same key: no claim has to
+    know whether it is the article's first.
+    """
     terms = index_terms(
         claim,
         bucket_days=bucket_days or get_settings().time_bucket_days,
@@ -196,7 +201,7 @@ def index_claim(
     for term in terms:
         pipe.zadd(keys.posting(term), {member: score})
     if article_text:
-        pipe.set(keys.minhash(claim.claim_id), _signature_text(article_text))
+        pipe.set(keys.article_minhash(claim.article_id), _signature_text(article_text))
     pipe.execute()
     return terms
 
@@ -252,18 +257,21 @@ def candidates(
     return [claim_id for claim_id, _ in ranked[:cap]]
 
 
-def load_signatures(client: redis.Redis, claim_ids: Sequence[str]) -> dict[str, origins.Signature]:
-    """Stored article signatures of ``claim_ids`` (missing ones are left out)."""
-    if not claim_ids:
+def load_signatures(
+    client: redis.Redis, article_ids: Sequence[str]
+) -> dict[str, origins.Signature]:
+    """Stored signatures of ``article_ids``, one read each (missing ones are left out)."""
+    unique = sorted(set(article_ids))
+    if not unique:
         return {}
     pipe = client.pipeline(transaction=False)
-    for claim_id in claim_ids:
-        pipe.get(keys.minhash(claim_id))
+    for article_id in unique:
+        pipe.get(keys.article_minhash(article_id))
     found: dict[str, origins.Signature] = {}
-    for claim_id, raw in zip(claim_ids, pipe.execute(), strict=True):
+    for article_id, raw in zip(unique, pipe.execute(), strict=True):
         sig = origins.signature_from_text(raw) if isinstance(raw, str | bytes) else None
         if sig is not None:
-            found[claim_id] = sig
+            found[article_id] = sig
     return found
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import redis
 
-from shared import keys
+from shared import compact, keys
 from shared.schemas import VerdictDoc
 
 # Bumps the version only when the verdict's content changed, so a retried task that
@@ -54,8 +55,12 @@ def content_hash(doc: VerdictDoc) -> str:
 
 
 def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
-    """Store ``doc`` under the next version if its content changed. Returns (doc, changed)."""
-    draft = doc.model_copy(update={"version": 0}).model_dump_json()
+    """Store ``doc`` under the next version if its content changed. Returns (doc, changed).
+
+    The key holds ``compact.verdict_json`` (claims are stored apart); the content hash
+    covers the whole document, as published.
+    """
+    draft = compact.verdict_json(doc.model_copy(update={"version": 0}))
     if '"version":0,' not in draft:
         raise AssertionError("verdict JSON lost its version field")
     version, changed = client.eval(
@@ -69,8 +74,13 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
     if changed:
         client.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
         return doc.model_copy(update={"version": int(version)}), True
+    # Same content as the stored document: only its version and time differ.
     stored = client.get(keys.verdict(doc.claim_id))
-    return (VerdictDoc.model_validate_json(stored) if stored else doc), False
+    if not stored:
+        return doc, False
+    stamp = compact.parse_verdict(stored)
+    verified_at = datetime.fromisoformat(stamp["verified_at"])
+    return doc.model_copy(update={"version": int(version), "verified_at": verified_at}), False
 
 
 @dataclass(frozen=True)

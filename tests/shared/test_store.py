@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import fakeredis
 
 from services.extract.store import save_claims
 from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
+from services.verify import retrieval
 from services.verify.store import (
     forget_reverify,
     mark_claim_verified,
@@ -15,8 +17,20 @@ from services.verify.store import (
     save_verdict,
     take_reverify_slot,
 )
-from shared import store
-from shared.schemas import ArticleStatus, Claim, StoredArticle, Verdict, VerdictDoc
+from shared import compact, keys, store
+from shared.schemas import (
+    ArticleStatus,
+    Claim,
+    ClaimKind,
+    Modality,
+    StoredArticle,
+    Verdict,
+    VerdictDoc,
+)
+from shared.settings import Settings
+from shared.stream import publish
+from tests.shared.verdicts import assessed_verdict
+from tests.verify import scenario_claims as sc
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -111,6 +125,7 @@ def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> N
 
 def test_verdict_version_bumps_only_when_content_changes(fake_redis: fakeredis.FakeRedis) -> None:
     claim = _claim("c1")
+    save_claims(fake_redis, article=_article(), claims=[claim])
     doc, changed = save_verdict(fake_redis, _verdict(claim, confidence=0.4))
     assert (doc.version, changed) == (1, True)
     # A retried task computing the same verdict reuses its version.
@@ -157,3 +172,63 @@ def test_reverify_slot_holds_one_run(fake_redis: fakeredis.FakeRedis) -> None:
     assert 0 < fake_redis.pttl("crosscheck:{c:c1}:reverify") <= 2000
     release_reverify_slot(fake_redis, claim_id="c1")
     assert take_reverify_slot(fake_redis, claim_id="c1", hold_seconds=2)
+
+
+def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
+    fake_redis: fakeredis.FakeRedis, settings: Settings
+) -> None:
+    doc, claims = assessed_verdict()
+    save_claims(fake_redis, article=_article(doc.article_id), claims=claims)
+    saved, changed = save_verdict(fake_redis, doc)
+    assert changed and saved.version == 1
+
+    stored = json.loads(fake_redis.get(keys.verdict(doc.claim_id)))
+    assert not {"claim", "text", "source", "article_id"} & set(stored)
+    assert stored["version"] == 1 and stored["claim_id"] == doc.claim_id
+    assert [e.get("text") for e in stored["evidence"]] == [
+        None if e.claim_id else e.text for e in doc.evidence
+    ]
+
+    # The API body and the stream entry are the whole document, byte for byte.
+    entry_id = publish(fake_redis, settings=settings, doc=saved)
+    assert entry_id is not None
+    ((_, fields),) = fake_redis.xrange(settings.stream_name)
+    read = store.get_verdict(fake_redis, doc.claim_id)
+    assert read == saved and read.model_dump_json() == fields["claim"] == saved.model_dump_json()
+    assert store.get_verdicts(fake_redis, ["missing", doc.claim_id, doc.claim_id]) == [saved] * 2
+
+    # A retry with the same content gets back the stored version and time.
+    later = doc.model_copy(update={"verified_at": NOW.replace(year=2026)})
+    again, changed = save_verdict(fake_redis, later)
+    assert not changed and again == saved
+
+
+def test_stored_claims_leave_out_defaults_and_read_back_equal(
+    fake_redis: fakeredis.FakeRedis,
+) -> None:
+    stories = [*sc.three_independent(), *sc.report_then_denial(), *sc.conflicting_numbers()]
+    bare = _claim("c-bare")
+    full = stories[0].claim.model_copy(
+        update={
+            "claim_id": "c-full",
+            "kind": ClaimKind.attribution,
+            "parent_claim_id": "ti-1",
+            "subject": "fire",
+            "predicate": "force",
+            "object": "residents",
+            "modality": Modality(hedges=["reportedly"], negated=True),
+            "language": "de",
+        }
+    )
+    claims = [s.claim for s in stories] + [bare, full]
+    save_claims(fake_redis, article=_article(), claims=claims)
+    ids = [c.claim_id for c in claims]
+    assert store.get_claims(fake_redis, ids) == claims
+    assert retrieval.load_claims(fake_redis, ids) == claims
+    assert store.get_claim(fake_redis, "c-full") == full
+
+    stored = json.loads(fake_redis.get(keys.claim("c-bare")))
+    assert set(stored) == {"claim_id", "article_id", "source", "text", "start", "end"} | {
+        "checkworthiness"
+    }
+    assert len(compact.claim_json(full)) < len(full.model_dump_json())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import fakeredis
 import pytest
 
 from services.verify import retrieval
-from services.verify.origins import NUM_PERM
+from services.verify.origins import NUM_PERM, CopyProbe, Signature, group_near_copies, signature
 from shared import keys, store
 from shared.schemas import Claim
 from tests.verify import scenario_claims as sc
@@ -135,12 +136,50 @@ def test_concurrent_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
     assert client.zcard(keys.posting(term)) == 200
 
 
-def test_article_signatures_are_stored_and_loaded(client: fakeredis.FakeRedis) -> None:
+def test_an_article_signature_is_stored_once_for_all_its_claims(
+    client: fakeredis.FakeRedis,
+) -> None:
     first = sc.wire_republished()[0]
-    retrieval.index_claim(client, first.claim, bucket_days=7, article_text=first.body)
-    loaded = retrieval.load_signatures(client, [first.claim.claim_id, "missing"])
-    assert list(loaded) == [first.claim.claim_id]
-    assert loaded[first.claim.claim_id].shape == (NUM_PERM,)
+    sibling = first.claim.model_copy(update={"claim_id": "wr-1b"})
+    for item in (first.claim, sibling):
+        retrieval.index_claim(client, item, bucket_days=7, article_text=first.body)
+    article_id = first.claim.article_id
+    assert [k for k in client.scan_iter() if k.endswith(":minhash")] == [
+        keys.article_minhash(article_id)
+    ]
+    assert f"{{a:{article_id}}}" in keys.article_minhash(article_id)  # the article's slot
+    loaded = retrieval.load_signatures(client, [article_id, "missing", article_id])
+    assert list(loaded) == [article_id]
+    assert loaded[article_id].shape == (NUM_PERM,)
+
+
+def test_stored_signatures_make_the_same_near_copy_decisions(client: fakeredis.FakeRedis) -> None:
+    stories = [*sc.wire_republished(), *sc.three_independent()]
+    for item in stories:
+        retrieval.index_claim(client, item.claim, bucket_days=7, article_text=item.body)
+    loaded = retrieval.load_signatures(client, [s.claim.article_id for s in stories])
+
+    def probes(article_sig: Callable[[sc.Sourced], Signature]) -> dict[str, CopyProbe]:
+        return {
+            s.claim.claim_id: CopyProbe(
+                window=signature(s.claim.text),
+                article=article_sig(s),
+                article_id=s.claim.article_id,
+            )
+            for s in stories
+        }
+
+    fresh = probes(lambda s: signature(s.body))
+    stored = probes(lambda s: loaded[s.claim.article_id])
+    for claim_id, probe in fresh.items():
+        assert probe.article is not None and stored[claim_id].article is not None
+        assert stored[claim_id].article.dtype == probe.article.dtype
+        assert (stored[claim_id].article == probe.article).all()
+    order = [s.claim.claim_id for s in stories]
+    decided = group_near_copies(stored, order=order, threshold=0.6)
+    assert decided == group_near_copies(fresh, order=order, threshold=0.6)
+    assert decided["wr-2"] == decided["wr-3"] == "wr-1"  # the wire copies are one story
+    assert all(decided[s.claim.claim_id] == s.claim.claim_id for s in sc.three_independent())
 
 
 def test_a_claim_naming_nothing_is_found_through_its_article(client: fakeredis.FakeRedis) -> None:
