@@ -12,7 +12,7 @@ these messages::
 
 from __future__ import annotations
 
-from shared.celery_app import TASK_EXTRACT, TASK_VERIFY, make_celery
+from shared.celery_app import TASK_EXTRACT, TASK_VERIFY, batches, make_celery
 from shared.runtime import get_redis, install_worker_signals
 from shared.settings import get_settings
 from shared.tasks import pipeline_task
@@ -25,14 +25,16 @@ install_worker_signals(app)
 
 @pipeline_task(app, name=TASK_EXTRACT)
 def noop_extract(*, article_id: str, fanout: int = 1) -> None:
-    """Send ``fanout`` verify tasks, as extraction sends one per claim."""
-    for n in range(fanout):
-        app.send_task(
-            TASK_VERIFY, kwargs={"claim_id": f"{article_id}:{n}", "article_id": article_id}
-        )
+    """Send verify tasks for ``fanout`` claims, batched as extraction batches them."""
+    claim_ids = [f"{article_id}:{n}" for n in range(fanout)]
+    for batch in batches(claim_ids, get_settings().verify_batch_size):
+        app.send_task(TASK_VERIFY, kwargs={"claim_ids": batch, "article_id": article_id})
 
 
 @pipeline_task(app, name=TASK_VERIFY)
-def noop_verify(*, claim_id: str, article_id: str) -> None:
-    """One stream append, as a verdict is published."""
-    get_redis().xadd(STREAM, {"claim_id": claim_id, "article_id": article_id})
+def noop_verify(*, claim_ids: list[str], article_id: str) -> None:
+    """One stream append per claim, as each verdict is published."""
+    pipe = get_redis().pipeline(transaction=False)
+    for claim_id in claim_ids:
+        pipe.xadd(STREAM, {"claim_id": claim_id, "article_id": article_id})
+    pipe.execute()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from celery import Celery
@@ -12,7 +13,7 @@ from shared.settings import Settings, get_settings
 # Tasks are sent by name so no service imports another's code.
 TASK_FETCH = "crosscheck.fetch_article"
 TASK_EXTRACT = "crosscheck.extract_article"
-TASK_VERIFY = "crosscheck.verify_claim"
+TASK_VERIFY = "crosscheck.verify_claims"
 
 QUEUE_FETCH = "fetch"
 QUEUE_EXTRACT = "extract"
@@ -35,6 +36,11 @@ ROUTES = {
     TASK_EXTRACT: {"queue": QUEUE_EXTRACT, "priority": PRIORITY_EXTRACT},
     TASK_VERIFY: {"queue": QUEUE_VERIFY, "priority": PRIORITY_VERIFY},
 }
+
+
+def batches(items: Sequence[str], size: int) -> list[list[str]]:
+    """``items`` in order, cut into lists of at most ``size``."""
+    return [list(items[i : i + size]) for i in range(0, len(items), max(1, size))]
 
 
 def queue_keys(queue: str) -> list[str]:

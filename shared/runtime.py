@@ -61,7 +61,7 @@ def install_worker_signals(app: Celery) -> None:
     def _bind_task(task_id: str, task: Any, kwargs: dict[str, Any] | None = None, **_: Any) -> None:
         clear_contextvars()
         bound = {"task_id": task_id, "task_name": task.name}
-        for name in ("article_id", "claim_id"):
+        for name in ("article_id", "claim_id", "claim_ids"):
             if kwargs and name in kwargs:
                 bound[name] = kwargs[name]
         bind_contextvars(**bound)

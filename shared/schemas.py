@@ -244,6 +244,7 @@ class DeadLetter(BaseModel):
     task: str
     article_id: str | None = None
     claim_id: str | None = None
+    claim_ids: list[str] = Field(default_factory=list)
     args: list[str] = Field(default_factory=list)
     error: str
     error_type: str

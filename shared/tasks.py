@@ -46,6 +46,7 @@ class PipelineTask(Task):  # type: ignore[misc]
             task=self.name,
             article_id=kwargs.get("article_id"),
             claim_id=kwargs.get("claim_id"),
+            claim_ids=list(kwargs.get("claim_ids") or []),
             args=[str(a) for a in args],
             error=str(exc)[:2000],
             error_type=type(exc).__name__,

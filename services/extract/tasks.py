@@ -8,7 +8,7 @@ from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
 from services.extract.worker import app
 from shared import store
-from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY
+from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, batches
 from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
@@ -54,7 +54,7 @@ def fetch_article(*, article_id: str) -> None:
 
 @pipeline_task(app, name=TASK_EXTRACT)
 def extract_article(*, article_id: str) -> None:
-    """Extract claims, store them, and send one verify task per claim."""
+    """Extract claims, store them, and send verify tasks for them in small batches."""
     client = get_redis()
     settings = get_settings()
     article = _load(article_id)
@@ -74,8 +74,8 @@ def extract_article(*, article_id: str) -> None:
             client, article_id=article_id, status=ArticleStatus.done, reason=reason
         )
         return
-    for claim in result.claims:
-        app.send_task(TASK_VERIFY, kwargs={"claim_id": claim.claim_id, "article_id": article_id})
+    for batch in batches([c.claim_id for c in result.claims], settings.verify_batch_size):
+        app.send_task(TASK_VERIFY, kwargs={"claim_ids": batch, "article_id": article_id})
     # Last, so a crash before this point re-sends everything on redelivery; conditional,
     # because fast verify tasks may already have finished the article.
     store.promote_article_status(

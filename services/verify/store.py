@@ -85,6 +85,7 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
 
 @dataclass(frozen=True)
 class ClaimDone:
+    article_id: str
     article_finished: bool  # this call flipped the article to done
     reverify: list[str]  # the article is complete: claims to re-verify (empty otherwise)
 
@@ -103,6 +104,7 @@ def mark_claim_verified(
         *evidence_ids,
     )
     return ClaimDone(
+        article_id=article_id,
         article_finished=bool(finished),
         reverify=sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members),
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import redis
+from structlog.contextvars import bound_contextvars
 
 from services.verify import flows
 from services.verify import store as verify_store
@@ -11,7 +14,7 @@ from services.verify.providers import gather_external
 from services.verify.stance import load_stance_model
 from services.verify.worker import app
 from shared import store
-from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY
+from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY, batches
 from shared.errors import NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
@@ -35,20 +38,49 @@ def _stance_fn(settings: Settings) -> StanceFn:
 
 
 @pipeline_task(app, name=TASK_VERIFY)
-def verify_claim(
-    *, claim_id: str, article_id: str | None = None, reason: str = REASON_INITIAL
+def verify_claims(
+    *, claim_ids: list[str], article_id: str | None = None, reason: str = REASON_INITIAL
 ) -> None:
-    """Cross-check one claim, publish its verdict, and re-verify claims it is new evidence for."""
+    """Cross-check each claim, publish its verdict, and re-verify the claims an article that
+    is now complete is new evidence for.
+
+    A task takes a few claims, not one: Celery's cost per message is a fifth of a claim's
+    work, and a small batch still spreads an article over every worker process. Each claim
+    is saved and published as soon as it is judged, so a retry redoes only unsaved work
+    (saving the same verdict again keeps its version and publishes nothing).
+    """
     client = get_redis()
     settings = get_settings()
     if reason == REASON_REVERIFY:
-        # Free the slot first: evidence arriving from now on schedules another run.
-        verify_store.release_reverify_slot(client, claim_id=claim_id)
+        # Free the slots first: evidence arriving from now on schedules another run.
+        for claim_id in claim_ids:
+            verify_store.release_reverify_slot(client, claim_id=claim_id)
+    to_reverify: dict[str, list[str]] = {}
+    for claim_id in claim_ids:
+        with bound_contextvars(claim_id=claim_id):
+            done = _verify_one(client, settings=settings, claim_id=claim_id, reason=reason)
+        if done.reverify:
+            to_reverify[done.article_id] = done.reverify
+    for finished_article, others in to_reverify.items():
+        scheduled = _schedule_reverification(client, settings=settings, claim_ids=others)
+        verify_store.forget_reverify(client, article_id=finished_article, claim_ids=others)
+        log.info(
+            "reverification_scheduled",
+            article_id=finished_article,
+            claims=len(others),
+            new=scheduled,
+        )
+
+
+def _verify_one(
+    client: redis.Redis, *, settings: Settings, claim_id: str, reason: str
+) -> verify_store.ClaimDone:
     claim = store.get_claim(client, claim_id)
     if claim is None:
         raise NotFound(f"claim {claim_id} is not in the store")
     # External providers are consulted first: they do not touch the store.
     external, coverage = gather_external(claim=claim, settings=settings)
+    first_time = reason == REASON_INITIAL
     result, candidates = flows.assess_claim(
         client,
         claim=claim,
@@ -56,14 +88,10 @@ def verify_claim(
         stance_fn=_stance_fn(settings),
         external=external,
         coverage=coverage,
-        first_time=reason == REASON_INITIAL,
+        first_time=first_time,
     )
-    doc, changed = verify_store.save_verdict(
-        client,
-        flows.verdict_document(claim, result),
-    )
+    doc, changed = verify_store.save_verdict(client, flows.verdict_document(claim, result))
     entry = publish(client, settings=settings, doc=doc)
-    first_time = reason == REASON_INITIAL
     done = verify_store.mark_claim_verified(
         client,
         article_id=claim.article_id,
@@ -81,16 +109,13 @@ def verify_claim(
         published=entry is not None,
         candidates=candidates,
     )
-    if done.reverify:
-        scheduled = _schedule_reverification(client, settings=settings, claim_ids=done.reverify)
-        verify_store.forget_reverify(client, article_id=claim.article_id, claim_ids=done.reverify)
-        log.info("reverification_scheduled", claims=len(done.reverify), new=scheduled)
+    return done
 
 
 def _schedule_reverification(
-    client: redis.Redis, *, settings: Settings, claim_ids: list[str]
+    client: redis.Redis, *, settings: Settings, claim_ids: Sequence[str]
 ) -> int:
-    """The finished article is new evidence for each of ``claim_ids``: re-verify each once.
+    """A finished article is new evidence for each of ``claim_ids``: re-verify each once.
 
     One pending run per claim (a slot that its run frees when it starts), at the lowest
     queue priority, so under load re-verifications queue behind first verdicts and each
@@ -99,14 +124,16 @@ def _schedule_reverification(
     # A message not acknowledged within the visibility timeout is redelivered, so a slot
     # older than that belongs to a run that is gone.
     hold = settings.reverify_debounce_seconds + settings.visibility_timeout
-    sent = 0
-    for other_id in claim_ids:
-        if verify_store.take_reverify_slot(client, claim_id=other_id, hold_seconds=hold):
-            app.send_task(
-                TASK_VERIFY,
-                kwargs={"claim_id": other_id, "reason": REASON_REVERIFY},
-                countdown=settings.reverify_debounce_seconds or None,
-                priority=PRIORITY_REFRESH,
-            )
-            sent += 1
-    return sent
+    taken = [
+        other_id
+        for other_id in claim_ids
+        if verify_store.take_reverify_slot(client, claim_id=other_id, hold_seconds=hold)
+    ]
+    for batch in batches(taken, settings.verify_batch_size):
+        app.send_task(
+            TASK_VERIFY,
+            kwargs={"claim_ids": batch, "reason": REASON_REVERIFY},
+            countdown=settings.reverify_debounce_seconds or None,
+            priority=PRIORITY_REFRESH,
+        )
+    return len(taken)

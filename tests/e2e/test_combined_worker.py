@@ -25,12 +25,14 @@ def test_one_process_takes_first_verdicts_then_extraction_then_refreshes(
     # which the one worker process took them.
     sender = make_celery(Settings(redis_url=redis_db_url), name="test-sender")
     sender.send_task(
-        TASK_VERIFY, kwargs={"claim_id": "refresh", "reason": "reverify"}, priority=PRIORITY_REFRESH
+        TASK_VERIFY,
+        kwargs={"claim_ids": ["refresh"], "reason": "reverify"},
+        priority=PRIORITY_REFRESH,
     )
     sender.send_task(TASK_EXTRACT, kwargs={"article_id": "article1"})
-    sender.send_task(TASK_VERIFY, kwargs={"claim_id": "first1", "article_id": "a"})
+    sender.send_task(TASK_VERIFY, kwargs={"claim_ids": ["first1"], "article_id": "a"})
     sender.send_task(TASK_EXTRACT, kwargs={"article_id": "article2"})
-    sender.send_task(TASK_VERIFY, kwargs={"claim_id": "first2", "article_id": "a"})
+    sender.send_task(TASK_VERIFY, kwargs={"claim_ids": ["first2"], "article_id": "a"})
 
     stack = Stack(redis_url=redis_db_url, log_dir=tmp_path, api_port=free_port())
     client = redis.Redis.from_url(redis_db_url, decode_responses=True)
@@ -44,6 +46,6 @@ def test_one_process_takes_first_verdicts_then_extraction_then_refreshes(
     finally:
         stack.stop()
         client.close()
-    taken = [letter["claim_id"] or letter["article_id"] for letter in letters]
+    taken = [(letter["claim_ids"] or [letter["article_id"]])[0] for letter in letters]
     assert taken == ["first1", "first2", "article1", "article2", "refresh"]
     assert {letter["task"] for letter in letters} == {TASK_VERIFY, TASK_EXTRACT}

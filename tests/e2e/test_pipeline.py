@@ -114,7 +114,7 @@ def test_flower_lists_the_runs_tasks(pipeline: Stack) -> None:
         time.sleep(0.5)
     states = {(t["name"], t["state"]) for t in tasks.values()}
     assert ("crosscheck.extract_article", "SUCCESS") in states
-    assert ("crosscheck.verify_claim", "SUCCESS") in states
+    assert ("crosscheck.verify_claims", "SUCCESS") in states
 
 
 def test_reposted_article_is_not_processed_twice(pipeline: Stack) -> None:

@@ -174,16 +174,16 @@ def test_a_transient_failure_that_recovers_is_not_dead_lettered(
     assert stored is not None and stored.status == ArticleStatus.extracting
 
 
-def test_a_claim_task_records_the_claim_and_article(
+def test_a_claim_task_records_the_claims_and_article(
     app: Celery, fake_redis: fakeredis.FakeRedis, task_settings: Settings, article: str
 ) -> None:
-    def body(*, claim_id: str, article_id: str) -> None:
-        raise NotFound(f"claim {claim_id} is not in the store")
+    def body(*, claim_ids: list[str], article_id: str) -> None:
+        raise NotFound(f"claim {claim_ids[-1]} is not in the store")
 
     task = _register(app, TASK_VERIFY, body)
-    task.apply(kwargs={"claim_id": "cl9", "article_id": article})
+    task.apply(kwargs={"claim_ids": ["cl8", "cl9"], "article_id": article})
     [letter] = _letters(fake_redis, task_settings)
-    assert (letter["claim_id"], letter["article_id"]) == ("cl9", article)
+    assert (letter["claim_ids"], letter["article_id"]) == (["cl8", "cl9"], article)
 
 
 def test_retry_signals_are_not_failures(

@@ -11,6 +11,7 @@ from shared.celery_app import (
     TASK_EXTRACT,
     TASK_FETCH,
     TASK_VERIFY,
+    batches,
     queue_keys,
     worker_app,
 )
@@ -39,3 +40,10 @@ def test_queue_keys_name_every_priority_list() -> None:
     keys = queue_keys("verify")
     assert keys[0] == "verify" and len(keys) == len(PRIORITY_STEPS)
     assert keys[-1] == "verify\x06\x169"
+
+
+def test_batches_keep_order_and_cover_every_item_once() -> None:
+    ids = [f"c{n}" for n in range(10)]
+    assert batches(ids, 4) == [ids[0:4], ids[4:8], ids[8:10]]
+    assert batches(ids, 100) == [ids]
+    assert batches([], 4) == []
