@@ -51,7 +51,11 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
     assert ceilings["work"]["articles_per_second"] > 0
     ratios = result["ratios"]
     assert isinstance(ratios, dict)
-    assert ratios["pipeline_over_engine"] and ratios["pipeline_over_work"]
+    assert ratios["pipeline_over_engine"] and ratios["pipeline_drained_over_work"]
+    assert ratios["pipeline_first_over_work_first"]
+    # The pipeline's verify runs are counted from its logs, beside the ceiling's work.
+    assert burst["verify_task_runs"]["initial"] >= burst["claims"]
+    assert ceilings["work"]["reverifications"] >= 0 and burst["cpu_seconds"]["worker.pool"] > 0
 
 
 def test_scaling_benchmark_writes_its_figures(tmp_path: Path) -> None:
