@@ -28,10 +28,10 @@ def marker_key(stream: str, *, claim_id: str, version: int) -> str:
     return f"{{{stream}}}:published:{claim_id}:{version}"
 
 
-def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str | None:
-    """XADD the verdict unless this (claim, version) is already on the stream."""
+def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: VerdictDoc) -> None:
+    """Add the publish script to ``pipe``; ``published_entry`` reads its reply."""
     stream = settings.stream_name
-    result = client.eval(
+    pipe.eval(
         _PUBLISH_ONCE,
         2,
         stream,
@@ -40,7 +40,21 @@ def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str 
         str(settings.stream_maxlen),
         str(_MARKER_TTL_SECONDS),
     )
-    return str(result) if result else None
+
+
+def published_entry(reply: Any) -> str | None:
+    """The new entry's id, or None if this (claim, version) was already on the stream."""
+    if not reply:
+        return None
+    return reply.decode() if isinstance(reply, bytes) else str(reply)
+
+
+def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str | None:
+    """XADD the verdict unless this (claim, version) is already on the stream."""
+    pipe = client.pipeline(transaction=False)
+    queue_publish(pipe, settings=settings, doc=doc)
+    (reply,) = pipe.execute()
+    return published_entry(reply)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,13 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import redis
 
-from shared import compact, keys
+from shared import compact, keys, stream
 from shared.schemas import VerdictDoc
+from shared.settings import Settings
 
 # Bumps the version only when the verdict's content changed, so a retried task that
 # computes the same verdict reuses the version it already took (and publishes at most once).
@@ -63,7 +65,8 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
     draft = compact.verdict_json(doc.model_copy(update={"version": 0}))
     if '"version":0,' not in draft:
         raise AssertionError("verdict JSON lost its version field")
-    version, changed = client.eval(
+    pipe = client.pipeline(transaction=False)
+    pipe.eval(
         _SAVE_VERDICT,
         2,
         keys.verdict(doc.claim_id),
@@ -71,8 +74,10 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
         content_hash(doc),
         draft,
     )
+    # In the same round trip; NX keeps a claim's first listing time when it is re-verified.
+    pipe.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
+    (version, changed), _ = pipe.execute()
     if changed:
-        client.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
         return doc.model_copy(update={"version": int(version)}), True
     # Same content as the stored document: only its version and time differ.
     stored = client.get(keys.verdict(doc.claim_id))
@@ -93,8 +98,35 @@ class ClaimDone:
 def mark_claim_verified(
     client: redis.Redis, *, article_id: str, claim_id: str, evidence_ids: Sequence[str] = ()
 ) -> ClaimDone:
+    pipe = client.pipeline(transaction=False)
+    _queue_claim_done(pipe, article_id=article_id, claim_id=claim_id, evidence_ids=evidence_ids)
+    (reply,) = pipe.execute()
+    return _claim_done(article_id, reply)
+
+
+def publish_and_mark_verified(
+    client: redis.Redis,
+    *,
+    settings: Settings,
+    doc: VerdictDoc,
+    evidence_ids: Sequence[str] = (),
+) -> tuple[str | None, ClaimDone]:
+    """Publish ``doc`` (once per version) and then mark its claim verified, in one round
+    trip: (the new stream entry id or None, what marking found)."""
+    pipe = client.pipeline(transaction=False)
+    stream.queue_publish(pipe, settings=settings, doc=doc)
+    _queue_claim_done(
+        pipe, article_id=doc.article_id, claim_id=doc.claim_id, evidence_ids=evidence_ids
+    )
+    published, marked = pipe.execute()
+    return stream.published_entry(published), _claim_done(doc.article_id, marked)
+
+
+def _queue_claim_done(
+    pipe: redis.client.Pipeline, *, article_id: str, claim_id: str, evidence_ids: Sequence[str]
+) -> None:
     # The article's keys share a hash tag, so this script stays on one slot.
-    finished, members = client.eval(
+    pipe.eval(
         _CLAIM_DONE,
         3,
         keys.article_pending(article_id),
@@ -103,6 +135,10 @@ def mark_claim_verified(
         claim_id,
         *evidence_ids,
     )
+
+
+def _claim_done(article_id: str, reply: Any) -> ClaimDone:
+    finished, members = reply
     return ClaimDone(
         article_id=article_id,
         article_finished=bool(finished),

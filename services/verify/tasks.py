@@ -18,8 +18,8 @@ from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY, batches
 from shared.errors import NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
+from shared.schemas import Claim
 from shared.settings import Settings, get_settings
-from shared.stream import publish
 from shared.tasks import pipeline_task
 
 log = get_logger(__name__)
@@ -55,10 +55,14 @@ def verify_claims(
         # Free the slots first: evidence arriving from now on schedules another run.
         for claim_id in claim_ids:
             verify_store.release_reverify_slot(client, claim_id=claim_id)
+    claims = {claim.claim_id: claim for claim in store.get_claims(client, claim_ids)}
     to_reverify: dict[str, list[str]] = {}
     for claim_id in claim_ids:
+        claim = claims.get(claim_id)
+        if claim is None:
+            raise NotFound(f"claim {claim_id} is not in the store")
         with bound_contextvars(claim_id=claim_id):
-            done = _verify_one(client, settings=settings, claim_id=claim_id, reason=reason)
+            done = _verify_one(client, settings=settings, claim=claim, reason=reason)
         if done.reverify:
             to_reverify[done.article_id] = done.reverify
     for finished_article, others in to_reverify.items():
@@ -73,11 +77,8 @@ def verify_claims(
 
 
 def _verify_one(
-    client: redis.Redis, *, settings: Settings, claim_id: str, reason: str
+    client: redis.Redis, *, settings: Settings, claim: Claim, reason: str
 ) -> verify_store.ClaimDone:
-    claim = store.get_claim(client, claim_id)
-    if claim is None:
-        raise NotFound(f"claim {claim_id} is not in the store")
     # External providers are consulted first: they do not touch the store.
     external, coverage = gather_external(claim=claim, settings=settings)
     first_time = reason == REASON_INITIAL
@@ -91,11 +92,10 @@ def _verify_one(
         first_time=first_time,
     )
     doc, changed = verify_store.save_verdict(client, flows.verdict_document(claim, result))
-    entry = publish(client, settings=settings, doc=doc)
-    done = verify_store.mark_claim_verified(
+    entry, done = verify_store.publish_and_mark_verified(
         client,
-        article_id=claim.article_id,
-        claim_id=claim_id,
+        settings=settings,
+        doc=doc,
         evidence_ids=flows.evidence_claim_ids(doc.evidence) if first_time else (),
     )
     log.info(

@@ -13,6 +13,7 @@ from services.verify import retrieval
 from services.verify.store import (
     forget_reverify,
     mark_claim_verified,
+    publish_and_mark_verified,
     release_reverify_slot,
     save_verdict,
     take_reverify_slot,
@@ -232,3 +233,24 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
         "checkworthiness"
     }
     assert len(compact.claim_json(full)) < len(full.model_dump_json())
+
+
+def test_publish_and_mark_publishes_each_version_once_then_marks(
+    fake_redis: fakeredis.FakeRedis, settings: Settings
+) -> None:
+    doc, claims = assessed_verdict()
+    article = _article(doc.article_id)
+    save_claims(fake_redis, article=article, claims=claims)
+    store.save_article(fake_redis, article.model_copy(update={"status": ArticleStatus.verifying}))
+    saved, _ = save_verdict(fake_redis, doc)
+
+    entry, done = publish_and_mark_verified(
+        fake_redis, settings=settings, doc=saved, evidence_ids=["elsewhere"]
+    )
+    assert entry is not None and fake_redis.xlen(settings.stream_name) == 1
+    assert done.article_id == doc.article_id
+    assert doc.claim_id not in fake_redis.smembers(keys.article_pending(doc.article_id))
+    # A redelivered task repeats both steps: nothing new on the stream, the mark holds.
+    again, done_again = publish_and_mark_verified(fake_redis, settings=settings, doc=saved)
+    assert again is None and fake_redis.xlen(settings.stream_name) == 1
+    assert done_again.reverify == done.reverify
