@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     stance_model_path: str = ""
     candidate_cap: int = Field(default=50, ge=1)
     # Claims per verify task: fewer messages, while an article still spreads over processes.
-    verify_batch_size: int = Field(default=4, ge=1)
+    verify_batch_size: int = Field(default=8, ge=1)
     time_bucket_days: int = Field(default=7, ge=1)
     # Re-verifications wait behind every first verification (lowest queue priority), which
     # coalesces them under load; a debounce holds each back this much longer besides.
