@@ -83,6 +83,7 @@ from crosscheck.stack import (  # noqa: E402
 )
 from shared import keys  # noqa: E402
 from shared.celery_app import batches, queue_keys  # noqa: E402
+from shared.settings import Settings  # noqa: E402
 
 STREAM = "crosscheck:verified"
 QUEUE_KEYS = [key for queue in ALL_QUEUES.split(",") for key in queue_keys(queue)]
@@ -354,7 +355,7 @@ def run_stack(
         api_port=free_port(),
         extra_env={
             "CROSSCHECK_TASK_EVENTS": "true" if args.task_events == "on" else "false",
-            **dict(item.split("=", 1) for item in args.env),
+            **_extra_env(args),
         },
     )
     collector = Collector(client=redis.Redis.from_url(url, decode_responses=True)).start()
@@ -472,6 +473,21 @@ def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, f
     return {k: round(after[k] - before.get(k, 0.0), 2) for k in sorted(after)}
 
 
+def _extra_env(args: argparse.Namespace) -> dict[str, str]:
+    """``--env KEY=VALUE`` settings for every worker the benchmark starts."""
+    return dict(item.split("=", 1) for item in args.env)
+
+
+def _settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The same ``--env`` settings as keyword arguments of ``Settings``."""
+    prefix = "CROSSCHECK_"
+    return {
+        key[len(prefix) :].lower(): value
+        for key, value in _extra_env(args).items()
+        if key.startswith(prefix)
+    }
+
+
 def _worker_layout(args: argparse.Namespace) -> list[tuple[str, str, int]]:
     """(name, queues, processes) of each worker the stack and the engine ceiling start."""
     if args.workers == "combined":
@@ -505,8 +521,8 @@ def count_verify_runs(log_dir: Path) -> dict[str, int]:
 def run_engine_ceiling(
     server: RedisServer, args: argparse.Namespace, fanout: list[int], *, events: bool
 ) -> dict[str, Any]:
-    """No-op chains on the stack's worker command line; without ``events`` the ``-E`` flag
-    is dropped as well, since it overrides ``CROSSCHECK_TASK_EVENTS``."""
+    """No-op chains on the stack's worker command line and settings (``--env`` included, so
+    verify batches match the stack's); ``events`` switches task events."""
     url = f"redis://127.0.0.1:{server.port}/1"
     client = redis.Redis.from_url(url, decode_responses=True)
     client.flushdb()
@@ -515,10 +531,13 @@ def run_engine_ceiling(
         log_dir=Path(args.work_dir),
         api_port=free_port(),
         extra_env={
+            **_extra_env(args),
             "CROSSCHECK_TASK_EVENTS": "true" if events else "false",
             "PYTHONPATH": str(REPO),
         },
     ).env()
+    batch = Settings(**_settings_overrides(args)).verify_batch_size
+    tasks = len(fanout) + sum(math.ceil(n / batch) for n in fanout)
     children: list[Child] = []
     for service, queue, concurrency in _worker_layout(args):
         command = worker_command(
@@ -536,7 +555,6 @@ def run_engine_ceiling(
             ).start()
         )
     from shared.celery_app import TASK_EXTRACT, make_celery
-    from shared.settings import Settings
 
     sender = make_celery(Settings(redis_url=url), name="bench-sender")
     try:
@@ -563,10 +581,11 @@ def run_engine_ceiling(
         client.close()
     return {
         "articles": len(fanout),
-        "tasks": len(fanout) + sum(fanout),
+        "verify_batch_size": batch,
+        "tasks": tasks,
         "seconds": round(seconds, 3),
         "articles_per_second": round(len(fanout) / seconds, 3),
-        "tasks_per_second": round((len(fanout) + sum(fanout)) / seconds, 3),
+        "tasks_per_second": round(tasks / seconds, 3),
     }
 
 
