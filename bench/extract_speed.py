@@ -51,6 +51,7 @@ def _chunks(items: Sequence[StoredArticle], size: int) -> Iterator[Sequence[Stor
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bodies", type=int, default=None, help="use only the first N bodies")
+    parser.add_argument("--out", type=Path, default=RESULT)
     args = parser.parse_args(argv)
     if not FNC_BODIES.exists():
         print(
@@ -100,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         "model": get_settings().spacy_model,
         "cores": 1,
     }
-    RESULT.parent.mkdir(parents=True, exist_ok=True)
-    RESULT.write_text(json.dumps(result, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
     print(f"{'':10s}{'words/s':>12s}{'seconds':>10s}")
     print(f"{'ours':10s}{result['ours_words_per_second']:>12,.0f}{ours:>10.1f}")

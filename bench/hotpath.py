@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 import redis  # noqa: E402
 from datasketch import MinHash  # noqa: E402
 
-from bench.common import load_articles  # noqa: E402
+from bench.common import load_articles, machine, write_result  # noqa: E402
 from crosscheck.redis_server import RedisServer  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
 from services.verify.stance import StanceModel, load_stance_model  # noqa: E402
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=None, help="default bench/results/hotpath.json")
     args = parser.parse_args(argv)
 
     from bench.inprocess import load_models, reverify, verify
@@ -152,12 +153,27 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
     base = sum(totals["baseline"]) / len(totals["baseline"])
     print(f"{len(extracted)} {corpus} articles, verifications per run: {counts}")
+    rows = {}
     for config in CONFIGS:
         cpu = sum(totals[config]) / len(totals[config])
+        rows[config] = {
+            "cpu_seconds": round(cpu, 3),
+            "verifications": counts[config],
+            "ms_per_verification": round(1000 * cpu / counts[config], 3),
+            "less_than_baseline": round(1 - cpu / base, 4),
+        }
         print(
-            f"{config:9s} CPU {cpu:7.2f} s  {1000 * cpu / counts[config]:6.1f} ms/verification"
+            f"{config:9s} CPU {cpu:7.2f} s  {rows[config]['ms_per_verification']:6.1f} ms/verification"
             f"  {100 * (1 - cpu / base):5.1f} % less than baseline"
         )
+    result = {
+        "benchmark": "hotpath",
+        "corpus": corpus,
+        "config": {"articles": len(extracted), "rounds": args.rounds},
+        "machine": machine(),
+        "configurations": rows,
+    }
+    print(f"wrote {write_result('hotpath', result, path=args.out)}")
     return 0
 
 

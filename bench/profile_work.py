@@ -4,6 +4,7 @@ Usage::
 
     python bench/profile_work.py [--articles 40] [--stage all|extract|verify] [--html out.html]
     python bench/profile_work.py --pids              # worker child PIDs of running stacks
+    python bench/profile_work.py --summarize a.txt b.txt   # py-spy ``--format raw`` files
 
 The in-process mode runs the work ceiling of ``bench/pipeline.py`` (``bench/inprocess.py``:
 extract, then index, candidates and assess per claim) on one process against a fresh
@@ -18,7 +19,10 @@ busy pool child (not the Celery main process, which only moves messages) with py
     .venv/bin/py-spy dump --pid <child pid>    # one stack snapshot
 
 ``--pids`` lists the candidates: processes whose command line is a crosscheck Celery
-worker and whose parent is one too.
+worker and whose parent is one too. ``--summarize`` reads py-spy's collapsed stacks
+(``--format raw``) of one or more processes and prints the functions holding the most
+samples, each counted once per stack (inclusive), as a share of all samples; frames in
+every sample (the pool's loop) are left out.
 """
 
 from __future__ import annotations
@@ -62,13 +66,45 @@ def worker_children() -> list[tuple[int, str]]:
     return found
 
 
+def summarize(paths: list[Path], *, top: int = 25) -> list[tuple[str, float]]:
+    """(function, inclusive share of samples) from py-spy raw files, largest first."""
+    total = 0
+    held: dict[str, int] = {}
+    for path in paths:
+        for line in path.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not stack or not count.isdigit():
+                continue
+            samples = int(count)
+            total += samples
+            for frame in set(stack.split(";")):
+                # "name (path/to/module.py:line)" -> "name (module.py)", the line dropped
+                name, _, where = frame.partition(" (")
+                module = where.split(":")[0].rsplit("/", 1)[-1]
+                key = f"{name} ({module})" if module else name
+                held[key] = held.get(key, 0) + samples
+    if not total:
+        return []
+    # Frames under every sample are the process's scaffolding (Celery's pool loop).
+    ranked = sorted(
+        (item for item in held.items() if item[1] < 0.99 * total), key=lambda item: -item[1]
+    )
+    return [(name, samples / total) for name, samples in ranked[:top]]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--stage", choices=("all", "extract", "verify"), default="all")
     parser.add_argument("--html", type=Path, default=None)
     parser.add_argument("--pids", action="store_true")
+    parser.add_argument("--summarize", type=Path, nargs="+", default=None, metavar="RAW")
+    parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)
+    if args.summarize:
+        for name, share in summarize(args.summarize, top=args.top):
+            print(f"{share:6.1%}  {name}")
+        return 0
     if args.pids:
         for pid, queue in worker_children():
             print(pid, queue)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FNC_DIR, require_shared
+
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,3 +80,47 @@ def test_scaling_benchmark_writes_its_figures(tmp_path: Path) -> None:
         assert row["memory"]["bytes_per_article"] > 0 and row["memory"]["ratio_to_raw"] > 0
     ratios = result["ratios"]
     assert isinstance(ratios, dict) and "verify_mean_last_over_first" in ratios
+
+
+def test_extract_speed_writes_its_ratio(tmp_path: Path) -> None:
+    require_shared(FNC_DIR)
+    result = _run("extract_speed.py", tmp_path / "extract.json", "--bodies", "5", timeout=120)
+    assert result["bodies"] == 5 and result["words"] > 0
+    assert isinstance(result["ratio"], float) and result["ratio"] > 0
+
+
+def test_stance_speed_writes_its_rate(tmp_path: Path) -> None:
+    require_shared(FNC_DIR)
+    result = _run("stance_speed.py", tmp_path / "stance.json", "--pairs", "200", timeout=120)
+    assert any(isinstance(v, (int, float)) and v > 0 for v in result.values())
+
+
+def test_hotpath_writes_cpu_per_configuration(tmp_path: Path) -> None:
+    result = _run("hotpath.py", tmp_path / "hotpath.json", "--articles", "3", timeout=150)
+    configurations = result["configurations"]
+    assert isinstance(configurations, dict) and "baseline" in configurations
+    assert all(row["verifications"] > 0 for row in configurations.values())
+
+
+def test_profile_summary_ranks_frames_by_inclusive_share(tmp_path: Path) -> None:
+    raw = tmp_path / "spy.txt"
+    raw.write_text(
+        "loop (pool.py:1);task (tasks.py:5);assess (assess.py:9) 6\n"
+        "loop (pool.py:1);task (tasks.py:5);save (store.py:3) 3\n"
+        "loop (pool.py:1);idle (pool.py:7) 1\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "profile_work.py"), "--summarize", str(raw)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line.split() for line in done.stdout.splitlines()]
+    # The loop is in every sample and left out; the task holds 90 %, assess 60 %.
+    assert [(share, name) for share, name, _ in lines[:3]] == [
+        ("90.0%", "task"),
+        ("60.0%", "assess"),
+        ("30.0%", "save"),
+    ]

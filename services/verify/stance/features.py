@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -363,7 +363,9 @@ def _encode(
     n_heads = len(uniq_heads)
     encoded = [
         _EncodedBody(
-            info=info,
+            # Token lists only feed the transforms above; a cached body keeps what pairs use
+            # (sets, positions, BM25 weights, rows), at about half the memory.
+            info=replace(info, stems=[], sentence_terms=[]),
             sentences=word_all[bounds[k] : bounds[k + 1]],
             word=word_all[n_sent_total + k : n_sent_total + k + 1],
             char=char_all[n_heads + k : n_heads + k + 1],

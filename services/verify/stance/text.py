@@ -7,6 +7,7 @@ project and deliberately small, since the gradient-boosted model weighs them.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from functools import lru_cache
 
@@ -123,7 +124,8 @@ def tokenize(text: str) -> list[str]:
 
 def content_stems(tokens: list[str]) -> list[str]:
     """Stems of the tokens that carry topic: no stopwords, no single characters."""
-    return [stem(t) for t in tokens if len(t) > 1 and t not in STOPWORDS]
+    # Interned: cached bodies share one copy of each stem instead of one per body.
+    return [sys.intern(stem(t)) for t in tokens if len(t) > 1 and t not in STOPWORDS]
 
 
 def numbers(text: str) -> frozenset[str]:
