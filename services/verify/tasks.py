@@ -46,8 +46,8 @@ def verify_claims(
 
     A task takes a few claims, not one: Celery's cost per message is a fifth of a claim's
     work, and a small batch still spreads an article over every worker process. Each claim
-    is saved and published as soon as it is judged, so a retry redoes only unsaved work
-    (saving the same verdict again keeps its version and publishes nothing).
+    is saved and published as soon as it is judged; a retry judges the whole batch again,
+    and a verdict whose content is unchanged keeps its version and is not published twice.
     """
     client = get_redis()
     settings = get_settings()
