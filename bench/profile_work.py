@@ -66,6 +66,13 @@ def worker_children() -> list[tuple[int, str]]:
     return found
 
 
+def _function(frame: str) -> str:
+    """ "name (path/to/module.py:line)" -> "name (module.py)": one key for every line."""
+    name, _, where = frame.partition(" (")
+    module = where.split(":")[0].rsplit("/", 1)[-1]
+    return f"{name} ({module})" if module else name
+
+
 def summarize(paths: list[Path], *, top: int = 25) -> list[tuple[str, float]]:
     """(function, inclusive share of samples) from py-spy raw files, largest first."""
     total = 0
@@ -77,11 +84,7 @@ def summarize(paths: list[Path], *, top: int = 25) -> list[tuple[str, float]]:
                 continue
             samples = int(count)
             total += samples
-            for frame in set(stack.split(";")):
-                # "name (path/to/module.py:line)" -> "name (module.py)", the line dropped
-                name, _, where = frame.partition(" (")
-                module = where.split(":")[0].rsplit("/", 1)[-1]
-                key = f"{name} ({module})" if module else name
+            for key in {_function(frame) for frame in stack.split(";")}:
                 held[key] = held.get(key, 0) + samples
     if not total:
         return []

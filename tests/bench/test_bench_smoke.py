@@ -105,7 +105,7 @@ def test_hotpath_writes_cpu_per_configuration(tmp_path: Path) -> None:
 def test_profile_summary_ranks_frames_by_inclusive_share(tmp_path: Path) -> None:
     raw = tmp_path / "spy.txt"
     raw.write_text(
-        "loop (pool.py:1);task (tasks.py:5);assess (assess.py:9) 6\n"
+        "loop (pool.py:1);task (tasks.py:5);assess (assess.py:9);assess (assess.py:12) 6\n"
         "loop (pool.py:1);task (tasks.py:5);save (store.py:3) 3\n"
         "loop (pool.py:1);idle (pool.py:7) 1\n"
     )
@@ -118,7 +118,8 @@ def test_profile_summary_ranks_frames_by_inclusive_share(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     lines = [line.split() for line in done.stdout.splitlines()]
-    # The loop is in every sample and left out; the task holds 90 %, assess 60 %.
+    # The loop is in every sample and left out; the task holds 90 %, assess 60 % (a
+    # function on two lines of one stack counts once).
     assert [(share, name) for share, name, _ in lines[:3]] == [
         ("90.0%", "task"),
         ("60.0%", "assess"),
