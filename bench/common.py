@@ -25,6 +25,8 @@ from typing import Any
 
 from tqdm import tqdm
 
+from shared.schemas import StoredArticle
+
 REPO = Path(__file__).resolve().parents[1]
 FNC1_DIR = REPO / ".." / "shared" / "datasets" / "fnc1"
 EXAMPLES_DIR = REPO / "examples"
@@ -58,6 +60,17 @@ class NewsArticle:
     body: str
     source: str
     published_at: datetime
+
+    def stored(self, article_id: str, *, received_at: datetime | None = None) -> StoredArticle:
+        """The article as ingest stores it, for benchmarks that skip the API."""
+        return StoredArticle(
+            article_id=article_id,
+            title=self.title,
+            body=self.body,
+            source=self.source,
+            published_at=self.published_at,
+            received_at=received_at or datetime.now(UTC),
+        )
 
     def payload(self) -> dict[str, Any]:
         return {

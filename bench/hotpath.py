@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -99,7 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     from services.extract.claims import extract_claims
     from services.extract.nlp import load_nlp
     from services.verify import flows
-    from shared.schemas import StoredArticle
     from shared.settings import get_settings
 
     settings = get_settings()
@@ -108,14 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     nlp = load_nlp(settings.spacy_model)
     extracted = []
     for n, a in enumerate(news):
-        article = StoredArticle(
-            article_id=f"hot{n}",
-            title=a.title,
-            body=a.body,
-            source=a.source,
-            published_at=a.published_at,
-            received_at=datetime.now(UTC),
-        )
+        article = a.stored(f"hot{n}")
         extracted.append((article, extract_claims(nlp=nlp, article=article).claims))
     totals: dict[str, list[float]] = {c: [] for c in CONFIGS}
     counts: dict[str, int] = {}

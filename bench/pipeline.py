@@ -48,7 +48,6 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -644,20 +643,12 @@ def _work_ready(barrier: Any) -> None:
     barrier.wait(timeout=300)
 
 
-def _work_one(item: tuple[int, str, str, str, str]) -> tuple[int, list[str]]:
+def _work_one(item: tuple[int, NewsArticle]) -> tuple[int, list[str]]:
     from bench.inprocess import extract_and_verify
-    from shared.schemas import StoredArticle
     from shared.settings import get_settings
 
-    n, title, body, source, published = item
-    article = StoredArticle(
-        article_id=f"work{n}",
-        title=title,
-        body=body,
-        source=source,
-        published_at=datetime.fromisoformat(published),
-        received_at=datetime.now(UTC),
-    )
+    n, news = item
+    article = news.stored(f"work{n}")
     assert _worker_client is not None
     done = extract_and_verify(
         _worker_client, article=article, settings=get_settings(), reverify_after=False
@@ -683,9 +674,7 @@ def run_work_ceiling(
     processes = sum(concurrency for _, _, concurrency in _worker_layout(args))
     ctx = mp.get_context("fork")
     barrier = ctx.Manager().Barrier(processes)
-    items = [
-        (n, a.title, a.body, a.source, a.published_at.isoformat()) for n, a in enumerate(articles)
-    ]
+    items = list(enumerate(articles))
     with ctx.Pool(processes, initializer=_work_init, initargs=(url,)) as pool:
         pool.map(_work_ready, [barrier] * processes, chunksize=1)
         assert server.process is not None

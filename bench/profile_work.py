@@ -31,7 +31,6 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -118,23 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     from services.extract.claims import extract_claims
     from services.extract.nlp import load_nlp
     from shared import store
-    from shared.schemas import StoredArticle
     from shared.settings import get_settings
 
     settings = get_settings()
     load_models(settings)
     articles, corpus = load_articles(args.articles)
-    stored = [
-        StoredArticle(
-            article_id=f"prof{n}",
-            title=a.title,
-            body=a.body,
-            source=a.source,
-            published_at=a.published_at,
-            received_at=datetime.now(UTC),
-        )
-        for n, a in enumerate(articles)
-    ]
+    stored = [a.stored(f"prof{n}") for n, a in enumerate(articles)]
     with tempfile.TemporaryDirectory(prefix="crosscheck-profile-") as tmp:
         server = RedisServer(data_dir=Path(tmp)).start()
         client = redis.Redis.from_url(server.url, decode_responses=True)

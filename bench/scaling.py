@@ -348,15 +348,7 @@ def _templates(n: int) -> tuple[list[Template], str]:
     nlp = load_nlp(settings.spacy_model)
     news, corpus = load_articles(n)
     articles = [
-        StoredArticle(
-            article_id=f"t{i}",
-            title=a.title,
-            body=a.body,
-            source=a.source,
-            published_at=a.published_at,
-            received_at=datetime(2025, 10, 1, tzinfo=UTC),
-        )
-        for i, a in enumerate(news)
+        a.stored(f"t{i}", received_at=datetime(2025, 10, 1, tzinfo=UTC)) for i, a in enumerate(news)
     ]
     out: list[Template] = []
     with progress(len(articles), "extract templates", unit="article") as bar:
