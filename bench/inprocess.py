@@ -8,7 +8,7 @@ providers, verdict versioning and stream publishing are left out.
 
 Re-verification follows the pipeline's rule: each first verification names the stored claims
 in its evidence; once the article is complete the pipeline re-verifies each of them, once per
-pending run (``take_reverify_slot``), at the lowest queue priority, so a burst's
+pending run (``take_reverify_slots``), at the lowest queue priority, so a burst's
 re-verifications wait until its first verdicts are done and coalesce. ``extract_and_verify``
 returns the evidence ids and re-verifies them after the article unless told not to; the
 pipeline benchmark's ceiling collects them over the whole burst and re-verifies each once

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from celery import Celery
+from kombu.transport.redis import PRIORITY_STEPS as _KOMBU_STEPS
+from kombu.transport.redis import Channel as _KombuRedis
 
 from shared.redis_client import broker_url
 from shared.settings import Settings, get_settings
@@ -27,9 +29,8 @@ PRIORITY_VERIFY = 0
 PRIORITY_EXTRACT = 3
 PRIORITY_REFRESH = 9
 
-# Kombu keeps each priority of a queue in its own Redis list, named with this separator.
-_PRIORITY_SEP = "\x06\x16"
-PRIORITY_STEPS = (0, 3, 6, 9)
+# Kombu keeps each priority of a queue in its own Redis list; names and steps are its own.
+PRIORITY_STEPS = tuple(_KOMBU_STEPS)
 
 ROUTES = {
     TASK_FETCH: {"queue": QUEUE_FETCH, "priority": PRIORITY_EXTRACT},
@@ -45,7 +46,7 @@ def batches(items: Sequence[str], size: int) -> list[list[str]]:
 
 def queue_keys(queue: str) -> list[str]:
     """The Redis lists holding ``queue``'s messages, highest priority first."""
-    return [queue if step == 0 else f"{queue}{_PRIORITY_SEP}{step}" for step in PRIORITY_STEPS]
+    return [queue if step == 0 else f"{queue}{_KombuRedis.sep}{step}" for step in PRIORITY_STEPS]
 
 
 def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:

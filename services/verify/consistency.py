@@ -26,7 +26,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
+from functools import lru_cache
 
 from shared.schemas import Claim, Conflict, Entity, Quantity, TimeRef
 
@@ -80,17 +82,21 @@ _LOCATIVES = frozenset(_LOCATIVE_WORDS.split())
 _PLACE_FILLERS = frozenset(_FILLER_WORDS.split())
 
 
-def content_tokens(text: str) -> set[str]:
-    """Lower-cased words minus stop words, with a crude plural fold."""
+@lru_cache(maxsize=65_536)
+def content_tokens(text: str) -> frozenset[str]:
+    """Lower-cased words minus stop words, with a crude plural fold.
+
+    Cached: a verification compares the same claim and sibling texts many times over.
+    """
     tokens = set()
     for word in _WORD.findall(text.lower()):
         if word in _STOP or len(word) < 2:
             continue
         tokens.add(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return tokens
+    return frozenset(tokens)
 
 
-def overlap(a: set[str], b: set[str]) -> float:
+def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Overlap coefficient |A & B| / min(|A|, |B|): a short claim inside a long one scores 1."""
     if not a or not b:
         return 0.0

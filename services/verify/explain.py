@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from services.verify.consistency import DEATH_NOUNS, format_quantity
+from services.verify.consistency import death_count, format_quantity
 from services.verify.origins import normalise_outlet
 from services.verify.scoring import Score
 from shared.schemas import Claim, ClaimKind, Conflict, EvidenceItem, ProviderCoverage, Stance
@@ -101,7 +101,7 @@ def _field_label(claim: Claim, conflict: Conflict) -> str:
     if conflict.field == "quantity":
         for q in claim.quantities:
             if format_quantity(q) == conflict.claim_value and q.noun:
-                if q.noun.lower() in DEATH_NOUNS:
+                if death_count(q):
                     return "the death toll"
                 return f"the number of {q.noun}"
         return "a number"

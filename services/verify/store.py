@@ -19,7 +19,7 @@ from shared.settings import Settings
 _SAVE_VERDICT = """
 local previous = redis.call('HGET', KEYS[2], 'hash')
 if previous == ARGV[1] then
-  return {tonumber(redis.call('HGET', KEYS[2], 'version')), 0}
+  return {tonumber(redis.call('HGET', KEYS[2], 'version')), 0, redis.call('GET', KEYS[1])}
 end
 local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
 redis.call('HSET', KEYS[2], 'hash', ARGV[1])
@@ -76,11 +76,11 @@ def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool
     )
     # In the same round trip; NX keeps a claim's first listing time when it is re-verified.
     pipe.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
-    (version, changed), _ = pipe.execute()
+    (version, changed, *unchanged), _ = pipe.execute()
     if changed:
         return doc.model_copy(update={"version": int(version)}), True
-    # Same content as the stored document: only its version and time differ.
-    stored = client.get(keys.verdict(doc.claim_id))
+    # Same content as the stored document (returned by the script): only version and time differ.
+    stored = unchanged[0] if unchanged else None
     if not stored:
         return doc, False
     stamp = compact.parse_verdict(stored)
@@ -152,11 +152,20 @@ def forget_reverify(client: redis.Redis, *, article_id: str, claim_ids: Sequence
         client.srem(keys.article_reverify(article_id), *claim_ids)
 
 
-def take_reverify_slot(client: redis.Redis, *, claim_id: str, hold_seconds: float) -> bool:
-    """True if no re-verification of ``claim_id`` is already scheduled."""
+def take_reverify_slots(
+    client: redis.Redis, *, claim_ids: Sequence[str], hold_seconds: float
+) -> list[str]:
+    """The claims of ``claim_ids`` with no re-verification already scheduled, now held."""
     ttl_ms = max(1, int(hold_seconds * 1000))
-    return bool(client.set(keys.reverify_lock(claim_id), "1", nx=True, px=ttl_ms))
+    # A pipeline, not one multi-key command: the slots sit in different hash slots.
+    pipe = client.pipeline(transaction=False)
+    for claim_id in claim_ids:
+        pipe.set(keys.reverify_lock(claim_id), "1", nx=True, px=ttl_ms)
+    return [c for c, taken in zip(claim_ids, pipe.execute(), strict=True) if taken]
 
 
-def release_reverify_slot(client: redis.Redis, *, claim_id: str) -> None:
-    client.delete(keys.reverify_lock(claim_id))
+def release_reverify_slots(client: redis.Redis, *, claim_ids: Sequence[str]) -> None:
+    pipe = client.pipeline(transaction=False)
+    for claim_id in claim_ids:
+        pipe.delete(keys.reverify_lock(claim_id))
+    pipe.execute()

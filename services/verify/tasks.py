@@ -7,13 +7,12 @@ from collections.abc import Sequence
 import redis
 from structlog.contextvars import bound_contextvars
 
-from services.verify import flows
+from services.verify import flows, retrieval
 from services.verify import store as verify_store
 from services.verify.assess import StanceFn
 from services.verify.providers import gather_external
 from services.verify.stance import load_stance_model
 from services.verify.worker import app
-from shared import store
 from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY, batches
 from shared.errors import NotFound
 from shared.logging import get_logger
@@ -53,14 +52,15 @@ def verify_claims(
     settings = get_settings()
     if reason == REASON_REVERIFY:
         # Free the slots first: evidence arriving from now on schedules another run.
-        for claim_id in claim_ids:
-            verify_store.release_reverify_slot(client, claim_id=claim_id)
-    claims = {claim.claim_id: claim for claim in store.get_claims(client, claim_ids)}
+        verify_store.release_reverify_slots(client, claim_ids=claim_ids)
+    # Parsed claims are cached per process: re-verified claims were recently candidates.
+    claims = {claim.claim_id: claim for claim in retrieval.load_claims(client, claim_ids)}
+    missing = [claim_id for claim_id in claim_ids if claim_id not in claims]
+    if missing:
+        raise NotFound(f"claims {', '.join(missing)} are not in the store")
     to_reverify: dict[str, list[str]] = {}
     for claim_id in claim_ids:
-        claim = claims.get(claim_id)
-        if claim is None:
-            raise NotFound(f"claim {claim_id} is not in the store")
+        claim = claims[claim_id]
         with bound_contextvars(claim_id=claim_id):
             done = _verify_one(client, settings=settings, claim=claim, reason=reason)
         if done.reverify:
@@ -124,11 +124,7 @@ def _schedule_reverification(
     # A message not acknowledged within the visibility timeout is redelivered, so a slot
     # older than that belongs to a run that is gone.
     hold = settings.reverify_debounce_seconds + settings.visibility_timeout
-    taken = [
-        other_id
-        for other_id in claim_ids
-        if verify_store.take_reverify_slot(client, claim_id=other_id, hold_seconds=hold)
-    ]
+    taken = verify_store.take_reverify_slots(client, claim_ids=claim_ids, hold_seconds=hold)
     for batch in batches(taken, settings.verify_batch_size):
         app.send_task(
             TASK_VERIFY,

@@ -14,9 +14,9 @@ from services.verify.store import (
     forget_reverify,
     mark_claim_verified,
     publish_and_mark_verified,
-    release_reverify_slot,
+    release_reverify_slots,
     save_verdict,
-    take_reverify_slot,
+    take_reverify_slots,
 )
 from shared import compact, keys, store
 from shared.schemas import (
@@ -168,11 +168,11 @@ def test_reverify_set_is_released_once_the_article_is_complete(
 
 
 def test_reverify_slot_holds_one_run(fake_redis: fakeredis.FakeRedis) -> None:
-    assert take_reverify_slot(fake_redis, claim_id="c1", hold_seconds=2)
-    assert not take_reverify_slot(fake_redis, claim_id="c1", hold_seconds=2)
+    assert take_reverify_slots(fake_redis, claim_ids=["c1"], hold_seconds=2) == ["c1"]
+    assert take_reverify_slots(fake_redis, claim_ids=["c1", "c2"], hold_seconds=2) == ["c2"]
     assert 0 < fake_redis.pttl("crosscheck:{c:c1}:reverify") <= 2000
-    release_reverify_slot(fake_redis, claim_id="c1")
-    assert take_reverify_slot(fake_redis, claim_id="c1", hold_seconds=2)
+    release_reverify_slots(fake_redis, claim_ids=["c1"])
+    assert take_reverify_slots(fake_redis, claim_ids=["c1", "c2"], hold_seconds=2) == ["c1"]
 
 
 def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
