@@ -15,7 +15,7 @@ from crosscheck.redis_server import RedisServer
 from crosscheck.stack import Stack
 from shared import store
 from shared.redis_client import make_redis
-from shared.schemas import VerdictDoc
+from shared.schemas import ArticleStatus, VerdictDoc
 from shared.settings import Settings
 from shared.stream import ack, ensure_group, read_group
 
@@ -49,9 +49,8 @@ def run_pipeline(
     embedded: RedisServer | None = None
     redis_url = settings.redis_url
     if not redis_url:
-        embedded = RedisServer(
-            data_dir=STATE_DIR / f"redis-{settings.api_port}",
-            appendfsync="always" if settings.durable == "strict" else "everysec",
+        embedded = RedisServer.for_settings(
+            settings, data_dir=STATE_DIR / f"redis-{settings.api_port}"
         ).start()
         redis_url = embedded.url
         click.echo(f"embedded redis-server on {redis_url} (AOF in {embedded.data_dir})")
@@ -81,19 +80,27 @@ def run_pipeline(
                 posted.add(answer["id"])
         click.echo("\n" + HEADER)
         first_seen = False
+        pending = set(posted)
         while True:
-            for message in read_group(
+            messages = read_group(
                 client, stream=settings.stream_name, group=group, consumer="runner", block_ms=500
-            ):
-                if not first_seen:
-                    first_seen = True
-                    click.echo(
-                        f"# first verified claim after {time.monotonic() - started:.1f}s", err=True
-                    )
+            )
+            if messages and not first_seen:
+                first_seen = True
+                click.echo(
+                    f"# first verified claim after {time.monotonic() - started:.1f}s", err=True
+                )
+            for message in messages:
                 click.echo(format_row(message.doc))
-                ack(client, stream=settings.stream_name, group=group, entry_ids=[message.entry_id])
+            ack(
+                client,
+                stream=settings.stream_name,
+                group=group,
+                entry_ids=[m.entry_id for m in messages],
+            )
             if exit_when_done:
-                if posted and _all_done(client, posted):
+                pending -= _finished(client, pending)
+                if posted and not pending:
                     click.echo(
                         f"# all {len(posted)} articles done after {time.monotonic() - started:.1f}s",
                         err=True,
@@ -119,9 +126,7 @@ def run_pipeline(
             embedded.stop()
 
 
-def _all_done(client: redis.Redis, article_ids: set[str]) -> bool:
-    for article_id in article_ids:
-        article = store.get_article(client, article_id)
-        if article is None or article.status.value not in ("done", "failed"):
-            return False
-    return True
+def _finished(client: redis.Redis, article_ids: set[str]) -> set[str]:
+    """The articles of ``article_ids`` that are done or failed."""
+    final = {ArticleStatus.done, ArticleStatus.failed}
+    return {a for a, status in store.get_statuses(client, article_ids).items() if status in final}

@@ -109,9 +109,14 @@ class Stack:
         env.update(self.extra_env)
         return env
 
-    def _start(self, name: str, args: list[str]) -> Child:
+    def _start(
+        self, name: str, args: list[str], *, env_overrides: Mapping[str, str] | None = None
+    ) -> Child:
         child = Child(
-            name=name, args=args, env=self.env(), log_path=self.log_dir / f"{name}.log"
+            name=name,
+            args=args,
+            env={**self.env(), **(env_overrides or {})},
+            log_path=self.log_dir / f"{name}.log",
         ).start()
         self.children[name] = child
         return child
@@ -156,16 +161,13 @@ class Stack:
     def start_flower(self) -> Child:
         if self.flower_port is None:
             raise ValueError("no flower_port configured")
-        child = Child(
-            name="flower",
-            args=flower_command(port=self.flower_port, address=self.host),
+        return self._start(
+            "flower",
+            flower_command(port=self.flower_port, address=self.host),
             # Flower 2 closes its JSON API without auth; this local stack binds to loopback
             # only, so the API may stay open here. docker-compose uses basic auth instead.
-            env={**self.env(), "FLOWER_UNAUTHENTICATED_API": "true"},
-            log_path=self.log_dir / "flower.log",
-        ).start()
-        self.children["flower"] = child
-        return child
+            env_overrides={"FLOWER_UNAUTHENTICATED_API": "true"},
+        )
 
     def start_all(self, *, concurrency: int = 0) -> None:
         self.start_api()

@@ -64,16 +64,7 @@ def train(data_dir: Path, out: Path | None, seed: int | None, limit_bodies: int 
         model.metadata["limit_bodies"] = limit_bodies
     target = DEFAULT_MODEL_PATH if out is None else out
     write_model(model, target)
-    dev = model.metadata["dev_scores"]
-    report = FncReport(
-        n=dev["n"],
-        raw_score=dev["fnc_raw"],
-        max_score=dev["fnc_max"],
-        relative_score=dev["fnc_relative_pct"],
-        f1=dev["f1"],
-        macro_f1=dev["macro_f1"],
-        confusion=dev["confusion"],
-    )
+    report = FncReport.from_dict(model.metadata["dev_scores"])
     click.echo(f"trained on {len(pairs.headlines)} pairs in {time.perf_counter() - started:.1f}s")
     click.echo("dev split (held-out claims):")
     click.echo(format_report(report))

@@ -54,6 +54,15 @@ def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
     return article
 
 
+def get_statuses(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, ArticleStatus]:
+    """Status of each stored article of ``article_ids``, in one round trip, bodies unread."""
+    ids = list(article_ids)
+    pipe = client.pipeline(transaction=False)
+    for article_id in ids:
+        pipe.hget(keys.article(article_id), "status")
+    return {a: ArticleStatus(s) for a, s in zip(ids, pipe.execute(), strict=True) if s}
+
+
 def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str]:
     """Bodies of ``article_ids`` in one round trip (articles not in the store are left out)."""
     ids = list(article_ids)

@@ -266,14 +266,11 @@ def _claims_of(
     )
     if a_end <= a_start or body[a_start:a_end].strip() == "":
         return []
-    entities = _entities(item, a_start, a_end, body)
-    quantities = [q for q, s, e in facts.quantities if s >= a_start and e <= a_end]
-    times = [t for t, s, e in facts.times if s >= a_start and e <= a_end]
-    named = [e for e in _entities(item, facts.start, facts.end, body)]
+    sentence_entities = _entities(item, facts.start, facts.end, body)
     features = Features(
         n_tokens=facts.n_tokens,
         has_finite_verb=facts.has_finite_verb,
-        named_entities=len(named)
+        named_entities=len(sentence_entities)
         + (1 if speaker is not None and not speaker.key.startswith("src:") else 0),
         quantities=len(facts.quantities),
         times=len(facts.times),
@@ -289,6 +286,10 @@ def _claims_of(
     worth = score(features)
     if worth < threshold:
         return []
+    # Without a cue the asserted span is the sentence itself.
+    entities = sentence_entities if cue is None else _entities(item, a_start, a_end, body)
+    quantities = [q for q, s, e in facts.quantities if s >= a_start and e <= a_end]
+    times = [t for t, s, e in facts.times if s >= a_start and e <= a_end]
     hedges = find_hedges(facts.text)
     negated = facts.negated or (cue is not None and cue.cue_lemma in DENIAL_CUES)
     subject = facts.subject
@@ -337,7 +338,6 @@ def _claims_of(
         return [assertion]
     outer = body[facts.start : a_start] + " " + body[a_end : facts.end]
     outer_hedges = [h for h in find_hedges(outer) if h not in _CUE_HEDGES]
-    sentence_entities = _entities(item, facts.start, facts.end, body)
     extra = _speaker_entity(facts, speaker, body)
     if extra is not None and not any(e.start <= extra.start < e.end for e in sentence_entities):
         sentence_entities = sorted([*sentence_entities, extra], key=lambda e: e.start)

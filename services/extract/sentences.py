@@ -31,7 +31,6 @@ _DATELINE = re.compile(
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me", "you", "your"})
 _OPEN_QUOTES = '"\u201c\u201e\u00ab'
-_CLOSE_QUOTES = '"\u201d\u00bb'
 _FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 

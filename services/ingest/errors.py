@@ -18,6 +18,7 @@ log = get_logger(__name__)
 class ApiError(CrosscheckError):
     status = 400
     code = "bad_request"
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -27,6 +28,7 @@ class ApiError(CrosscheckError):
 class Unauthorized(ApiError):
     status = 401
     code = "unauthorized"
+    headers = {"WWW-Authenticate": "Bearer"}
 
 
 class PayloadTooLarge(ApiError):
@@ -55,8 +57,7 @@ def error_response(
 def install_error_handlers(app: FastAPI, *, retry_after: int) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.code, exc.detail, headers)
+        return error_response(exc.status, exc.code, exc.detail, exc.headers)
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:

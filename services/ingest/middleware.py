@@ -9,6 +9,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
+from services.ingest.errors import ApiError, MalformedBody, PayloadTooLarge
 from shared.logging import get_logger
 
 log = get_logger("crosscheck.api")
@@ -75,7 +76,7 @@ class BodyLimitMiddleware:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _send_error(send, 400, "malformed_body", "Content-Length is not a number")
+                    await _send_error(send, MalformedBody, "Content-Length is not a number")
                     return
                 if declared > self.max_bytes:
                     await _send_too_large(send, self.max_bytes)
@@ -106,17 +107,16 @@ class BodyLimitMiddleware:
 
 
 async def _send_too_large(send: Send, max_bytes: int) -> None:
-    await _send_error(
-        send, 413, "payload_too_large", f"request body exceeds the limit of {max_bytes} bytes"
-    )
+    await _send_error(send, PayloadTooLarge, f"request body exceeds the limit of {max_bytes} bytes")
 
 
-async def _send_error(send: Send, status: int, code: str, detail: str) -> None:
-    body = json.dumps({"error": code, "detail": detail}).encode()
+async def _send_error(send: Send, error: type[ApiError], detail: str) -> None:
+    # Raw ASGI: the body is rejected before FastAPI's handlers could see an exception.
+    body = json.dumps({"error": error.code, "detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": status,
+            "status": error.status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from services.verify.stance.labels import STANCE_CLASSES
 
@@ -52,6 +53,19 @@ class FncReport:
     f1: dict[str, float]
     macro_f1: float
     confusion: list[list[int]]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FncReport:
+        """The report ``as_dict`` wrote (a model's stored dev scores)."""
+        return cls(
+            n=data["n"],
+            raw_score=data["fnc_raw"],
+            max_score=data["fnc_max"],
+            relative_score=data["fnc_relative_pct"],
+            f1=data["f1"],
+            macro_f1=data["macro_f1"],
+            confusion=data["confusion"],
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
