@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+import redis
 from celery import Celery
 from kombu.transport.redis import PRIORITY_STEPS as _KOMBU_STEPS
 from kombu.transport.redis import Channel as _KombuRedis
@@ -47,6 +48,14 @@ def batches(items: Sequence[str], size: int) -> list[list[str]]:
 def queue_keys(queue: str) -> list[str]:
     """The Redis lists holding ``queue``'s messages, highest priority first."""
     return [queue if step == 0 else f"{queue}{_KombuRedis.sep}{step}" for step in PRIORITY_STEPS]
+
+
+def queue_depth(client: redis.Redis, queue: str) -> int:
+    """Messages waiting in ``queue``, every priority counted (reserved ones are not)."""
+    pipe = client.pipeline(transaction=False)
+    for key in queue_keys(queue):
+        pipe.llen(key)
+    return sum(int(n) for n in pipe.execute())
 
 
 def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:

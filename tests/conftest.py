@@ -28,11 +28,14 @@ _db_numbers = itertools.count(1)
 
 
 def require_shared(path: Path) -> Path:
-    """Skip, with a reason, when ../shared material is absent (a user's fresh clone)."""
-    if not path.exists():
+    """Skip, with a reason, when ../shared is absent (a user's fresh clone); where it is
+    present, a missing ``path`` inside it fails instead of hiding tests."""
+    if not SHARED_DIR.exists():
         pytest.skip(
-            f"{path} is absent: ../shared is only beside the repo on the developers' machines and CI"
+            f"{SHARED_DIR} is absent: ../shared is only beside the repo on the developers' "
+            "machines and CI"
         )
+    assert path.exists(), f"../shared is present but {path} is missing"
     return path
 
 

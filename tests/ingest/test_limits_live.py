@@ -28,7 +28,7 @@ import requests
 
 from crosscheck.redis_server import RedisServer, free_port
 from crosscheck.stack import Stack
-from shared.celery_app import queue_keys
+from shared.celery_app import queue_depth
 
 pytestmark = pytest.mark.e2e
 
@@ -298,7 +298,7 @@ def test_ten_thousand_tiny_articles_are_all_accepted_and_stored(
 ) -> None:
     stack, client = live
     before = sum(1 for _ in client.scan_iter(match="crosscheck:{a:*}:article", count=1000))
-    queued_before = _queued(client, "extract")
+    queued_before = queue_depth(client, "extract")
     statuses: dict[int, int] = {}
     ids: set[str] = set()
     started = time.monotonic()
@@ -323,9 +323,5 @@ def test_ten_thousand_tiny_articles_are_all_accepted_and_stored(
     assert len(ids) == 10_000
     after = sum(1 for _ in client.scan_iter(match="crosscheck:{a:*}:article", count=1000))
     assert after - before == 10_000
-    assert _queued(client, "extract") - queued_before == 10_000  # every one has its task queued
+    assert queue_depth(client, "extract") - queued_before == 10_000  # every one has its task queued
     assert elapsed < 90  # about 50 s here; the bound leaves room for a slower CI machine
-
-
-def _queued(client: redis.Redis, queue: str) -> int:
-    return sum(int(client.llen(key)) for key in queue_keys(queue))

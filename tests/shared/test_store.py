@@ -26,11 +26,10 @@ from shared.schemas import (
     Modality,
     StoredArticle,
     Verdict,
-    VerdictDoc,
 )
 from shared.settings import Settings
 from shared.stream import publish
-from tests.shared.verdicts import assessed_verdict
+from tests.shared.verdicts import assessed_verdict, verdict_for
 from tests.verify import scenario_claims as sc
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -49,24 +48,6 @@ def _claim(claim_id: str, article_id: str = "a1") -> Claim:
         start=0,
         end=5,
         checkworthiness=0.9,
-    )
-
-
-def _verdict(
-    claim: Claim, *, confidence: float, verdict: Verdict = Verdict.unverified
-) -> VerdictDoc:
-    return VerdictDoc(
-        claim_id=claim.claim_id,
-        article_id=claim.article_id,
-        source=claim.source,
-        text=claim.text,
-        verdict=verdict,
-        confidence=confidence,
-        independent_origins=1,
-        explanation="x",
-        claim=claim,
-        version=1,
-        verified_at=NOW,
     )
 
 
@@ -127,13 +108,13 @@ def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> N
 def test_verdict_version_bumps_only_when_content_changes(fake_redis: fakeredis.FakeRedis) -> None:
     claim = _claim("c1")
     save_claims(fake_redis, article=_article(), claims=[claim])
-    doc, changed = save_verdict(fake_redis, _verdict(claim, confidence=0.4))
+    doc, changed = save_verdict(fake_redis, verdict_for(claim, confidence=0.4, verified_at=NOW))
     assert (doc.version, changed) == (1, True)
     # A retried task computing the same verdict reuses its version.
-    same, changed = save_verdict(fake_redis, _verdict(claim, confidence=0.4))
+    same, changed = save_verdict(fake_redis, verdict_for(claim, confidence=0.4, verified_at=NOW))
     assert (same.version, changed) == (1, False)
     newer, changed = save_verdict(
-        fake_redis, _verdict(claim, confidence=0.8, verdict=Verdict.supported)
+        fake_redis, verdict_for(claim, confidence=0.8, verdict=Verdict.supported, verified_at=NOW)
     )
     assert (newer.version, changed) == (2, True)
     stored = store.get_verdict(fake_redis, "c1")

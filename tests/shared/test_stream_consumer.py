@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
 
 import fakeredis
 import pytest
 from click.testing import CliRunner
 
 from crosscheck.cli import cli
-from shared.schemas import Claim, Verdict, VerdictDoc
 from shared.settings import Settings
 from shared.stream import (
     ack,
@@ -21,35 +19,9 @@ from shared.stream import (
     publish,
     read_group,
 )
+from tests.shared.verdicts import minimal_verdict
 
 STREAM = "crosscheck:verified"
-
-
-def verdict(
-    claim_id: str, version: int = 1, *, verdict: Verdict = Verdict.unverified
-) -> VerdictDoc:
-    claim = Claim(
-        claim_id=claim_id,
-        article_id="a1",
-        source="Wire",
-        text=f"claim {claim_id}",
-        start=0,
-        end=10,
-        checkworthiness=0.9,
-    )
-    return VerdictDoc(
-        claim_id=claim_id,
-        article_id="a1",
-        source="Wire",
-        text=claim.text,
-        verdict=verdict,
-        confidence=0.3,
-        independent_origins=1,
-        explanation="one origin",
-        claim=claim,
-        version=version,
-        verified_at=datetime(2025, 1, 1, tzinfo=UTC),
-    )
 
 
 @pytest.fixture
@@ -60,10 +32,10 @@ def stream_settings() -> Settings:
 def test_publish_is_idempotent_per_claim_version(
     fake_redis: fakeredis.FakeRedis, stream_settings: Settings
 ) -> None:
-    first = publish(fake_redis, settings=stream_settings, doc=verdict("c1", 1))
-    again = publish(fake_redis, settings=stream_settings, doc=verdict("c1", 1))
-    newer = publish(fake_redis, settings=stream_settings, doc=verdict("c1", 2))
-    other = publish(fake_redis, settings=stream_settings, doc=verdict("c2", 1))
+    first = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 1))
+    again = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 1))
+    newer = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 2))
+    other = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c2", 1))
     assert first and newer and other
     assert again is None
     assert fake_redis.xlen(STREAM) == 3
@@ -75,14 +47,14 @@ def test_publish_is_idempotent_per_claim_version(
 def test_publish_trims_the_stream_approximately(fake_redis: fakeredis.FakeRedis) -> None:
     settings = Settings(redis_url="redis://127.0.0.1:1/0", environment="test", stream_maxlen=10)
     for index in range(300):
-        publish(fake_redis, settings=settings, doc=verdict(f"c{index}"))
+        publish(fake_redis, settings=settings, doc=minimal_verdict(f"c{index}"))
     # MAXLEN ~ trims whole nodes only; the bound is loose but it holds.
     assert fake_redis.xlen(STREAM) < 300
 
 
 def test_group_reads_then_acks(fake_redis: fakeredis.FakeRedis, stream_settings: Settings) -> None:
     for index in range(5):
-        publish(fake_redis, settings=stream_settings, doc=verdict(f"c{index}"))
+        publish(fake_redis, settings=stream_settings, doc=minimal_verdict(f"c{index}"))
     ensure_group(fake_redis, stream=STREAM, group="g", from_start=True)
     batch = read_group(fake_redis, stream=STREAM, group="g", consumer="c1", count=3, block_ms=10)
     assert [m.doc.claim_id for m in batch] == ["c0", "c1", "c2"]
@@ -97,9 +69,9 @@ def test_group_reads_then_acks(fake_redis: fakeredis.FakeRedis, stream_settings:
 def test_new_group_without_from_start_sees_only_new_entries(
     fake_redis: fakeredis.FakeRedis, stream_settings: Settings
 ) -> None:
-    publish(fake_redis, settings=stream_settings, doc=verdict("old"))
+    publish(fake_redis, settings=stream_settings, doc=minimal_verdict("old"))
     ensure_group(fake_redis, stream=STREAM, group="late", from_start=False)
-    publish(fake_redis, settings=stream_settings, doc=verdict("new"))
+    publish(fake_redis, settings=stream_settings, doc=minimal_verdict("new"))
     batch = read_group(fake_redis, stream=STREAM, group="late", consumer="c", block_ms=10)
     assert [m.doc.claim_id for m in batch] == ["new"]
 
@@ -107,7 +79,7 @@ def test_new_group_without_from_start_sees_only_new_entries(
 def test_ensure_group_is_repeatable_and_from_start_rewinds(
     fake_redis: fakeredis.FakeRedis, stream_settings: Settings
 ) -> None:
-    publish(fake_redis, settings=stream_settings, doc=verdict("c1"))
+    publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1"))
     ensure_group(fake_redis, stream=STREAM, group="g", from_start=False)
     ensure_group(fake_redis, stream=STREAM, group="g", from_start=False)  # BUSYGROUP is fine
     assert read_group(fake_redis, stream=STREAM, group="g", consumer="c", block_ms=10) == []
@@ -122,7 +94,7 @@ def test_stale_entries_of_a_dead_consumer_are_reclaimed(
     fake_redis: fakeredis.FakeRedis, stream_settings: Settings
 ) -> None:
     for index in range(3):
-        publish(fake_redis, settings=stream_settings, doc=verdict(f"c{index}"))
+        publish(fake_redis, settings=stream_settings, doc=minimal_verdict(f"c{index}"))
     ensure_group(fake_redis, stream=STREAM, group="g", from_start=True)
     taken = read_group(
         fake_redis, stream=STREAM, group="g", consumer="dead", block_ms=10, idle_ms=60_000
@@ -157,7 +129,7 @@ def test_latest_by_claim_picks_the_highest_version_in_any_order(
 ) -> None:
     # Written out of order, as two workers racing could do.
     for claim_id, version in [("a", 2), ("b", 1), ("a", 3), ("a", 1), ("b", 2), ("c", 1)]:
-        publish(fake_redis, settings=stream_settings, doc=verdict(claim_id, version))
+        publish(fake_redis, settings=stream_settings, doc=minimal_verdict(claim_id, version))
     ensure_group(fake_redis, stream=STREAM, group="g", from_start=True)
     messages = read_group(fake_redis, stream=STREAM, group="g", consumer="c", block_ms=10)
     latest = latest_by_claim(messages)
@@ -173,7 +145,7 @@ def test_consume_cli_prints_acks_and_resumes(
     fake_redis: fakeredis.FakeRedis, stream_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for index in range(4):
-        publish(fake_redis, settings=stream_settings, doc=verdict(f"c{index}"))
+        publish(fake_redis, settings=stream_settings, doc=minimal_verdict(f"c{index}"))
     monkeypatch.setattr("shared.redis_client.make_redis", lambda settings, **_: fake_redis)
     monkeypatch.setattr("crosscheck.cli.get_settings", lambda: stream_settings)
     runner = CliRunner()
@@ -205,7 +177,7 @@ def test_consume_cli_reclaims_what_a_crashed_consumer_left(
     fake_redis: fakeredis.FakeRedis, stream_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for index in range(2):
-        publish(fake_redis, settings=stream_settings, doc=verdict(f"c{index}"))
+        publish(fake_redis, settings=stream_settings, doc=minimal_verdict(f"c{index}"))
     ensure_group(fake_redis, stream=STREAM, group="cli", from_start=True)
     read_group(fake_redis, stream=STREAM, group="cli", consumer="crashed", block_ms=10)
     time.sleep(0.03)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fakeredis
+
 from shared.celery_app import (
     PRIORITY_EXTRACT,
     PRIORITY_REFRESH,
@@ -12,6 +14,7 @@ from shared.celery_app import (
     TASK_FETCH,
     TASK_VERIFY,
     batches,
+    queue_depth,
     queue_keys,
     worker_app,
 )
@@ -47,3 +50,11 @@ def test_batches_keep_order_and_cover_every_item_once() -> None:
     assert batches(ids, 4) == [ids[0:4], ids[4:8], ids[8:10]]
     assert batches(ids, 100) == [ids]
     assert batches([], 4) == []
+
+
+def test_queue_depth_counts_every_priority(fake_redis: fakeredis.FakeRedis) -> None:
+    fake_redis.lpush("verify", "a", "b")
+    fake_redis.lpush("verify\x06\x169", "c")
+    fake_redis.lpush("extract\x06\x163", "d")
+    assert queue_depth(fake_redis, "verify") == 3
+    assert queue_depth(fake_redis, "extract") == 1

@@ -1,10 +1,13 @@
-"""A real verdict document, with the claims it names, for the store and encoding tests."""
+"""Verdict documents for the store, stream and encoding tests: a minimal one, and a real
+one with the claims it names."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from services.verify.assess import assess
 from services.verify.flows import verdict_document
-from shared.schemas import Claim, EvidenceItem, Stance, VerdictDoc
+from shared.schemas import Claim, EvidenceItem, Stance, Verdict, VerdictDoc
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import keyword_stance
 
@@ -35,3 +38,43 @@ def assessed_verdict() -> tuple[VerdictDoc, list[Claim]]:
     external = [e for e in doc.evidence if e.provider]
     assert from_claims and external and doc.claim.entities  # a full document
     return doc, [first.claim, *(o.claim for o in others)]
+
+
+def verdict_for(
+    claim: Claim,
+    *,
+    version: int = 1,
+    confidence: float = 0.3,
+    verdict: Verdict = Verdict.unverified,
+    verified_at: datetime = datetime(2025, 1, 1, tzinfo=UTC),
+) -> VerdictDoc:
+    """A minimal verdict on ``claim``: one origin, no evidence."""
+    return VerdictDoc(
+        claim_id=claim.claim_id,
+        article_id=claim.article_id,
+        source=claim.source,
+        text=claim.text,
+        verdict=verdict,
+        confidence=confidence,
+        independent_origins=1,
+        explanation="one origin",
+        claim=claim,
+        version=version,
+        verified_at=verified_at,
+    )
+
+
+def minimal_verdict(
+    claim_id: str, version: int = 1, *, verdict: Verdict = Verdict.unverified
+) -> VerdictDoc:
+    """A minimal verdict on a made-up claim ``claim_id`` of article ``a1``."""
+    claim = Claim(
+        claim_id=claim_id,
+        article_id="a1",
+        source="Wire",
+        text=f"claim {claim_id}",
+        start=0,
+        end=10,
+        checkworthiness=0.9,
+    )
+    return verdict_for(claim, version=version, verdict=verdict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.verify.assess import Assessment, assess
 from services.verify.origins import CopyProbe, group_near_copies, merge_speakers, signature
-from shared.schemas import Claim
+from shared.schemas import Claim, ClaimKind
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, entity, keyword_stance
 
@@ -128,7 +128,7 @@ def test_texts_of_one_article_are_never_near_copies_of_each_other() -> None:
 
 
 def test_a_relay_named_by_a_state_organ_is_a_witness_of_the_statement() -> None:
-    attribution = _ap_claim().model_copy(update={"claim_id": "ap-s", "kind": "attribution"})
+    attribution = _ap_claim().model_copy(update={"claim_id": "ap-s", "kind": ClaimKind.attribution})
     russia = claim(
         "blog-r",
         text="Russia claims Abu Bakr al-Baghdadi was killed in the Russian strike in late May",
@@ -138,3 +138,6 @@ def test_a_relay_named_by_a_state_organ_is_a_witness_of_the_statement() -> None:
     )
     result = _run(attribution, [russia], article_claims={"blog": [russia], "ap": [attribution]})
     assert result.independent_origins == 2  # two outlets report the one statement
+    assert "independently report that the Russian Defense Ministry made this statement" in (
+        result.explanation
+    )

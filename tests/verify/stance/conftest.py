@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FNC_DIR, require_shared
+
 REPO = Path(__file__).resolve().parents[3]
-FNC_DATA = REPO / ".." / "shared" / "datasets" / "fnc1"
 
 _BODIES = {
     "7": (
@@ -48,6 +49,4 @@ def fnc_files(tmp_path: Path) -> tuple[Path, Path, list[tuple[str, str, str]]]:
 
 
 def require_fnc() -> Path:
-    if not (FNC_DATA / "train_stances.csv").is_file():
-        pytest.skip(f"../shared is absent: no FNC-1 data at {FNC_DATA}")
-    return FNC_DATA
+    return require_shared(FNC_DIR / "train_stances.csv").parent
