@@ -7,7 +7,8 @@ Usage::
 Extracts ``--articles`` real articles once, then runs the work ceiling's verify path
 (``bench/inprocess.py``: first verifications, then the article's re-verifications) on a fresh
 logical database for each configuration, in turn, in one process: ``baseline`` (MinHash
-permutations drawn per signature, no body cache, every claim parsed), each cache alone,
+permutations drawn per signature and no signature cache, no body cache, every claim parsed),
+each cache alone,
 and ``all``. Times are this process's CPU (not Redis's), per verification.
 """
 
@@ -65,6 +66,7 @@ def _switched(config: str) -> Iterator[None]:
     model = load_stance_model()
     model.__dict__.pop("_body_cache", None)
     retrieval._parsed.clear()
+    origins.signature.cache_clear()
     saved: list[tuple[object, str, object]] = []
 
     def patch(owner: object, name: str, value: object) -> None:

@@ -32,14 +32,18 @@ def article_text(client: redis.Redis, claim: Claim) -> str:
     return bodies.load_bodies(client, [claim.article_id]).get(claim.article_id, claim.text)
 
 
-def make_findable(client: redis.Redis, *, claim: Claim, body: str) -> None:
+def make_findable(
+    client: redis.Redis, *, claim: Claim, body: str, borrowed: Sequence[str] | None = None
+) -> None:
     """Index the claim (and its article's signature) so other verifiers find it."""
-    retrieval.index_claim(client, claim, article_text=body)
+    retrieval.index_claim(client, claim, article_text=body, borrowed=borrowed)
 
 
-def load_candidates(client: redis.Redis, claim: Claim, *, cap: int) -> list[CandidateEvidence]:
+def load_candidates(
+    client: redis.Redis, claim: Claim, *, cap: int, borrowed: Sequence[str] | None = None
+) -> list[CandidateEvidence]:
     """Candidate claims of ``claim`` with their sentence windows and article signatures."""
-    ids = retrieval.candidates(client, claim, cap=cap)
+    ids = retrieval.candidates(client, claim, cap=cap, borrowed=borrowed)
     claims = retrieval.load_claims(client, ids)
     article_ids = [other.article_id for other in claims]
     texts = bodies.load_bodies(client, article_ids)
@@ -70,10 +74,12 @@ def assess_claim(
     first verification already did it.
     """
     own_text = article_text(client, claim)
+    # Indexing and lookup use the same keys: read what a bare claim borrows only once.
+    borrowed = retrieval.borrowed_keys(client, claim)
     if first_time:
         # Index before searching: of two claims verified at once, at least one sees the other.
-        make_findable(client, claim=claim, body=own_text)
-    candidates = load_candidates(client, claim, cap=settings.candidate_cap)
+        make_findable(client, claim=claim, body=own_text, borrowed=borrowed)
+    candidates = load_candidates(client, claim, cap=settings.candidate_cap, borrowed=borrowed)
     # Whom an unattributed sentence relays, and how its origin hedges: read from whole articles.
     article_claims = retrieval.load_article_claims(
         client, [claim.article_id, *(c.claim.article_id for c in candidates)]

@@ -53,6 +53,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -103,8 +104,13 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu"})
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
+@lru_cache(maxsize=2048)
 def signature(text: str) -> Signature:
-    """MinHash signature of ``text`` over lower-cased word shingles."""
+    """MinHash signature of ``text`` over lower-cased word shingles.
+
+    Cached per process (read-only arrays): every claim of an article hashes the same article
+    text, and the same candidate windows recur across claims.
+    """
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < SHINGLE_WORDS:
         shingles = [" ".join(words)]
@@ -116,7 +122,9 @@ def signature(text: str) -> Signature:
         num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, permutations=_PERMUTATIONS
     )
     minhash.update_batch([s.encode() for s in shingles])
-    return np.asarray(minhash.digest(), dtype=np.uint32)
+    sig = np.asarray(minhash.digest(), dtype=np.uint32)
+    sig.flags.writeable = False
+    return sig
 
 
 def signature_to_text(sig: Signature) -> str:

@@ -39,7 +39,6 @@ import math
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date
-from functools import lru_cache
 
 import redis
 
@@ -159,7 +158,8 @@ def context_keys(claim: Claim, siblings: Sequence[Claim]) -> list[str]:
     return best[2] if best is not None else []
 
 
-def _borrowed_keys(client: redis.Redis, claim: Claim) -> list[str]:
+def borrowed_keys(client: redis.Redis, claim: Claim) -> list[str]:
+    """Keys a claim that names nothing borrows from its article (see ``context_keys``)."""
     if _index_keys(claim):
         return []
     siblings = load_article_claims(client, [claim.article_id]).get(claim.article_id, [])
@@ -185,16 +185,18 @@ def index_claim(
     *,
     bucket_days: int | None = None,
     article_text: str | None = None,
+    borrowed: Sequence[str] | None = None,
 ) -> list[str]:
     """Add ``claim`` to its postings (and store its article's MinHash); return the terms.
 
     Each claim of an article writes the same signature to the same key: no claim has to
-    know whether it is the article's first.
+    know whether it is the article's first. ``borrowed``: ``borrowed_keys`` if the caller
+    has them already (it costs two round trips for a claim that names nothing).
     """
     terms = index_terms(
         claim,
         bucket_days=bucket_days or get_settings().time_bucket_days,
-        keys=_borrowed_keys(client, claim),
+        keys=borrowed_keys(client, claim) if borrowed is None else borrowed,
     )
     pipe = client.pipeline(transaction=False)
     member, score = _member(claim), _score(claim)
@@ -206,10 +208,8 @@ def index_claim(
     return terms
 
 
-@lru_cache(maxsize=16)
 def _signature_text(article_text: str) -> str:
-    # An article's claims are verified one after another by the same worker, each with the
-    # whole article: MinHash it once, not once per claim.
+    # origins.signature is cached: an article's claims hash its text once per process.
     return origins.signature_to_text(origins.signature(article_text))
 
 
@@ -224,12 +224,14 @@ def candidates(
     cap: int,
     bucket_days: int | None = None,
     per_term: int = POSTING_READ,
+    borrowed: Sequence[str] | None = None,
 ) -> list[str]:
-    """Ids of up to ``cap`` claims from other articles sharing the most distinctive terms."""
+    """Ids of up to ``cap`` claims from other articles sharing the most distinctive terms
+    (``borrowed`` as for ``index_claim``)."""
     terms = lookup_terms(
         claim,
         bucket_days=bucket_days or get_settings().time_bucket_days,
-        keys=_borrowed_keys(client, claim),
+        keys=borrowed_keys(client, claim) if borrowed is None else borrowed,
     )
     if not terms or cap <= 0:
         return []
