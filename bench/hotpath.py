@@ -8,8 +8,7 @@ Extracts ``--articles`` real articles once, then runs the work ceiling's verify 
 (``bench/inprocess.py``: first verifications, then the article's re-verifications) on a fresh
 logical database for each configuration, in turn, in one process: ``baseline`` (MinHash
 permutations drawn per signature and no signature cache, no body cache, every claim parsed),
-each cache alone,
-and ``all``. Times are this process's CPU (not Redis's), per verification.
+each cache alone, and ``all``. Times are this process's CPU (not Redis's), per verification.
 """
 
 from __future__ import annotations

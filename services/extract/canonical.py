@@ -267,6 +267,14 @@ _LETTER_DIGIT = re.compile(r"([a-z])[- ](\d)")
 _TOKEN_SPLIT = re.compile(r"[\s\u00a0]+")
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that"})
+
+
+def content_words(text: str) -> list[str]:
+    """``normalize_words`` without determiners: what "the ministry" and "ministry" share."""
+    return [w for w in normalize_words(text) if w not in _DETERMINERS]
+
+
 def normalize_words(text: str) -> list[str]:
     """ASCII, lowercase words with punctuation and possessives removed, spelling folded."""
     ascii_text = unidecode(text).lower().replace("'s ", " ").replace("\u2019s ", " ")

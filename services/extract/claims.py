@@ -16,7 +16,7 @@ from spacy.language import Language
 
 from services.extract.attribution import REFERRING_SPEAKERS, is_pronoun_speaker
 from services.extract.boilerplate import is_boilerplate_block, is_heading
-from services.extract.canonical import normalize_words, skeleton
+from services.extract.canonical import content_words, normalize_words, skeleton
 from services.extract.checkworthy import Features, score
 from services.extract.language import UNKNOWN, detect_language
 from services.extract.linking import ArticleLinker
@@ -136,8 +136,8 @@ def _finish(item: _Prepared, *, threshold: float) -> Extraction:
     return Extraction(article_id=article.article_id, language="en", claims=claims)
 
 
-def _fallback_key(text: str) -> str:
-    words = [w for w in normalize_words(text) if w not in {"the", "a", "an", "this", "that"}]
+def _fallback_key(words: list[str]) -> str:
+    """A key for an unlinked speaker from its ``content_words``."""
     body = " ".join(s for s in (skeleton(w) for w in words[-3:]) if s)
     return f"src:{body}" if body else "src:unknown"
 
@@ -147,11 +147,14 @@ def _pronoun_speaker(
 ) -> _Speaker | None:
     """ "he"/"she" is the latest person named; "it"/"they" the last speaker or organisation."""
     if pronoun.lower() in {"he", "she"}:
-        if last is not None and last.key.startswith("per:"):
-            person = linker.last_before(at, labels=_PERSON)
-            if person is None or person[1] == last.key:
-                return _Speaker(last.text, last.key, cue)
         person = linker.last_before(at, labels=_PERSON)
+        # The person spoken of last is still the speaker unless someone else was named since.
+        if (
+            last is not None
+            and last.key.startswith("per:")
+            and (person is None or person[1] == last.key)
+        ):
+            return _Speaker(last.text, last.key, cue)
         return _Speaker(person[0], person[1], cue) if person else None
     if last is not None and not last.key.startswith("per:"):
         return _Speaker(last.text, last.key, cue)
@@ -166,12 +169,12 @@ def _named_speaker(
     if linked:
         return _Speaker(text, linked[0], cue)
     # "The agency said" after "the regional emergency agency said": reuse that speaker.
-    words = [w for w in normalize_words(text) if w not in {"the", "a", "an", "this", "that"}]
+    words = content_words(text)
     if words and len(words) <= 3:
         for prior in reversed(earlier):
             if words[-1] in normalize_words(prior.text):
                 return _Speaker(text, prior.key, cue)
-    return _Speaker(text, _fallback_key(text), cue)
+    return _Speaker(text, _fallback_key(words), cue)
 
 
 def _with_speakers(

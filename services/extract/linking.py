@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from services.extract.canonical import entity_key, normalize_words
+from services.extract.canonical import content_words, entity_key, normalize_words
 
 __all__ = ["ArticleLinker", "Mention"]
 
@@ -106,7 +106,7 @@ class ArticleLinker:
 
     def resolve_description(self, text: str, *, before: int) -> tuple[str, str] | None:
         """Key of "the ministry"-style descriptions: the most frequent earlier match."""
-        words = [w for w in normalize_words(text) if w not in {"the", "this", "that", "a", "an"}]
+        words = content_words(text)
         if not words or len(words) > 3:
             return None
         entries = self._by_word.get(words[-1], [])
