@@ -76,11 +76,8 @@ def test_a_candidate_without_its_article_falls_back_to_its_own_text(
     assert flows.article_text(fresh, second.claim) == second.claim.text
 
 
-def test_bodies_are_read_once_per_client(
-    fake_redis: fakeredis.FakeRedis, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    stories = sc.three_independent()
-    _store(fake_redis, stories)
+def _count_body_reads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The article ids of every body read from the store from now on."""
     reads: list[list[str]] = []
     real = store.get_bodies
 
@@ -89,6 +86,15 @@ def test_bodies_are_read_once_per_client(
         return real(client, article_ids)
 
     monkeypatch.setattr(store, "get_bodies", counting)
+    return reads
+
+
+def test_bodies_are_read_once_per_client(
+    fake_redis: fakeredis.FakeRedis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories = sc.three_independent()
+    _store(fake_redis, stories)
+    reads = _count_body_reads(monkeypatch)
     ids = [s.claim.article_id for s in stories]
     client = fakeredis.FakeRedis(server=fake_redis.connection_pool.connection_kwargs["server"])
     assert bodies.load_bodies(client, [*ids, ids[0], "missing"]) == {
@@ -96,7 +102,6 @@ def test_bodies_are_read_once_per_client(
     }
     assert bodies.load_bodies(client, ids[:2]) == {s.claim.article_id: s.body for s in stories[:2]}
     assert reads == [[*ids, "missing"], []]
-
 
 
 def test_the_body_cache_drops_the_least_recently_used_beyond_its_budget(
@@ -114,14 +119,7 @@ def test_the_body_cache_drops_the_least_recently_used_beyond_its_budget(
             ),
         )
     monkeypatch.setattr(bodies, "CACHED_CHARS", 4000)  # four bodies
-    reads: list[list[str]] = []
-    real = store.get_bodies
-
-    def counting(client: fakeredis.FakeRedis, article_ids: list[str]) -> dict[str, str]:
-        reads.append(list(article_ids))
-        return real(client, article_ids)
-
-    monkeypatch.setattr(store, "get_bodies", counting)
+    reads = _count_body_reads(monkeypatch)
     for article_id in ids:
         bodies.load_bodies(fake_redis, [article_id])
     bodies.load_bodies(fake_redis, ids[1:])

@@ -16,15 +16,15 @@ from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, day, entity
 
 
-def dated(claim_id: str, *keys_: str, source: str = "N") -> Claim:
-    """A claim about ``keys_`` on 3 May 2025."""
+def dated(claim_id: str, *keys_: str, source: str = "N", on: str = "2025-05-03") -> Claim:
+    """A claim about ``keys_`` on ``on`` (3 May 2025 by default), published that morning."""
     return claim(
         claim_id,
         text="x",
         source=source,
         entities=[entity(k) for k in keys_],
-        times=[day("2025-05-03")],
-        published="2025-05-03T09:00:00",
+        times=[day(on)],
+        published=f"{on}T09:00:00",
     )
 
 
@@ -62,22 +62,8 @@ def test_scenario_claims_find_each_other_and_not_their_own_article(
 
 def test_an_event_across_a_bucket_edge_is_found(client: fakeredis.FakeRedis) -> None:
     # 7-day buckets: day ordinals 739379 // 7 and 739380 // 7 differ.
-    a = claim(
-        "a",
-        text="x",
-        source="A",
-        entities=[entity("acme")],
-        times=[day("2025-05-03")],
-        published="2025-05-03T09:00:00",
-    )
-    b = claim(
-        "b",
-        text="x",
-        source="B",
-        entities=[entity("acme")],
-        times=[day("2025-05-04")],
-        published="2025-05-04T09:00:00",
-    )
+    a = dated("a", "acme", source="A")
+    b = dated("b", "acme", source="B", on="2025-05-04")
     assert retrieval.index_terms(a, bucket_days=7) != retrieval.index_terms(b, bucket_days=7)
     retrieval.index_claim(client, a, bucket_days=7)
     assert retrieval.candidates(client, b, cap=5, bucket_days=7) == ["a"]
