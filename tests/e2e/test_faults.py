@@ -25,6 +25,7 @@ from bench.soak import synthetic_articles
 from crosscheck.processes import Child
 from crosscheck.redis_server import RedisServer, free_port
 from crosscheck.stack import Stack
+from shared import keys
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_depth
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
@@ -79,8 +80,8 @@ def wait_articles(
     while True:
         pipe = client.pipeline(transaction=False)
         for article_id in ids:
-            pipe.hmget(f"crosscheck:{{a:{article_id}}}:article", ["status", "reason"])
-            pipe.lrange(f"crosscheck:{{a:{article_id}}}:claims", 0, -1)
+            pipe.hmget(keys.article(article_id), ["status", "reason"])
+            pipe.lrange(keys.article_claims(article_id), 0, -1)
         rows = pipe.execute()
         statuses = {
             article_id: {
@@ -240,7 +241,7 @@ def test_redis_restart_loses_nothing_and_api_says_503(
         assert not failed, failed
         client = redis.Redis.from_url(own_redis.url, decode_responses=True)
         assert_every_claim_published_once(client, statuses)
-        stored = sum(1 for _ in client.scan_iter(match="crosscheck:{a:*}:article"))
+        stored = sum(1 for _ in client.scan_iter(match=keys.article("*")))
         assert stored == len(ids)  # nothing answered 503 was stored
         client.close()
     finally:

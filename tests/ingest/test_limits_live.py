@@ -28,6 +28,7 @@ import requests
 
 from crosscheck.redis_server import RedisServer, free_port
 from crosscheck.stack import Stack
+from shared import keys
 from shared.celery_app import queue_depth
 
 pytestmark = pytest.mark.e2e
@@ -297,7 +298,7 @@ def test_ten_thousand_tiny_articles_are_all_accepted_and_stored(
     live: tuple[Stack, redis.Redis],
 ) -> None:
     stack, client = live
-    before = sum(1 for _ in client.scan_iter(match="crosscheck:{a:*}:article", count=1000))
+    before = sum(1 for _ in client.scan_iter(match=keys.article("*"), count=1000))
     queued_before = queue_depth(client, "extract")
     statuses: dict[int, int] = {}
     ids: set[str] = set()
@@ -321,7 +322,7 @@ def test_ten_thousand_tiny_articles_are_all_accepted_and_stored(
     print(f"\n10,000 posts in {elapsed:.1f}s ({10_000 / elapsed:.0f}/s): {statuses}")
     assert statuses == {202: 10_000}
     assert len(ids) == 10_000
-    after = sum(1 for _ in client.scan_iter(match="crosscheck:{a:*}:article", count=1000))
+    after = sum(1 for _ in client.scan_iter(match=keys.article("*"), count=1000))
     assert after - before == 10_000
     assert queue_depth(client, "extract") - queued_before == 10_000  # every one has its task queued
     assert elapsed < 90  # about 50 s here; the bound leaves room for a slower CI machine

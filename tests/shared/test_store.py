@@ -151,7 +151,7 @@ def test_reverify_set_is_released_once_the_article_is_complete(
 def test_reverify_slot_holds_one_run(fake_redis: fakeredis.FakeRedis) -> None:
     assert take_reverify_slots(fake_redis, claim_ids=["c1"], hold_seconds=2) == ["c1"]
     assert take_reverify_slots(fake_redis, claim_ids=["c1", "c2"], hold_seconds=2) == ["c2"]
-    assert 0 < fake_redis.pttl("crosscheck:{c:c1}:reverify") <= 2000
+    assert 0 < fake_redis.pttl(keys.reverify_lock("c1")) <= 2000
     release_reverify_slots(fake_redis, claim_ids=["c1"])
     assert take_reverify_slots(fake_redis, claim_ids=["c1", "c2"], hold_seconds=2) == ["c1"]
 

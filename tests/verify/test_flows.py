@@ -9,7 +9,7 @@ import pytest
 
 from services.verify import bodies, flows
 from services.verify.assess import Assessment, CandidateEvidence, assess, excerpt_around
-from shared import store
+from shared import keys, store
 from shared.schemas import StoredArticle
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import keyword_stance
@@ -26,7 +26,7 @@ def _store(client: fakeredis.FakeRedis, stories: list[sc.Sourced]) -> None:
                 received_at=datetime(2025, 5, 1, tzinfo=UTC),
             ),
         )
-        client.set(f"crosscheck:{{c:{s.claim.claim_id}}}:claim", s.claim.model_dump_json())
+        client.set(keys.claim(s.claim.claim_id), s.claim.model_dump_json())
     for s in stories:
         flows.make_findable(client, claim=s.claim, body=flows.article_text(client, s.claim))
 
@@ -69,7 +69,7 @@ def test_a_candidate_without_its_article_falls_back_to_its_own_text(
 ) -> None:
     first, second, _ = sc.three_independent()
     _store(fake_redis, [first, second])
-    fake_redis.delete(f"crosscheck:{{a:{second.claim.article_id}}}:article")
+    fake_redis.delete(keys.article(second.claim.article_id))
     fresh = fakeredis.FakeRedis(server=fake_redis.connection_pool.connection_kwargs["server"])
     (loaded,) = flows.load_candidates(fresh, first.claim, cap=10)
     assert loaded.excerpt == second.claim.text
