@@ -57,26 +57,38 @@ def content_hash(doc: VerdictDoc) -> str:
 
 
 def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
-    """Store ``doc`` under the next version if its content changed. Returns (doc, changed).
+    """Store ``doc`` under the next version if its content changed. Returns (doc, changed)."""
+    (saved,) = save_verdicts(client, [doc])
+    return saved
 
-    The key holds ``compact.verdict_json`` (claims are stored apart); the content hash
+
+def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple[VerdictDoc, bool]]:
+    """``save_verdict`` for each of ``docs``, in one round trip.
+
+    A key holds ``compact.verdict_json`` (claims are stored apart); the content hash
     covers the whole document, as published.
     """
-    draft = compact.verdict_json(doc.model_copy(update={"version": 0}))
-    if '"version":0,' not in draft:
-        raise AssertionError("verdict JSON lost its version field")
     pipe = client.pipeline(transaction=False)
-    pipe.eval(
-        _SAVE_VERDICT,
-        2,
-        keys.verdict(doc.claim_id),
-        keys.verdict_version(doc.claim_id),
-        content_hash(doc),
-        draft,
-    )
-    # In the same round trip; NX keeps a claim's first listing time when it is re-verified.
-    pipe.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
-    (version, changed, *unchanged), _ = pipe.execute()
+    for doc in docs:
+        draft = compact.verdict_json(doc.model_copy(update={"version": 0}))
+        if '"version":0,' not in draft:
+            raise AssertionError("verdict JSON lost its version field")
+        pipe.eval(
+            _SAVE_VERDICT,
+            2,
+            keys.verdict(doc.claim_id),
+            keys.verdict_version(doc.claim_id),
+            content_hash(doc),
+            draft,
+        )
+        # NX keeps a claim's first listing time when it is re-verified.
+        pipe.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
+    replies = pipe.execute()
+    return [_saved(doc, reply) for doc, reply in zip(docs, replies[0::2], strict=True)]
+
+
+def _saved(doc: VerdictDoc, reply: Any) -> tuple[VerdictDoc, bool]:
+    version, changed, *unchanged = reply
     if changed:
         return doc.model_copy(update={"version": int(version)}), True
     # Same content as the stored document (returned by the script): only version and time differ.
@@ -113,13 +125,29 @@ def publish_and_mark_verified(
 ) -> tuple[str | None, ClaimDone]:
     """Publish ``doc`` (once per version) and then mark its claim verified, in one round
     trip: (the new stream entry id or None, what marking found)."""
+    (result,) = publish_and_mark_all(client, settings=settings, verdicts=[(doc, evidence_ids)])
+    return result
+
+
+def publish_and_mark_all(
+    client: redis.Redis,
+    *,
+    settings: Settings,
+    verdicts: Sequence[tuple[VerdictDoc, Sequence[str]]],
+) -> list[tuple[str | None, ClaimDone]]:
+    """``publish_and_mark_verified`` for each (doc, evidence ids) of ``verdicts``, in order,
+    in one round trip."""
     pipe = client.pipeline(transaction=False)
-    stream.queue_publish(pipe, settings=settings, doc=doc)
-    _queue_claim_done(
-        pipe, article_id=doc.article_id, claim_id=doc.claim_id, evidence_ids=evidence_ids
-    )
-    published, marked = pipe.execute()
-    return stream.published_entry(published), _claim_done(doc.article_id, marked)
+    for doc, evidence_ids in verdicts:
+        stream.queue_publish(pipe, settings=settings, doc=doc)
+        _queue_claim_done(
+            pipe, article_id=doc.article_id, claim_id=doc.claim_id, evidence_ids=evidence_ids
+        )
+    replies = pipe.execute()
+    return [
+        (stream.published_entry(published), _claim_done(doc.article_id, marked))
+        for (doc, _), published, marked in zip(verdicts, replies[0::2], replies[1::2], strict=True)
+    ]
 
 
 def _queue_claim_done(

@@ -17,7 +17,7 @@ from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY, batches
 from shared.errors import NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
-from shared.schemas import Claim
+from shared.schemas import Claim, VerdictDoc
 from shared.settings import Settings, get_settings
 from shared.tasks import pipeline_task
 
@@ -44,9 +44,11 @@ def verify_claims(
     is now complete is new evidence for.
 
     A task takes a few claims, not one: Celery's cost per message is a fifth of a claim's
-    work, and a small batch still spreads an article over every worker process. Each claim
-    is saved and published as soon as it is judged; a retry judges the whole batch again,
-    and a verdict whose content is unchanged keeps its version and is not published twice.
+    work, and a small batch still spreads an article over every worker process. Once every
+    claim of the batch is judged, their verdicts are saved in one round trip and published
+    in a second (two per claim cost as much CPU as a tenth of the judging). A retry judges
+    the whole batch again, and a verdict whose content is unchanged keeps its version and is
+    not published twice.
     """
     client = get_redis()
     settings = get_settings()
@@ -58,11 +60,37 @@ def verify_claims(
     missing = [claim_id for claim_id in claim_ids if claim_id not in claims]
     if missing:
         raise NotFound(f"claims {', '.join(missing)} are not in the store")
-    to_reverify: dict[str, list[str]] = {}
+    first_time = reason == REASON_INITIAL
+    judged: list[tuple[VerdictDoc, int]] = []
     for claim_id in claim_ids:
-        claim = claims[claim_id]
         with bound_contextvars(claim_id=claim_id):
-            done = _verify_one(client, settings=settings, claim=claim, reason=reason)
+            judged.append(
+                _judge(client, settings=settings, claim=claims[claim_id], first_time=first_time)
+            )
+    saved = verify_store.save_verdicts(client, [doc for doc, _ in judged])
+    published = verify_store.publish_and_mark_all(
+        client,
+        settings=settings,
+        verdicts=[
+            (doc, flows.evidence_claim_ids(doc.evidence) if first_time else ()) for doc, _ in saved
+        ],
+    )
+    to_reverify: dict[str, list[str]] = {}
+    for (doc, changed), (_, candidates), (entry, done) in zip(
+        saved, judged, published, strict=True
+    ):
+        log.info(
+            "claim_verified",
+            claim_id=doc.claim_id,
+            reason=reason,
+            verdict=doc.verdict.value,
+            confidence=doc.confidence,
+            origins=doc.independent_origins,
+            version=doc.version,
+            changed=changed,
+            published=entry is not None,
+            candidates=candidates,
+        )
         if done.reverify:
             to_reverify[done.article_id] = done.reverify
     for finished_article, others in to_reverify.items():
@@ -76,12 +104,12 @@ def verify_claims(
         )
 
 
-def _verify_one(
-    client: redis.Redis, *, settings: Settings, claim: Claim, reason: str
-) -> verify_store.ClaimDone:
+def _judge(
+    client: redis.Redis, *, settings: Settings, claim: Claim, first_time: bool
+) -> tuple[VerdictDoc, int]:
+    """The verdict document of ``claim`` (not yet versioned) and its number of candidates."""
     # External providers are consulted first: they do not touch the store.
     external, coverage = gather_external(claim=claim, settings=settings)
-    first_time = reason == REASON_INITIAL
     result, candidates = flows.assess_claim(
         client,
         claim=claim,
@@ -91,25 +119,7 @@ def _verify_one(
         coverage=coverage,
         first_time=first_time,
     )
-    doc, changed = verify_store.save_verdict(client, flows.verdict_document(claim, result))
-    entry, done = verify_store.publish_and_mark_verified(
-        client,
-        settings=settings,
-        doc=doc,
-        evidence_ids=flows.evidence_claim_ids(doc.evidence) if first_time else (),
-    )
-    log.info(
-        "claim_verified",
-        reason=reason,
-        verdict=doc.verdict.value,
-        confidence=doc.confidence,
-        origins=doc.independent_origins,
-        version=doc.version,
-        changed=changed,
-        published=entry is not None,
-        candidates=candidates,
-    )
-    return done
+    return flows.verdict_document(claim, result), candidates
 
 
 def _schedule_reverification(

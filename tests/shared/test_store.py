@@ -13,9 +13,11 @@ from services.verify import retrieval
 from services.verify.store import (
     forget_reverify,
     mark_claim_verified,
+    publish_and_mark_all,
     publish_and_mark_verified,
     release_reverify_slots,
     save_verdict,
+    save_verdicts,
     take_reverify_slots,
 )
 from shared import compact, keys, store
@@ -235,3 +237,39 @@ def test_publish_and_mark_publishes_each_version_once_then_marks(
     again, done_again = publish_and_mark_verified(fake_redis, settings=settings, doc=saved)
     assert again is None and fake_redis.xlen(settings.stream_name) == 1
     assert done_again.reverify == done.reverify
+
+
+def test_a_batch_saves_and_publishes_in_order_and_its_last_claim_finishes_the_article(
+    fake_redis: fakeredis.FakeRedis, settings: Settings
+) -> None:
+    claims = [_claim("c1"), _claim("c2")]
+    article = _article()
+    save_claims(fake_redis, article=article, claims=claims)
+    store.save_article(fake_redis, article.model_copy(update={"status": ArticleStatus.verifying}))
+    save_verdict(fake_redis, verdict_for(claims[0], confidence=0.4, verified_at=NOW))
+
+    saved = save_verdicts(
+        fake_redis,
+        [
+            verdict_for(claims[0], confidence=0.4, verified_at=NOW),  # unchanged: keeps v1
+            verdict_for(claims[1], confidence=0.7, verified_at=NOW),  # new: v1
+        ],
+    )
+    assert [(doc.claim_id, doc.version, changed) for doc, changed in saved] == [
+        ("c1", 1, False),
+        ("c2", 1, True),
+    ]
+    results = publish_and_mark_all(
+        fake_redis,
+        settings=settings,
+        verdicts=[(saved[0][0], ["x"]), (saved[1][0], ["y"])],
+    )
+    assert all(entry is not None for entry, _ in results)
+    assert [e[1]["claim"] for e in fake_redis.xrange(settings.stream_name)] == [
+        saved[0][0].model_dump_json(),
+        saved[1][0].model_dump_json(),
+    ]
+    (_, first), (_, last) = results
+    assert (first.article_finished, first.reverify) == (False, [])
+    assert (last.article_finished, last.reverify) == (True, ["x", "y"])
+    assert store.get_article(fake_redis, "a1").status is ArticleStatus.done  # type: ignore[union-attr]
