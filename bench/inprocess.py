@@ -6,6 +6,11 @@ Used by ``bench/pipeline.py`` for the work ceiling and by ``bench/scaling.py`` a
 flow (``services.verify.flows.assess_claim``); only queues, task bookkeeping, external
 providers, verdict versioning and stream publishing are left out.
 
+With ``record=True`` each batch of claims (``CROSSCHECK_VERIFY_BATCH_SIZE``, as the extract
+task sends them) is also recorded as the verify task records it: versioned verdicts, stream
+entries and the article's bookkeeping (``record_batch``). That is still the task's logic,
+only without Celery around it.
+
 Re-verification follows the pipeline's rule: each first verification names the stored claims
 in its evidence; once the article is complete the pipeline re-verifies each of them, once per
 pending run (``take_reverify_slots``), at the lowest queue priority, so a burst's
@@ -17,6 +22,7 @@ afterwards, as the queue does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import redis
@@ -25,6 +31,7 @@ from services.extract import store as extract_store
 from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
 from services.verify import flows
+from services.verify import store as verify_store
 from services.verify.assess import Assessment
 from services.verify.stance import load_stance_model
 from shared import store
@@ -67,29 +74,81 @@ def verify(
     return Verified(assessment=result, candidates=candidates)
 
 
-def reverify(client: redis.Redis, *, claim_ids: list[str], settings: Settings) -> int:
-    """Re-verify each stored claim of ``claim_ids`` once, as the debounced task does."""
-    done = 0
-    for claim_id in sorted(set(claim_ids)):
-        claim = store.get_claim(client, claim_id)
-        if claim is not None:
-            verify(client, claim=claim, settings=settings, first_time=False)
-            done += 1
-    return done
+def record_batch(
+    client: redis.Redis,
+    *,
+    settings: Settings,
+    judged: Sequence[tuple[Claim, Assessment]],
+    first_time: bool,
+) -> None:
+    """Write a batch's verdicts as the verify task does: save (versioned), publish, mark."""
+    saved = verify_store.save_verdicts(
+        client, [flows.verdict_document(claim, result) for claim, result in judged]
+    )
+    verify_store.publish_and_mark_all(
+        client,
+        settings=settings,
+        verdicts=[
+            (doc, flows.evidence_claim_ids(doc.evidence) if first_time else ()) for doc, _ in saved
+        ],
+    )
+
+
+def _verify_batches(
+    client: redis.Redis,
+    *,
+    claims: Sequence[Claim],
+    settings: Settings,
+    first_time: bool,
+    record: bool,
+) -> list[Verified]:
+    out: list[Verified] = []
+    size = settings.verify_batch_size if record else max(1, len(claims))
+    for start in range(0, len(claims), size):
+        batch = claims[start : start + size]
+        done = [verify(client, claim=c, settings=settings, first_time=first_time) for c in batch]
+        if record:
+            judged = [(c, v.assessment) for c, v in zip(batch, done, strict=True)]
+            record_batch(client, settings=settings, judged=judged, first_time=first_time)
+        out.extend(done)
+    return out
+
+
+def reverify(
+    client: redis.Redis, *, claim_ids: list[str], settings: Settings, record: bool = False
+) -> int:
+    """Re-verify each stored claim of ``claim_ids`` once, as the re-verify task does."""
+    claims = [
+        claim
+        for claim in (store.get_claim(client, claim_id) for claim_id in sorted(set(claim_ids)))
+        if claim is not None
+    ]
+    _verify_batches(client, claims=claims, settings=settings, first_time=False, record=record)
+    return len(claims)
 
 
 def extract_and_verify(
-    client: redis.Redis, *, article: StoredArticle, settings: Settings, reverify_after: bool = True
+    client: redis.Redis,
+    *,
+    article: StoredArticle,
+    settings: Settings,
+    reverify_after: bool = True,
+    record: bool = False,
 ) -> ArticleWork:
     """The per-article work: store, extract, first verifications, and (``reverify_after``)
-    the re-verifications they call for."""
+    the re-verifications they call for; ``record`` writes verdicts as the task does."""
     store.save_article(client, article)
     result = extract_claims(nlp=load_nlp(settings.spacy_model), article=article)
     extract_store.save_claims(client, article=article, claims=result.claims)
-    evidence: list[str] = []
-    for claim in result.claims:
-        done = verify(client, claim=claim, settings=settings)
-        evidence.extend(flows.evidence_claim_ids(done.assessment.evidence))
-    unique = sorted(set(evidence))
-    reverified = reverify(client, claim_ids=unique, settings=settings) if reverify_after else 0
+    verified = _verify_batches(
+        client, claims=result.claims, settings=settings, first_time=True, record=record
+    )
+    unique = sorted(
+        {cid for done in verified for cid in flows.evidence_claim_ids(done.assessment.evidence)}
+    )
+    reverified = (
+        reverify(client, claim_ids=unique, settings=settings, record=record)
+        if reverify_after
+        else 0
+    )
     return ArticleWork(claims=len(result.claims), reverified=reverified, evidence_ids=unique)

@@ -23,8 +23,11 @@ One run, on one real redis-server (AOF everysec, as production), in four phases:
    (``bench/noop_app.py``). Each extract task fans out as many verify tasks as the burst
    article at the same position had claims.
 4. **work ceiling**: the burst's articles extracted and verified in-process
-   (``bench/inprocess.py``: the verify task's own flow), on as many processes as the stack
-   has worker processes, with no Celery and no HTTP. It re-verifies as the pipeline's queue
+   (``bench/inprocess.py``: the verify task's own flow, and its verdict writes: versioned
+   verdict keys, stream entries, article bookkeeping, a batch at a time as the task does),
+   on as many processes as the stack has worker processes, with no Celery and no HTTP. It
+   is run a second time without the verdict writes (the assessment alone), the narrower
+   ceiling that earlier runs reported. It re-verifies as the pipeline's queue
    does under a burst (re-verification has the lowest priority): after every first verdict,
    each claim found as evidence once, so the burst *until drained* over this ceiling
    measures plumbing only. The pipeline's count of re-verifications is read from its worker
@@ -82,7 +85,7 @@ from crosscheck.stack import (  # noqa: E402
 )
 from shared import keys  # noqa: E402
 from shared.celery_app import batches, queue_keys  # noqa: E402
-from shared.settings import Settings  # noqa: E402
+from shared.settings import Settings, get_settings  # noqa: E402
 
 STREAM = "crosscheck:verified"
 QUEUE_KEYS = [key for queue in ALL_QUEUES.split(",") for key in queue_keys(queue)]
@@ -643,38 +646,45 @@ def _work_ready(barrier: Any) -> None:
     barrier.wait(timeout=300)
 
 
-def _work_one(item: tuple[int, NewsArticle]) -> tuple[int, list[str]]:
+def _work_one(item: tuple[int, NewsArticle, bool]) -> tuple[int, list[str]]:
     from bench.inprocess import extract_and_verify
     from shared.settings import get_settings
 
-    n, news = item
+    n, news, record = item
     article = news.stored(f"work{n}")
     assert _worker_client is not None
     done = extract_and_verify(
-        _worker_client, article=article, settings=get_settings(), reverify_after=False
+        _worker_client,
+        article=article,
+        settings=get_settings(),
+        reverify_after=False,
+        record=record,
     )
     return done.claims, done.evidence_ids
 
 
-def _reverify_some(claim_ids: list[str]) -> int:
+def _reverify_some(chunk: tuple[list[str], bool]) -> int:
     from bench.inprocess import reverify
     from shared.settings import get_settings
 
+    claim_ids, record = chunk
     assert _worker_client is not None
-    return reverify(_worker_client, claim_ids=claim_ids, settings=get_settings())
+    return reverify(_worker_client, claim_ids=claim_ids, settings=get_settings(), record=record)
 
 
 def run_work_ceiling(
-    server: RedisServer, args: argparse.Namespace, articles: list[NewsArticle]
+    server: RedisServer, args: argparse.Namespace, articles: list[NewsArticle], *, record: bool
 ) -> dict[str, Any]:
-    url = f"redis://127.0.0.1:{server.port}/2"
+    """Ceiling (b). ``record``: write verdicts as the verify task does (versioned verdict
+    keys, stream entries, article bookkeeping); otherwise the assessment alone."""
+    url = f"redis://127.0.0.1:{server.port}/{3 if record else 2}"
     client = redis.Redis.from_url(url)
     client.flushdb()
     client.close()
     processes = sum(concurrency for _, _, concurrency in _worker_layout(args))
     ctx = mp.get_context("fork")
     barrier = ctx.Manager().Barrier(processes)
-    items = list(enumerate(articles))
+    items = [(n, article, record) for n, article in enumerate(articles)]
     with ctx.Pool(processes, initializer=_work_init, initargs=(url,)) as pool:
         pool.map(_work_ready, [barrier] * processes, chunksize=1)
         assert server.process is not None
@@ -683,14 +693,15 @@ def run_work_ceiling(
         start = time.time()
         claims = 0
         evidence: set[str] = set()
-        with progress(len(items), "work ceiling", unit="article") as bar:
+        desc = "work ceiling" + ("" if record else ", assessment only")
+        with progress(len(items), desc, unit="article") as bar:
             for count, evidence_ids in pool.imap_unordered(_work_one, items, chunksize=1):
                 claims += count
                 evidence.update(evidence_ids)
                 bar.update()
         first_seconds = time.time() - start
         # As the queue runs them in a burst: after every first verdict, each claim once.
-        chunks = batches(sorted(evidence), 8)
+        chunks = [(chunk, record) for chunk in batches(sorted(evidence), 8)]
         reverified = 0
         with progress(len(evidence), "work ceiling re-verify", unit="claim") as bar:
             for done in pool.imap_unordered(_reverify_some, chunks, chunksize=1):
@@ -698,7 +709,13 @@ def run_work_ceiling(
                 bar.update(done)
         seconds = time.time() - start
         cpu = _cpu_delta(cpu_before, cpu_seconds(roots))
+    # What the writes left behind, to show they happened: an entry per published version.
+    client = redis.Redis.from_url(url)
+    entries = int(client.xlen(get_settings().stream_name))
+    client.close()
     return {
+        "records_verdicts": record,
+        "stream_entries": entries,
         "processes": processes,
         "cpu_seconds": cpu,
         "articles": len(items),
@@ -719,6 +736,7 @@ def _print(result: dict[str, Any]) -> None:
     e, w = result["ceilings"]["engine"], result["ceilings"]["work"]
     q = result["ceilings"]["engine_events_off"]
     e, w = {"articles": "-", **e}, {"articles": "-", "claims_per_second": None, **w}
+    n = {"articles": "-", "claims_per_second": None, **result["ceilings"]["work_assessment_only"]}
     rows: list[Iterable[Any]] = [
         [
             "burst",
@@ -757,6 +775,15 @@ def _print(result: dict[str, Any]) -> None:
             "-",
             "-",
         ],
+        [
+            "  the same, assessment only",
+            n["articles"],
+            n["articles_per_second"],
+            n["claims_per_second"],
+            "-",
+            "-",
+            "-",
+        ],
     ]
     print(
         table(
@@ -768,7 +795,8 @@ def _print(result: dict[str, Any]) -> None:
     runs = b.get("verify_task_runs", {})
     print(
         f"pipeline until drained / work ceiling (like for like) = "
-        f"{_pct(r['pipeline_drained_over_work'])}   "
+        f"{_pct(r['pipeline_drained_over_work'])} "
+        f"(assessment-only ceiling: {_pct(r['pipeline_drained_over_work_assessment_only'])})   "
         f"first verdicts / ceiling's first verifications = "
         f"{_pct(r['pipeline_first_over_work_first'])}   "
         f"pipeline / engine ceiling = {_pct(r['pipeline_over_engine'])}\n"
@@ -824,10 +852,12 @@ def main(argv: list[str] | None = None) -> int:
         engine = {"skipped": True, "articles_per_second": None}
         engine_quiet: dict[str, Any] = {"skipped": True, "articles_per_second": None}
         work = {"skipped": True, "articles_per_second": None}
+        assess_only = {"skipped": True, "articles_per_second": None}
         if not args.skip_ceilings:
             engine = run_engine_ceiling(server, args, fanout, events=args.task_events == "on")
             engine_quiet = run_engine_ceiling(server, args, fanout, events=False)
-            work = run_work_ceiling(server, args, burst)
+            work = run_work_ceiling(server, args, burst, record=True)
+            assess_only = run_work_ceiling(server, args, burst, record=False)
     finally:
         server.stop()
         if made_dir and not args.keep:
@@ -849,7 +879,12 @@ def main(argv: list[str] | None = None) -> int:
         },
         "machine": machine(),
         **stack_result,
-        "ceilings": {"engine": engine, "engine_events_off": engine_quiet, "work": work},
+        "ceilings": {
+            "engine": engine,
+            "engine_events_off": engine_quiet,
+            "work": work,
+            "work_assessment_only": assess_only,
+        },
         "ratios": {
             "pipeline_over_engine": _ratio(throughput, engine["articles_per_second"]),
             # First verdicts against the ceiling's first verifications alone.
@@ -863,6 +898,11 @@ def main(argv: list[str] | None = None) -> int:
             "pipeline_drained_over_work": _ratio(
                 stack_result["burst"]["articles_per_second_until_drained"],
                 work["articles_per_second"],
+            ),
+            # The same, against the ceiling that leaves the task's verdict writes out too.
+            "pipeline_drained_over_work_assessment_only": _ratio(
+                stack_result["burst"]["articles_per_second_until_drained"],
+                assess_only["articles_per_second"],
             ),
             "steady_rate_over_burst": _ratio(
                 stack_result["steady"]["articles_per_second"], throughput

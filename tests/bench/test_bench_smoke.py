@@ -51,6 +51,12 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
     assert isinstance(ceilings, dict)
     assert ceilings["engine"]["articles_per_second"] > 0
     assert ceilings["work"]["articles_per_second"] > 0
+    # Ceiling (b) writes verdicts as the task does (a stream entry per claim at least);
+    # the narrower ceiling beside it does not.
+    assert ceilings["work"]["records_verdicts"] is True
+    assert ceilings["work"]["stream_entries"] >= ceilings["work"]["claims"] > 0
+    assert ceilings["work_assessment_only"]["stream_entries"] == 0
+    assert ratios_present(result, "pipeline_drained_over_work_assessment_only")
     ratios = result["ratios"]
     assert isinstance(ratios, dict)
     assert ratios["pipeline_over_engine"] and ratios["pipeline_drained_over_work"]
@@ -127,3 +133,8 @@ def test_profile_summary_ranks_frames_by_inclusive_share(tmp_path: Path) -> None
         ("60.0%", "assess"),
         ("30.0%", "save"),
     ]
+
+
+def ratios_present(result: dict[str, object], name: str) -> bool:
+    ratios = result["ratios"]
+    return isinstance(ratios, dict) and bool(ratios.get(name))
