@@ -32,6 +32,10 @@ One run, on one real redis-server (AOF everysec, as production), in four phases:
    each claim found as evidence once, so the burst *until drained* over this ceiling
    measures plumbing only. The pipeline's count of re-verifications is read from its worker
    logs and reported beside the ceiling's, to show that the two did the same work.
+5. **more rounds** (``--rounds``, default 3): the burst again on a fresh stack and the work
+   ceiling again, back to back, each on fresh logical databases (even rounds run the
+   ceiling first). The host is shared, and one ceiling run can differ from the next by
+   5-10 %; the like-for-like ratio is the median of the rounds' ratios, each printed.
 
 Writes ``bench/results/pipeline.json`` and prints a table.
 """
@@ -44,6 +48,7 @@ import math
 import multiprocessing as mp
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -91,6 +96,7 @@ STREAM = "crosscheck:verified"
 QUEUE_KEYS = [key for queue in ALL_QUEUES.split(",") for key in queue_keys(queue)]
 POST_THREADS = 4
 WARMUP_ARTICLES = 2
+MAX_ROUNDS = 6  # rounds after the first use databases 6..15
 
 
 # --- reading the verified stream ------------------------------------------------------
@@ -347,10 +353,15 @@ def run_stack(
     args: argparse.Namespace,
     burst: list[NewsArticle],
     spare: list[NewsArticle],
+    *,
+    db: int = 0,
+    full: bool = True,
 ) -> dict[str, Any]:
-    url = f"redis://127.0.0.1:{server.port}/0"
+    """A stack on logical database ``db``: warm-up, the burst until drained and, if ``full``,
+    its memory and the steady phase."""
+    url = f"redis://127.0.0.1:{server.port}/{db}"
     client = redis.Redis.from_url(url, decode_responses=True)
-    log_dir = Path(args.work_dir) / "logs"
+    log_dir = Path(args.work_dir) / f"logs-db{db}"
     stack = Stack(
         redis_url=url,
         log_dir=log_dir,
@@ -391,6 +402,21 @@ def run_stack(
         drain_seconds = max(0.0, idle_at - burst_start - burst_result.seconds)
         reverified_burst = collector.reverified
         verify_runs_burst = count_verify_runs(log_dir)
+        burst_json = burst_result.as_json() | {
+            "reverify_entries_during": reverify_before,
+            "reverify_entries_total": reverified_burst,
+            "drain_seconds_after_last_first_verdict": round(drain_seconds, 1),
+            # Every run, published or not (unchanged verdicts are not), from the logs.
+            "verify_task_runs": verify_runs_burst,
+            # Until drained, plus the 3 s quiet check (where the bench process polls).
+            "cpu_seconds": cpu_burst,
+            # Until every re-verification the burst caused is done as well.
+            "articles_per_second_until_drained": round(
+                burst_result.articles / (burst_result.seconds + drain_seconds), 3
+            ),
+        }
+        if not full:
+            return {"burst": burst_json}
         memory = _memory(
             client, burst, used=int(client.info("memory")["used_memory"]) - memory_before
         )
@@ -407,20 +433,7 @@ def run_stack(
         steady_result = measure(client, collector, steady_posted, steady_claims)
         burst_fanout = [len(claims[a]) for a in sorted(posted, key=posted.__getitem__)]
         return {
-            "burst": burst_result.as_json()
-            | {
-                "reverify_entries_during": reverify_before,
-                "reverify_entries_total": reverified_burst,
-                "drain_seconds_after_last_first_verdict": round(drain_seconds, 1),
-                # Every run, published or not (unchanged verdicts are not), from the logs.
-                "verify_task_runs": verify_runs_burst,
-                # Until drained, plus the 3 s quiet check (where the bench process polls).
-                "cpu_seconds": cpu_burst,
-                # Until every re-verification the burst caused is done as well.
-                "articles_per_second_until_drained": round(
-                    burst_result.articles / (burst_result.seconds + drain_seconds), 3
-                ),
-            },
+            "burst": burst_json,
             "steady": steady_result.as_json() | {"target_rate": round(rate, 3)},
             "memory": memory,
             "_fanout": burst_fanout,
@@ -673,11 +686,17 @@ def _reverify_some(chunk: tuple[list[str], bool]) -> int:
 
 
 def run_work_ceiling(
-    server: RedisServer, args: argparse.Namespace, articles: list[NewsArticle], *, record: bool
+    server: RedisServer,
+    args: argparse.Namespace,
+    articles: list[NewsArticle],
+    *,
+    record: bool,
+    db: int,
 ) -> dict[str, Any]:
-    """Ceiling (b). ``record``: write verdicts as the verify task does (versioned verdict
-    keys, stream entries, article bookkeeping); otherwise the assessment alone."""
-    url = f"redis://127.0.0.1:{server.port}/{3 if record else 2}"
+    """Ceiling (b) on logical database ``db``. ``record``: write verdicts as the verify task
+    does (versioned verdict keys, stream entries, article bookkeeping); otherwise the
+    assessment alone."""
+    url = f"redis://127.0.0.1:{server.port}/{db}"
     client = redis.Redis.from_url(url)
     client.flushdb()
     client.close()
@@ -794,8 +813,9 @@ def _print(result: dict[str, Any]) -> None:
     r = result["ratios"]
     runs = b.get("verify_task_runs", {})
     print(
-        f"pipeline until drained / work ceiling (like for like) = "
-        f"{_pct(r['pipeline_drained_over_work'])} "
+        f"pipeline until drained / work ceiling (like for like), median of "
+        f"{len(result['rounds'])} rounds = {_pct(r['pipeline_drained_over_work'])} "
+        f"[{', '.join(_pct(x['ratio']) for x in result['rounds'])}] "
         f"(assessment-only ceiling: {_pct(r['pipeline_drained_over_work_assessment_only'])})   "
         f"first verdicts / ceiling's first verifications = "
         f"{_pct(r['pipeline_first_over_work_first'])}   "
@@ -828,12 +848,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1800.0, help="per phase, seconds")
     parser.add_argument("--skip-ceilings", action="store_true")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="bursts, each beside its own work ceiling; the ratio is their median",
+    )
+    parser.add_argument(
         "--env", action="append", default=[], metavar="KEY=VALUE", help="extra worker setting"
     )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--work-dir", default=None, help="Redis data and logs (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not 1 <= args.rounds <= MAX_ROUNDS:
+        parser.error(f"--rounds must be 1..{MAX_ROUNDS} (each takes two logical databases)")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -853,11 +882,17 @@ def main(argv: list[str] | None = None) -> int:
         engine_quiet: dict[str, Any] = {"skipped": True, "articles_per_second": None}
         work = {"skipped": True, "articles_per_second": None}
         assess_only = {"skipped": True, "articles_per_second": None}
+        rounds: list[dict[str, Any]] = []
         if not args.skip_ceilings:
             engine = run_engine_ceiling(server, args, fanout, events=args.task_events == "on")
             engine_quiet = run_engine_ceiling(server, args, fanout, events=False)
-            work = run_work_ceiling(server, args, burst, record=True)
-            assess_only = run_work_ceiling(server, args, burst, record=False)
+            work = run_work_ceiling(server, args, burst, record=True, db=3)
+            assess_only = run_work_ceiling(server, args, burst, record=False, db=2)
+            rounds = [_round_ratio(1, stack_result["burst"], work)]
+            rounds += [
+                _extra_round(server, args, burst, spare, number=n)
+                for n in range(2, args.rounds + 1)
+            ]
     finally:
         server.stop()
         if made_dir and not args.keep:
@@ -879,6 +914,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "machine": machine(),
         **stack_result,
+        "rounds": rounds,
         "ceilings": {
             "engine": engine,
             "engine_events_off": engine_quiet,
@@ -895,7 +931,9 @@ def main(argv: list[str] | None = None) -> int:
                 else None,
             ),
             # Like for like: the work ceiling re-verifies too, as the drained burst has.
-            "pipeline_drained_over_work": _ratio(
+            # The median over rounds: each round is a burst and a ceiling back to back.
+            "pipeline_drained_over_work": _median_ratio(rounds),
+            "pipeline_drained_over_work_round_1": _ratio(
                 stack_result["burst"]["articles_per_second_until_drained"],
                 work["articles_per_second"],
             ),
@@ -913,6 +951,42 @@ def main(argv: list[str] | None = None) -> int:
     _print(result)
     print(f"wrote {path}")
     return 0
+
+
+def _round_ratio(number: int, burst: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "round": number,
+        "pipeline_articles_per_second_until_drained": burst["articles_per_second_until_drained"],
+        "work_articles_per_second": work["articles_per_second"],
+        "pipeline_cpu_seconds": burst["cpu_seconds"],
+        "work_cpu_seconds": work["cpu_seconds"],
+        "ratio": _ratio(burst["articles_per_second_until_drained"], work["articles_per_second"]),
+    }
+
+
+def _extra_round(
+    server: RedisServer,
+    args: argparse.Namespace,
+    burst: list[NewsArticle],
+    spare: list[NewsArticle],
+    *,
+    number: int,
+) -> dict[str, Any]:
+    """The same burst on a fresh stack and the work ceiling, each on a fresh database, back
+    to back; even rounds run the ceiling first, so drift in the host's load favours neither."""
+    stack_db, work_db = 2 + 2 * number, 3 + 2 * number
+    if number % 2 == 0:
+        work = run_work_ceiling(server, args, burst, record=True, db=work_db)
+        stack = run_stack(server, args, burst, spare, db=stack_db, full=False)
+    else:
+        stack = run_stack(server, args, burst, spare, db=stack_db, full=False)
+        work = run_work_ceiling(server, args, burst, record=True, db=work_db)
+    return _round_ratio(number, stack["burst"], work)
+
+
+def _median_ratio(rounds: list[dict[str, Any]]) -> float | None:
+    ratios = [r["ratio"] for r in rounds if r["ratio"] is not None]
+    return round(statistics.median(ratios), 4) if ratios else None
 
 
 def _ratio(value: float | None, ceiling: float | None) -> float | None:

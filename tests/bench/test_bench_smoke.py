@@ -40,9 +40,15 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
         "4",
         "--steady-seconds",
         "2",
-        timeout=80,
+        "--rounds",
+        "2",
+        timeout=180,
     )
     assert {"burst", "steady", "ceilings", "ratios", "memory", "config"} <= set(result)
+    # The like-for-like ratio is the median of the rounds, each a burst beside a ceiling.
+    rounds = result["rounds"]
+    assert isinstance(rounds, list) and [r["round"] for r in rounds] == [1, 2]
+    assert all(r["ratio"] > 0 and r["pipeline_cpu_seconds"]["worker.pool"] > 0 for r in rounds)
     burst = result["burst"]
     assert isinstance(burst, dict)
     assert burst["articles"] == 4 and burst["articles_per_second"] > 0
