@@ -646,11 +646,14 @@ def _noop_round(
 _worker_client: redis.Redis | None = None
 
 
-def _work_init(url: str) -> None:
+def _work_init(url: str, env: dict[str, str]) -> None:
     global _worker_client
     from bench.inprocess import load_models
     from shared.settings import get_settings
 
+    # The same --env settings as the stack's workers (verify batch size, model paths...).
+    os.environ.update(env)
+    get_settings.cache_clear()
     load_models(get_settings())
     _worker_client = redis.Redis.from_url(url, decode_responses=True)
 
@@ -704,7 +707,8 @@ def run_work_ceiling(
     ctx = mp.get_context("fork")
     barrier = ctx.Manager().Barrier(processes)
     items = [(n, article, record) for n, article in enumerate(articles)]
-    with ctx.Pool(processes, initializer=_work_init, initargs=(url,)) as pool:
+    env = _extra_env(args)
+    with ctx.Pool(processes, initializer=_work_init, initargs=(url, env)) as pool:
         pool.map(_work_ready, [barrier] * processes, chunksize=1)
         assert server.process is not None
         roots = {"redis-server": server.process.pid, "bench": os.getpid()}
@@ -720,7 +724,8 @@ def run_work_ceiling(
                 bar.update()
         first_seconds = time.time() - start
         # As the queue runs them in a burst: after every first verdict, each claim once.
-        chunks = [(chunk, record) for chunk in batches(sorted(evidence), 8)]
+        size = Settings(**_settings_overrides(args)).verify_batch_size
+        chunks = [(chunk, record) for chunk in batches(sorted(evidence), size)]
         reverified = 0
         with progress(len(evidence), "work ceiling re-verify", unit="claim") as bar:
             for done in pool.imap_unordered(_reverify_some, chunks, chunksize=1):
@@ -734,6 +739,7 @@ def run_work_ceiling(
     client.close()
     return {
         "records_verdicts": record,
+        "verify_batch_size": size,
         "stream_entries": entries,
         "processes": processes,
         "cpu_seconds": cpu,

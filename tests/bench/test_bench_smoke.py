@@ -42,6 +42,8 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
         "2",
         "--rounds",
         "2",
+        "--env",
+        "CROSSCHECK_VERIFY_BATCH_SIZE=4",
         timeout=180,
     )
     assert {"burst", "steady", "ceilings", "ratios", "memory", "config"} <= set(result)
@@ -60,6 +62,7 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
     # Ceiling (b) writes verdicts as the task does (a stream entry per claim at least);
     # the narrower ceiling beside it does not.
     assert ceilings["work"]["records_verdicts"] is True
+    assert ceilings["work"]["verify_batch_size"] == 4  # the stack's --env, not the default
     assert ceilings["work"]["stream_entries"] >= ceilings["work"]["claims"] > 0
     assert ceilings["work_assessment_only"]["stream_entries"] == 0
     assert ratios_present(result, "pipeline_drained_over_work_assessment_only")
