@@ -125,38 +125,18 @@ class Stack:
         return self._start("api", api_command(host=self.host, port=self.api_port))
 
     def start_extract(self, *, name: str = "extract", concurrency: int = 1) -> Child:
-        return self._start(
-            name,
-            worker_command(
-                app="services.extract.worker",
-                queues="fetch,extract",
-                name=f"{name}@%h",
-                concurrency=concurrency,
-            ),
-        )
+        return self._start_worker(name, "services.extract.worker", "fetch,extract", concurrency)
 
     def start_verify(self, *, name: str = "verify", concurrency: int = 1) -> Child:
-        return self._start(
-            name,
-            worker_command(
-                app="services.verify.worker",
-                queues="verify",
-                name=f"{name}@%h",
-                concurrency=concurrency,
-            ),
-        )
+        return self._start_worker(name, "services.verify.worker", "verify", concurrency)
 
     def start_worker(self, *, name: str = "worker", concurrency: int = 0) -> Child:
         """One worker over every queue (``crosscheck.worker``): the embedded default."""
-        return self._start(
-            name,
-            worker_command(
-                app=COMBINED_APP,
-                queues=ALL_QUEUES,
-                name=f"{name}@%h",
-                concurrency=default_concurrency(concurrency),
-            ),
-        )
+        return self._start_worker(name, COMBINED_APP, ALL_QUEUES, default_concurrency(concurrency))
+
+    def _start_worker(self, name: str, app: str, queues: str, concurrency: int) -> Child:
+        command = worker_command(app=app, queues=queues, name=f"{name}@%h", concurrency=concurrency)
+        return self._start(name, command)
 
     def start_flower(self) -> Child:
         if self.flower_port is None:

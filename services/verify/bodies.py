@@ -15,10 +15,10 @@ kept. The cache is per client, so two stores that reuse an article id never shar
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import redis
+from cachetools import LRUCache
 
 from services.verify.assess import excerpt_around
 from shared import store
@@ -29,34 +29,18 @@ __all__ = ["CACHED_CHARS", "load_bodies", "window"]
 CACHED_CHARS = 8_000_000  # per client and process: ~3,000 typical articles
 
 
-class _Lru:
-    def __init__(self) -> None:
-        self.bodies: OrderedDict[str, str] = OrderedDict()
-        self.chars = 0
-
-    def get(self, article_id: str) -> str | None:
-        body = self.bodies.get(article_id)
-        if body is not None:
-            self.bodies.move_to_end(article_id)
-        return body
-
-    def put(self, article_id: str, body: str) -> None:
-        # A body over a quarter of the budget would flush everything else for one article.
-        if not body or len(body) > CACHED_CHARS // 4 or article_id in self.bodies:
-            return
-        self.bodies[article_id] = body
-        self.chars += len(body)
-        while self.chars > CACHED_CHARS:
-            _, dropped = self.bodies.popitem(last=False)
-            self.chars -= len(dropped)
+def _new_cache() -> LRUCache[str, str]:
+    return LRUCache(maxsize=CACHED_CHARS, getsizeof=len)
 
 
-_caches: weakref.WeakKeyDictionary[redis.Redis, _Lru] = weakref.WeakKeyDictionary()
+_caches: weakref.WeakKeyDictionary[redis.Redis, LRUCache[str, str]] = weakref.WeakKeyDictionary()
 
 
 def load_bodies(client: redis.Redis, article_ids: Sequence[str]) -> dict[str, str]:
     """Bodies of ``article_ids`` (articles not in the store are left out)."""
-    cache = _caches.setdefault(client, _Lru())
+    cache = _caches.get(client)
+    if cache is None:
+        cache = _caches[client] = _new_cache()
     found: dict[str, str] = {}
     missing: list[str] = []
     for article_id in dict.fromkeys(article_ids):
@@ -67,7 +51,9 @@ def load_bodies(client: redis.Redis, article_ids: Sequence[str]) -> dict[str, st
             found[article_id] = body
     for article_id, body in store.get_bodies(client, missing).items():
         found[article_id] = body
-        cache.put(article_id, body)
+        # A body over a quarter of the budget would flush everything else for one article.
+        if body and len(body) <= CACHED_CHARS // 4:
+            cache[article_id] = body
     return found
 
 

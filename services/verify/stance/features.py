@@ -10,11 +10,11 @@ across batches: the verifier judges the same candidate excerpts again and again.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from cachetools import LRUCache
 from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
@@ -238,28 +238,12 @@ class _EncodedBody:
     char: sparse.csr_matrix  # one char row, of the first _CHAR_PREFIX characters
 
 
-class BodyCache:
+class BodyCache(LRUCache[str, _EncodedBody]):
     """Bounded LRU of encoded bodies, keyed by the body text, for one :class:`FeatureSpace`."""
 
     def __init__(self, space: FeatureSpace, *, maxsize: int = 4096) -> None:
+        super().__init__(maxsize=maxsize)
         self.space = space
-        self.maxsize = maxsize
-        self._items: OrderedDict[str, _EncodedBody] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, text: str) -> _EncodedBody | None:
-        found = self._items.get(text)
-        if found is not None:
-            self._items.move_to_end(text)
-        return found
-
-    def put(self, text: str, encoded: _EncodedBody) -> None:
-        self._items[text] = encoded
-        self._items.move_to_end(text)
-        while len(self._items) > self.maxsize:
-            self._items.popitem(last=False)
 
 
 def _row_cosine(a: FloatMatrix, b: FloatMatrix) -> NDArray[np.float64]:
@@ -410,7 +394,7 @@ def extract_with_inputs(
     for text, enc in zip(missing, fresh, strict=True):
         found[text] = enc
         if cache is not None:
-            cache.put(text, enc)
+            cache[text] = enc
     encoded = [found[t] for t in uniq_bodies]
     body_info = [e.info for e in encoded]
     body_word = sparse.vstack([e.word for e in encoded], format="csr")
