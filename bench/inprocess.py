@@ -1,23 +1,19 @@
-"""The pipeline's work without Celery or HTTP: extract an article, verify its claims, then
+"""The pipeline's work without Celery or HTTP: extract an article, verify its claims, and
 re-verify the claims they found as evidence.
 
-Used by ``bench/pipeline.py`` for the work ceiling and by ``bench/scaling.py`` and
-``bench/profile_work.py`` for verify time per claim. Verification is the verify task's own
-flow (``services.verify.flows.assess_claim``); only queues, task bookkeeping, external
-providers, verdict versioning and stream publishing are left out.
+Used by ``bench/pipeline.py`` for the work ceiling and by ``bench/scaling.py``,
+``bench/hotpath.py`` and ``bench/profile_work.py`` for verify time per claim. Verification is
+the verify task's own flow (``services.verify.flows.assess_claim``); with ``record=True`` each
+batch of claims (``CROSSCHECK_VERIFY_BATCH_SIZE``, as the extract task sends them) is also
+written as the task writes it (``flows.record_verdicts``: versioned verdicts, stream entries,
+the article's bookkeeping). Left out: queues, retries, external providers and the
+scheduling of re-verification.
 
-With ``record=True`` each batch of claims (``CROSSCHECK_VERIFY_BATCH_SIZE``, as the extract
-task sends them) is also recorded as the verify task records it: versioned verdicts, stream
-entries and the article's bookkeeping (``record_batch``). That is still the task's logic,
-only without Celery around it.
-
-Re-verification follows the pipeline's rule: each first verification names the stored claims
-in its evidence; once the article is complete the pipeline re-verifies each of them, once per
-pending run (``take_reverify_slots``), at the lowest queue priority, so a burst's
-re-verifications wait until its first verdicts are done and coalesce. ``extract_and_verify``
-returns the evidence ids and re-verifies them after the article unless told not to; the
-pipeline benchmark's ceiling collects them over the whole burst and re-verifies each once
-afterwards, as the queue does.
+Re-verification follows the pipeline's rule under a burst: each first verification names the
+stored claims in its evidence, and the queue runs their re-verification at the lowest
+priority, after the first verdicts, once per claim. ``extract_and_verify`` returns those ids;
+the pipeline benchmark's ceiling collects them over the whole burst and passes them to
+``reverify`` afterwards.
 """
 
 from __future__ import annotations
@@ -30,8 +26,7 @@ import redis
 from services.extract import store as extract_store
 from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
-from services.verify import flows
-from services.verify import store as verify_store
+from services.verify import flows, retrieval
 from services.verify.assess import Assessment
 from services.verify.stance import load_stance_model
 from shared import store
@@ -50,7 +45,6 @@ class ArticleWork:
     """What ``extract_and_verify`` did for one article."""
 
     claims: int
-    reverified: int
     evidence_ids: list[str]  # stored claims the article's first verdicts found as evidence
 
 
@@ -74,26 +68,6 @@ def verify(
     return Verified(assessment=result, candidates=candidates)
 
 
-def record_batch(
-    client: redis.Redis,
-    *,
-    settings: Settings,
-    judged: Sequence[tuple[Claim, Assessment]],
-    first_time: bool,
-) -> None:
-    """Write a batch's verdicts as the verify task does: save (versioned), publish, mark."""
-    saved = verify_store.save_verdicts(
-        client, [flows.verdict_document(claim, result) for claim, result in judged]
-    )
-    verify_store.publish_and_mark_all(
-        client,
-        settings=settings,
-        verdicts=[
-            (doc, flows.evidence_claim_ids(doc.evidence) if first_time else ()) for doc, _ in saved
-        ],
-    )
-
-
 def _verify_batches(
     client: redis.Redis,
     *,
@@ -108,8 +82,10 @@ def _verify_batches(
         batch = claims[start : start + size]
         done = [verify(client, claim=c, settings=settings, first_time=first_time) for c in batch]
         if record:
-            judged = [(c, v.assessment) for c, v in zip(batch, done, strict=True)]
-            record_batch(client, settings=settings, judged=judged, first_time=first_time)
+            docs = [
+                flows.verdict_document(c, v.assessment) for c, v in zip(batch, done, strict=True)
+            ]
+            flows.record_verdicts(client, settings=settings, docs=docs, first_time=first_time)
         out.extend(done)
     return out
 
@@ -118,25 +94,16 @@ def reverify(
     client: redis.Redis, *, claim_ids: list[str], settings: Settings, record: bool = False
 ) -> int:
     """Re-verify each stored claim of ``claim_ids`` once, as the re-verify task does."""
-    claims = [
-        claim
-        for claim in (store.get_claim(client, claim_id) for claim_id in sorted(set(claim_ids)))
-        if claim is not None
-    ]
+    claims = retrieval.load_claims(client, sorted(set(claim_ids)))
     _verify_batches(client, claims=claims, settings=settings, first_time=False, record=record)
     return len(claims)
 
 
 def extract_and_verify(
-    client: redis.Redis,
-    *,
-    article: StoredArticle,
-    settings: Settings,
-    reverify_after: bool = True,
-    record: bool = False,
+    client: redis.Redis, *, article: StoredArticle, settings: Settings, record: bool = False
 ) -> ArticleWork:
-    """The per-article work: store, extract, first verifications, and (``reverify_after``)
-    the re-verifications they call for; ``record`` writes verdicts as the task does."""
+    """The per-article work: store, extract and first verifications (``record``: written as
+    the task writes them). Re-verification is the caller's, as it is the queue's."""
     store.save_article(client, article)
     result = extract_claims(nlp=load_nlp(settings.spacy_model), article=article)
     extract_store.save_claims(client, article=article, claims=result.claims)
@@ -146,9 +113,4 @@ def extract_and_verify(
     unique = sorted(
         {cid for done in verified for cid in flows.evidence_claim_ids(done.assessment.evidence)}
     )
-    reverified = (
-        reverify(client, claim_ids=unique, settings=settings, record=record)
-        if reverify_after
-        else 0
-    )
-    return ArticleWork(claims=len(result.claims), reverified=reverified, evidence_ids=unique)
+    return ArticleWork(claims=len(result.claims), evidence_ids=unique)

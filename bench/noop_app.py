@@ -3,8 +3,8 @@
 Same factory (``shared.celery_app.make_celery``), same decorator (``shared.tasks.pipeline_task``,
 so the same names, queues, acks-late and retry policy), same worker signals and the same
 worker command line as ``crosscheck.stack``; only the task bodies differ. The extract task
-fans out ``fanout`` verify tasks; each verify task appends one entry to ``STREAM``, as the
-real one publishes a verdict. Run it on its own logical database so real workers never see
+sends verify tasks for ``fanout`` claims in batches, as the real one does; each verify task
+appends one entry per claim to ``STREAM``, as the real one publishes a verdict per claim. Run it on its own logical database so real workers never see
 these messages::
 
     celery -A bench.noop_app worker -Q extract ...   # and -Q verify

@@ -5,9 +5,11 @@ Usage::
     python bench/pipeline.py [--articles 300] [--steady-seconds 60]
                              [--workers combined|split] [--concurrency N]
                              [--extract-concurrency 1] [--verify-concurrency 1]
-                             [--task-events on|off] [--out bench/results/pipeline.json]
+                             [--task-events on|off] [--rounds 3] [--skip-ceilings]
+                             [--env KEY=VALUE] [--out bench/results/pipeline.json]
 
-One run, on one real redis-server (AOF everysec, as production), in four phases:
+One run, on one real redis-server (AOF everysec, as production), in five phases
+(``--skip-ceilings`` leaves out 3-5):
 
 1. **burst**: a real stack (uvicorn ingest API and the Celery workers, started by
    ``crosscheck.stack``: by default the one worker over every queue that ``crosscheck run``
@@ -20,8 +22,8 @@ One run, on one real redis-server (AOF everysec, as production), in four phases:
    half the burst throughput for ``--steady-seconds``; its latency is the headline figure.
 3. **engine ceiling**: the same Celery app factory, decorator, queues, worker command line
    and concurrency on another logical database of the same server, with no-op task bodies
-   (``bench/noop_app.py``). Each extract task fans out as many verify tasks as the burst
-   article at the same position had claims.
+   (``bench/noop_app.py``). Each extract task fans out verify tasks for as many claims as
+   the burst article at the same position had, batched as the real one batches them.
 4. **work ceiling**: the burst's articles extracted and verified in-process
    (``bench/inprocess.py``: the verify task's own flow, and its verdict writes: versioned
    verdict keys, stream entries, article bookkeeping, a batch at a time as the task does),
@@ -389,7 +391,7 @@ def run_stack(
         roots = {name: child.pid for name, child in stack.children.items()}
         assert server.process is not None
         roots |= {"redis-server": server.process.pid, "bench": os.getpid()}
-        cpu_before = cpu_seconds(roots, own_only=_BENCH_ONLY)
+        cpu_before = cpu_seconds(roots)
         posted = post_burst(stack.api_url, burst, desc="burst POST")
         claims = wait_verified(
             client, collector, posted, timeout=args.timeout, desc="burst verified"
@@ -397,7 +399,7 @@ def run_stack(
         burst_result = measure(client, collector, posted, claims)
         reverify_before = collector.reverified
         idle_at = settle(client, collector, quiet=3.0)
-        cpu_burst = _cpu_delta(cpu_before, cpu_seconds(roots, own_only=_BENCH_ONLY))
+        cpu_burst = _cpu_delta(cpu_before, cpu_seconds(roots))
         burst_start = min(posted.values())
         drain_seconds = max(0.0, idle_at - burst_start - burst_result.seconds)
         reverified_burst = collector.reverified
@@ -457,22 +459,19 @@ def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> d
     }
 
 
-def cpu_seconds(
-    roots: dict[str, int], *, own_only: frozenset[str] = frozenset()
-) -> dict[str, float]:
-    """User + system CPU seconds of each named process and of its children (a Celery worker's
-    pool processes are reported apart from its main process, as ``<name>.pool``), except for
-    the processes named in ``own_only``."""
+def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+    """User + system CPU seconds of each named process and, as ``<name>.pool``, of the
+    processes it started (a Celery worker's pool, the ceiling's process pool). A process is
+    counted once, under its nearest named ancestor: the stack and redis-server are the
+    benchmark's children but report under their own names."""
+    named = set(roots.values())
     found: dict[str, float] = {}
     for name, pid in roots.items():
         try:
             parent = psutil.Process(pid)
             times = parent.cpu_times()
             found[name] = times.user + times.system
-            pool = 0.0
-            for child in [] if name in own_only else parent.children(recursive=True):
-                ctimes = child.cpu_times()
-                pool += ctimes.user + ctimes.system
+            pool = sum(_cpu(child) for child in _unnamed_descendants(parent, named))
             if pool:
                 found[f"{name}.pool"] = pool
         except psutil.Error:
@@ -480,8 +479,21 @@ def cpu_seconds(
     return found
 
 
-# The stack's processes are the bench's children: count them under their own names only.
-_BENCH_ONLY = frozenset({"bench"})
+def _cpu(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.Error:
+        return 0.0
+    return float(times.user + times.system)
+
+
+def _unnamed_descendants(parent: psutil.Process, named: set[int]) -> list[psutil.Process]:
+    found: list[psutil.Process] = []
+    for child in parent.children():
+        if child.pid not in named:
+            found.append(child)
+            found.extend(_unnamed_descendants(child, named))
+    return found
 
 
 def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
@@ -491,16 +503,6 @@ def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, f
 def _extra_env(args: argparse.Namespace) -> dict[str, str]:
     """``--env KEY=VALUE`` settings for every worker the benchmark starts."""
     return dict(item.split("=", 1) for item in args.env)
-
-
-def _settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The same ``--env`` settings as keyword arguments of ``Settings``."""
-    prefix = "CROSSCHECK_"
-    return {
-        key[len(prefix) :].lower(): value
-        for key, value in _extra_env(args).items()
-        if key.startswith(prefix)
-    }
 
 
 def _worker_layout(args: argparse.Namespace) -> list[tuple[str, str, int]]:
@@ -551,7 +553,7 @@ def run_engine_ceiling(
             "PYTHONPATH": str(REPO),
         },
     ).env()
-    batch = Settings(**_settings_overrides(args)).verify_batch_size
+    batch = get_settings().verify_batch_size
     tasks = len(fanout) + sum(math.ceil(n / batch) for n in fanout)
     children: list[Child] = []
     for service, queue, concurrency in _worker_layout(args):
@@ -646,14 +648,11 @@ def _noop_round(
 _worker_client: redis.Redis | None = None
 
 
-def _work_init(url: str, env: dict[str, str]) -> None:
+def _work_init(url: str) -> None:
     global _worker_client
     from bench.inprocess import load_models
     from shared.settings import get_settings
 
-    # The same --env settings as the stack's workers (verify batch size, model paths...).
-    os.environ.update(env)
-    get_settings.cache_clear()
     load_models(get_settings())
     _worker_client = redis.Redis.from_url(url, decode_responses=True)
 
@@ -670,11 +669,7 @@ def _work_one(item: tuple[int, NewsArticle, bool]) -> tuple[int, list[str]]:
     article = news.stored(f"work{n}")
     assert _worker_client is not None
     done = extract_and_verify(
-        _worker_client,
-        article=article,
-        settings=get_settings(),
-        reverify_after=False,
-        record=record,
+        _worker_client, article=article, settings=get_settings(), record=record
     )
     return done.claims, done.evidence_ids
 
@@ -707,8 +702,7 @@ def run_work_ceiling(
     ctx = mp.get_context("fork")
     barrier = ctx.Manager().Barrier(processes)
     items = [(n, article, record) for n, article in enumerate(articles)]
-    env = _extra_env(args)
-    with ctx.Pool(processes, initializer=_work_init, initargs=(url, env)) as pool:
+    with ctx.Pool(processes, initializer=_work_init, initargs=(url,)) as pool:
         pool.map(_work_ready, [barrier] * processes, chunksize=1)
         assert server.process is not None
         roots = {"redis-server": server.process.pid, "bench": os.getpid()}
@@ -724,7 +718,7 @@ def run_work_ceiling(
                 bar.update()
         first_seconds = time.time() - start
         # As the queue runs them in a burst: after every first verdict, each claim once.
-        size = Settings(**_settings_overrides(args)).verify_batch_size
+        size = get_settings().verify_batch_size
         chunks = [(chunk, record) for chunk in batches(sorted(evidence), size)]
         reverified = 0
         with progress(len(evidence), "work ceiling re-verify", unit="claim") as bar:
@@ -873,6 +867,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # --env settings hold for this process and everything it starts (the stacks, the
+    # ceilings' processes), so every part of the run reads the same settings.
+    os.environ.update(_extra_env(args))
+    get_settings.cache_clear()
     made_dir = args.work_dir is None
     args.work_dir = args.work_dir or tempfile.mkdtemp(prefix="crosscheck-bench-")
     # Burst, then warm-up and steady articles from the rest of the corpus.
@@ -939,10 +937,6 @@ def main(argv: list[str] | None = None) -> int:
             # Like for like: the work ceiling re-verifies too, as the drained burst has.
             # The median over rounds: each round is a burst and a ceiling back to back.
             "pipeline_drained_over_work": _median_ratio(rounds),
-            "pipeline_drained_over_work_round_1": _ratio(
-                stack_result["burst"]["articles_per_second_until_drained"],
-                work["articles_per_second"],
-            ),
             # The same, against the ceiling that leaves the task's verdict writes out too.
             "pipeline_drained_over_work_assessment_only": _ratio(
                 stack_result["burst"]["articles_per_second_until_drained"],

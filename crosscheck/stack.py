@@ -1,4 +1,5 @@
-"""The pipeline's processes: ingest API, extract and verify workers, Flower.
+"""The pipeline's processes: ingest API, the combined worker (or extract and verify workers
+apart, as docker-compose runs them), Flower.
 
 ``crosscheck run`` and the end-to-end tests start the very same commands that
 docker-compose runs, so what is tested is what ships.

@@ -1,9 +1,10 @@
-"""The verify path as one function, shared by the verify task and the benchmarks.
+"""The verify path as functions shared by the verify task and the benchmarks.
 
 ``assess_claim`` does the work between loading a claim and saving its verdict: index the
 claim, load its candidates with their sentence windows and their articles' claims, and
-assess. The task adds what only a task does (external providers,
-verdict versioning, publishing, re-verification); ``bench/inprocess.py`` calls this alone.
+assess. ``record_verdicts`` writes a batch's verdicts as the task does (versioned, published,
+the article's bookkeeping). The task adds what only a task does (external providers, retries,
+scheduling re-verification); ``bench/inprocess.py`` calls these two without Celery.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 import redis
 
 from services.verify import bodies, retrieval
+from services.verify import store as verify_store
 from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess
 from shared.schemas import Claim, EvidenceItem, ProviderCoverage, VerdictDoc
 from shared.settings import Settings
@@ -24,6 +26,8 @@ __all__ = [
     "evidence_claim_ids",
     "load_candidates",
     "make_findable",
+    "record_verdicts",
+    "verdict_document",
 ]
 
 
@@ -123,3 +127,20 @@ def verdict_document(claim: Claim, result: Assessment) -> VerdictDoc:
         version=1,
         verified_at=datetime.now(UTC),
     )
+
+
+def record_verdicts(
+    client: redis.Redis, *, settings: Settings, docs: Sequence[VerdictDoc], first_time: bool
+) -> tuple[list[tuple[VerdictDoc, bool]], list[tuple[str | None, verify_store.ClaimDone]]]:
+    """Save ``docs`` (a new version only when content changed), then publish each and mark
+    its claim verified: one round trip each. A first verdict also hands its article the
+    stored claims it is new evidence for. Returns what each step returned, per doc."""
+    saved = verify_store.save_verdicts(client, docs)
+    published = verify_store.publish_and_mark_all(
+        client,
+        settings=settings,
+        verdicts=[
+            (doc, evidence_claim_ids(doc.evidence) if first_time else ()) for doc, _ in saved
+        ],
+    )
+    return saved, published

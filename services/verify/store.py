@@ -56,14 +56,10 @@ def content_hash(doc: VerdictDoc) -> str:
     return hashlib.blake2b(stable.encode(), digest_size=16).hexdigest()
 
 
-def save_verdict(client: redis.Redis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
-    """Store ``doc`` under the next version if its content changed. Returns (doc, changed)."""
-    (saved,) = save_verdicts(client, [doc])
-    return saved
-
-
 def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple[VerdictDoc, bool]]:
-    """``save_verdict`` for each of ``docs``, in one round trip.
+    """Store each of ``docs`` under the next version of its claim if its content changed, in
+    one round trip. Returns (doc, changed) for each: an unchanged verdict comes back with the
+    stored version and time.
 
     A key holds ``compact.verdict_json`` (claims are stored apart); the content hash
     covers the whole document, as published.
@@ -107,36 +103,15 @@ class ClaimDone:
     reverify: list[str]  # the article is complete: claims to re-verify (empty otherwise)
 
 
-def mark_claim_verified(
-    client: redis.Redis, *, article_id: str, claim_id: str, evidence_ids: Sequence[str] = ()
-) -> ClaimDone:
-    pipe = client.pipeline(transaction=False)
-    _queue_claim_done(pipe, article_id=article_id, claim_id=claim_id, evidence_ids=evidence_ids)
-    (reply,) = pipe.execute()
-    return _claim_done(article_id, reply)
-
-
-def publish_and_mark_verified(
-    client: redis.Redis,
-    *,
-    settings: Settings,
-    doc: VerdictDoc,
-    evidence_ids: Sequence[str] = (),
-) -> tuple[str | None, ClaimDone]:
-    """Publish ``doc`` (once per version) and then mark its claim verified, in one round
-    trip: (the new stream entry id or None, what marking found)."""
-    (result,) = publish_and_mark_all(client, settings=settings, verdicts=[(doc, evidence_ids)])
-    return result
-
-
 def publish_and_mark_all(
     client: redis.Redis,
     *,
     settings: Settings,
     verdicts: Sequence[tuple[VerdictDoc, Sequence[str]]],
 ) -> list[tuple[str | None, ClaimDone]]:
-    """``publish_and_mark_verified`` for each (doc, evidence ids) of ``verdicts``, in order,
-    in one round trip."""
+    """Publish each (doc, evidence ids) of ``verdicts`` (once per version) and then mark its
+    claim verified, in order, in one round trip: (the new stream entry id or None, what
+    marking found) for each."""
     pipe = client.pipeline(transaction=False)
     for doc, evidence_ids in verdicts:
         stream.queue_publish(pipe, settings=settings, doc=doc)

@@ -67,13 +67,8 @@ def verify_claims(
             judged.append(
                 _judge(client, settings=settings, claim=claims[claim_id], first_time=first_time)
             )
-    saved = verify_store.save_verdicts(client, [doc for doc, _ in judged])
-    published = verify_store.publish_and_mark_all(
-        client,
-        settings=settings,
-        verdicts=[
-            (doc, flows.evidence_claim_ids(doc.evidence) if first_time else ()) for doc, _ in saved
-        ],
+    saved, published = flows.record_verdicts(
+        client, settings=settings, docs=[doc for doc, _ in judged], first_time=first_time
     )
     to_reverify: dict[str, list[str]] = {}
     for (doc, changed), (_, candidates), (entry, done) in zip(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import fakeredis
@@ -11,12 +12,10 @@ from services.extract.store import save_claims
 from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
 from services.verify import retrieval
 from services.verify.store import (
+    ClaimDone,
     forget_reverify,
-    mark_claim_verified,
     publish_and_mark_all,
-    publish_and_mark_verified,
     release_reverify_slots,
-    save_verdict,
     save_verdicts,
     take_reverify_slots,
 )
@@ -28,6 +27,7 @@ from shared.schemas import (
     Modality,
     StoredArticle,
     Verdict,
+    VerdictDoc,
 )
 from shared.settings import Settings
 from shared.stream import publish
@@ -35,6 +35,25 @@ from tests.shared.verdicts import assessed_verdict, verdict_for
 from tests.verify import scenario_claims as sc
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def save_verdict(client: fakeredis.FakeRedis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
+    (saved,) = save_verdicts(client, [doc])
+    return saved
+
+
+def publish_and_mark(
+    client: fakeredis.FakeRedis, settings: Settings, doc: VerdictDoc, evidence_ids: Sequence[str]
+) -> tuple[str | None, ClaimDone]:
+    (result,) = publish_and_mark_all(client, settings=settings, verdicts=[(doc, evidence_ids)])
+    return result
+
+
+def mark_verified(
+    client: fakeredis.FakeRedis, settings: Settings, claim_id: str, evidence_ids: Sequence[str] = ()
+) -> ClaimDone:
+    """What the verify task does once a verdict on ``claim_id`` of article a1 is saved."""
+    return publish_and_mark(client, settings, verdict_for(_claim(claim_id)), evidence_ids)[1]
 
 
 def _article(article_id: str = "a1") -> StoredArticle:
@@ -123,31 +142,33 @@ def test_verdict_version_bumps_only_when_content_changes(fake_redis: fakeredis.F
     assert stored is not None and stored.version == 2 and stored.confidence == 0.8
 
 
-def test_last_verified_claim_finishes_the_article(fake_redis: fakeredis.FakeRedis) -> None:
+def test_last_verified_claim_finishes_the_article(
+    fake_redis: fakeredis.FakeRedis, settings: Settings
+) -> None:
     save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
     store.save_article(
         fake_redis, _article().model_copy(update={"status": ArticleStatus.verifying})
     )
-    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c1").article_finished
-    assert mark_claim_verified(fake_redis, article_id="a1", claim_id="c2").article_finished
+    assert not mark_verified(fake_redis, settings, "c1").article_finished
+    assert mark_verified(fake_redis, settings, "c2").article_finished
     assert store.get_article(fake_redis, "a1").status is ArticleStatus.done  # type: ignore[union-attr]
     # A redelivered verify task does not flip anything again.
-    assert not mark_claim_verified(fake_redis, article_id="a1", claim_id="c2").article_finished
+    assert not mark_verified(fake_redis, settings, "c2").article_finished
 
 
 def test_reverify_set_is_released_once_the_article_is_complete(
-    fake_redis: fakeredis.FakeRedis,
+    fake_redis: fakeredis.FakeRedis, settings: Settings
 ) -> None:
     save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
-    first = mark_claim_verified(fake_redis, article_id="a1", claim_id="c1", evidence_ids=["x", "y"])
+    first = mark_verified(fake_redis, settings, "c1", ["x", "y"])
     assert first.reverify == []  # c2 is still pending: wait for the whole article
-    last = mark_claim_verified(fake_redis, article_id="a1", claim_id="c2", evidence_ids=["y", "z"])
+    last = mark_verified(fake_redis, settings, "c2", ["y", "z"])
     assert last.reverify == ["x", "y", "z"]  # each once
     # Until the scheduler forgets them, a redelivered task sees them again (crash safety).
-    again = mark_claim_verified(fake_redis, article_id="a1", claim_id="c2")
+    again = mark_verified(fake_redis, settings, "c2")
     assert again.reverify == ["x", "y", "z"]
     forget_reverify(fake_redis, article_id="a1", claim_ids=["x", "y"])
-    assert mark_claim_verified(fake_redis, article_id="a1", claim_id="c2").reverify == ["z"]
+    assert mark_verified(fake_redis, settings, "c2").reverify == ["z"]
 
 
 def test_reverify_slot_holds_one_run(fake_redis: fakeredis.FakeRedis) -> None:
@@ -227,14 +248,12 @@ def test_publish_and_mark_publishes_each_version_once_then_marks(
     store.save_article(fake_redis, article.model_copy(update={"status": ArticleStatus.verifying}))
     saved, _ = save_verdict(fake_redis, doc)
 
-    entry, done = publish_and_mark_verified(
-        fake_redis, settings=settings, doc=saved, evidence_ids=["elsewhere"]
-    )
+    entry, done = publish_and_mark(fake_redis, settings, saved, ["elsewhere"])
     assert entry is not None and fake_redis.xlen(settings.stream_name) == 1
     assert done.article_id == doc.article_id
     assert doc.claim_id not in fake_redis.smembers(keys.article_pending(doc.article_id))
     # A redelivered task repeats both steps: nothing new on the stream, the mark holds.
-    again, done_again = publish_and_mark_verified(fake_redis, settings=settings, doc=saved)
+    again, done_again = publish_and_mark(fake_redis, settings, saved, [])
     assert again is None and fake_redis.xlen(settings.stream_name) == 1
     assert done_again.reverify == done.reverify
 
