@@ -20,7 +20,7 @@ from shared.tasks import pipeline_task
 STREAM = "bench:noop:done"
 
 app = make_celery(get_settings(), name="crosscheck-bench-noop")
-install_worker_signals(app)
+install_worker_signals()
 
 
 @pipeline_task(app, name=TASK_EXTRACT)

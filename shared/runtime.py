@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-from celery import Celery
 from celery.signals import task_postrun, task_prerun, worker_process_init
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
@@ -16,7 +15,6 @@ from shared.settings import Settings, get_settings
 
 _redis: redis.Redis | None = None
 _init_hooks: list[Callable[[Settings], None]] = []
-_signals_installed: set[int] = set()
 
 
 def on_process_init(hook: Callable[[Settings], None]) -> Callable[[Settings], None]:
@@ -39,17 +37,15 @@ def reset_redis(client: redis.Redis | None = None) -> None:
     _redis = client
 
 
-def install_worker_signals(app: Celery) -> None:
-    """Logging, per-process clients and log context for a worker app.
+def install_worker_signals() -> None:
+    """Logging, per-process clients and log context for worker processes.
 
-    Once per app: the combined worker imports both services' entry points, and a second
-    connection would run every process hook twice.
+    The signals are process-wide, so each handler is connected once per process whatever
+    the app (``dispatch_uid``): the combined worker imports both services' entry points, and
+    a second connection would run every process hook twice.
     """
-    if id(app) in _signals_installed:
-        return
-    _signals_installed.add(id(app))
 
-    @worker_process_init.connect(weak=False)  # type: ignore[untyped-decorator]
+    @worker_process_init.connect(weak=False, dispatch_uid="crosscheck.init_process")  # type: ignore[untyped-decorator]
     def _init_process(**_: Any) -> None:
         settings = get_settings()
         configure_logging(level=settings.log_level, json=settings.log_json)
@@ -57,7 +53,7 @@ def install_worker_signals(app: Celery) -> None:
         for hook in _init_hooks:
             hook(settings)
 
-    @task_prerun.connect(weak=False)  # type: ignore[untyped-decorator]
+    @task_prerun.connect(weak=False, dispatch_uid="crosscheck.bind_task")  # type: ignore[untyped-decorator]
     def _bind_task(task_id: str, task: Any, kwargs: dict[str, Any] | None = None, **_: Any) -> None:
         clear_contextvars()
         bound = {"task_id": task_id, "task_name": task.name}
@@ -66,6 +62,6 @@ def install_worker_signals(app: Celery) -> None:
                 bound[name] = kwargs[name]
         bind_contextvars(**bound)
 
-    @task_postrun.connect(weak=False)  # type: ignore[untyped-decorator]
+    @task_postrun.connect(weak=False, dispatch_uid="crosscheck.unbind_task")  # type: ignore[untyped-decorator]
     def _unbind_task(**_: Any) -> None:
         clear_contextvars()

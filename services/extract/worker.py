@@ -6,6 +6,6 @@ from shared.celery_app import worker_app
 from shared.runtime import install_worker_signals
 
 app = worker_app()
-install_worker_signals(app)
+install_worker_signals()
 
 from services.extract import tasks  # noqa: E402,F401  (registers the tasks on `app`)

@@ -283,17 +283,13 @@ def test_strict_durability_survives_kill_9(tmp_path: Path) -> None:
 # --- 3. a consumer dies before XACK ----------------------------------------------------------
 
 
-def _doc(claim_id: str) -> VerdictDoc:
-    return minimal_verdict(claim_id)
-
-
 def test_crashed_consumer_messages_go_to_the_next_consumer(redis_db_url: str) -> None:
     client = redis.Redis.from_url(redis_db_url, decode_responses=True)
     settings = Settings(redis_url=redis_db_url, environment="test")
     # More messages than a pipe buffer holds: the consumer blocks on stdout with most of its
     # batch read but not printed, so some are certainly pending when it is killed.
     for index in range(200):
-        publish(client, settings=settings, doc=_doc(f"cc{index}"))
+        publish(client, settings=settings, doc=minimal_verdict(f"cc{index}"))
     ensure_group(client, stream=STREAM, group="G", from_start=True)
     env = {**os.environ, "CROSSCHECK_REDIS_URL": redis_db_url}
     command = [sys.executable, "-m", "crosscheck.cli", "consume", "--group", "G"]

@@ -6,7 +6,6 @@ import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,13 +13,11 @@ from spacy.language import Language
 
 from services.extract.claims import Extraction, extract_claims
 from shared.schemas import StoredArticle
-from tests.conftest import require_shared
+from tests.conftest import REPO_ROOT, SEEDS_DIR, require_shared
 from tests.extract.gold_scoring import Score, load_gold, published, score_article
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "seeds"
-EXAMPLES = REPO / "examples" / "articles"
-RESULTS = REPO / "bench" / "results" / "extract_quality.json"
+EXAMPLES = REPO_ROOT / "examples" / "articles"
+RESULTS = REPO_ROOT / "bench" / "results" / "extract_quality.json"
 _RECEIVED = datetime(2025, 6, 1, tzinfo=UTC)
 
 
@@ -53,7 +50,7 @@ def _report(section: str, score: Score, per_article: dict[str, dict[str, Any]]) 
 
 
 def _seed_article(entry: dict[str, Any]) -> StoredArticle:
-    body = (SEEDS / entry["seed"]).read_text(encoding="utf-8")
+    body = (SEEDS_DIR / entry["seed"]).read_text(encoding="utf-8")
     return StoredArticle(
         article_id=entry["name"],
         body=body,
@@ -93,7 +90,7 @@ def _score(
 
 @pytest.fixture(scope="module")
 def seeds(nlp: Language) -> Iterator[tuple[Score, dict[str, Extraction]]]:
-    require_shared(SEEDS)
+    require_shared(SEEDS_DIR)
     entries = [e for e in load_gold()["articles"] if "seed" in e]
     assert entries, "the gold file has no seed articles"
     score, extractions, per_article = _score(nlp, entries, _seed_article)

@@ -58,3 +58,19 @@ def test_queue_depth_counts_every_priority(fake_redis: fakeredis.FakeRedis) -> N
     fake_redis.lpush("extract\x06\x163", "d")
     assert queue_depth(fake_redis, "verify") == 3
     assert queue_depth(fake_redis, "extract") == 1
+
+
+def test_worker_signals_connect_once_per_process_however_often_installed() -> None:
+    # The combined worker imports both services' worker modules, each installing them.
+    from celery.signals import task_postrun, task_prerun, worker_process_init
+
+    from shared.runtime import install_worker_signals
+
+    install_worker_signals()
+    install_worker_signals()
+    for signal, uid in (
+        (worker_process_init, "crosscheck.init_process"),
+        (task_prerun, "crosscheck.bind_task"),
+        (task_postrun, "crosscheck.unbind_task"),
+    ):
+        assert sum(1 for key, _ in signal.receivers if key[0] == uid) == 1

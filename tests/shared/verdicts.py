@@ -54,6 +54,8 @@ def verdict_for(
         article_id=claim.article_id,
         source=claim.source,
         text=claim.text,
+        kind=claim.kind,
+        parent_claim_id=claim.parent_claim_id,
         verdict=verdict,
         confidence=confidence,
         independent_origins=1,

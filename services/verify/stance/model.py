@@ -26,10 +26,10 @@ from shared.errors import ModelUnavailable
 __all__ = ["StanceModel", "combine_stages", "read_model", "write_model"]
 
 _FORMAT = "crosscheck-stance/1"
-# Encoded excerpts kept per process: ~23 kB each (tracemalloc, 300 real sentence windows),
-# so ~95 MB per verify process when full. Smaller costs speed as the corpus grows: the same
-# candidates recur less often, and at 1,024 entries verify time per claim at 50k articles
-# was 1.66x its time at 1k, against 1.1x at 4,096 (bench/scaling.py).
+# Encoded excerpts kept per process: ~23 kB each, so ~95 MB per verify process when full.
+# Smaller costs speed as the corpus grows: the same candidates recur less often, and at
+# 1,024 entries verify time per claim at 50k articles was 1.66x its time at 1k, against
+# 1.19-1.34x at 4,096 (bench/scaling.py; figures in bench/PERFORMANCE.md).
 BODY_CACHE_SIZE = 4096
 
 

@@ -9,8 +9,6 @@ import pytest
 
 from tests.conftest import FNC_DIR, require_shared
 
-REPO = Path(__file__).resolve().parents[3]
-
 _BODIES = {
     "7": (
         "Police confirmed on Monday that a meteorite crashed into a field near the town. "
