@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
-from services.ingest.errors import ApiError, MalformedBody, PayloadTooLarge
+from services.ingest.errors import ApiError, MalformedBody, PayloadTooLarge, error_response
 from shared.logging import get_logger
 
 log = get_logger("crosscheck.api")
@@ -76,10 +75,12 @@ class BodyLimitMiddleware:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _send_error(send, MalformedBody, "Content-Length is not a number")
+                    await _send_error(
+                        scope, receive, send, MalformedBody, "Content-Length is not a number"
+                    )
                     return
                 if declared > self.max_bytes:
-                    await _send_too_large(send, self.max_bytes)
+                    await _send_too_large(scope, receive, send, self.max_bytes)
                     return
         received = 0
         response_started = False
@@ -103,25 +104,18 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except _BodyTooLarge:
             if not response_started:
-                await _send_too_large(send, self.max_bytes)
+                await _send_too_large(scope, receive, send, self.max_bytes)
 
 
-async def _send_too_large(send: Send, max_bytes: int) -> None:
-    await _send_error(send, PayloadTooLarge, f"request body exceeds the limit of {max_bytes} bytes")
+async def _send_too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+    detail = f"request body exceeds the limit of {max_bytes} bytes"
+    await _send_error(scope, receive, send, PayloadTooLarge, detail)
 
 
-async def _send_error(send: Send, error: type[ApiError], detail: str) -> None:
-    # Raw ASGI: the body is rejected before FastAPI's handlers could see an exception.
-    body = json.dumps({"error": error.code, "detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": error.status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _send_error(
+    scope: Scope, receive: Receive, send: Send, error: type[ApiError], detail: str
+) -> None:
+    # Sent from the middleware: the body is refused before FastAPI's handlers could see an
+    # exception. The same JSON as every other error, and the connection is not reused.
+    response = error_response(error.status, error.code, detail, {"connection": "close"})
+    await response(scope, receive, send)
