@@ -25,7 +25,6 @@ __all__ = [
     "promote_article_status",
     "save_article",
     "set_article_status",
-    "set_detected_language",
 ]
 
 _ARTICLE_JSON_FIELD = "doc"
@@ -76,11 +75,6 @@ def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str
         for article_id, raw in zip(ids, pipe.execute(), strict=True)
         if raw
     }
-
-
-def set_detected_language(client: redis.Redis, *, article_id: str, language: str) -> None:
-    """Record the extractor's language finding without rewriting the article body."""
-    client.hset(keys.article(article_id), "detected_language", language)
 
 
 def set_article_status(

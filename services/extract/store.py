@@ -8,9 +8,18 @@ from shared import compact, keys
 from shared.schemas import Claim, StoredArticle
 
 
-def save_claims(client: redis.Redis, *, article: StoredArticle, claims: list[Claim]) -> None:
-    """Replace the article's claims. Claim ids are deterministic, so a re-run rewrites the same keys."""
+def save_claims(
+    client: redis.Redis,
+    *,
+    article: StoredArticle,
+    claims: list[Claim],
+    language: str | None = None,
+) -> None:
+    """Replace the article's claims and record the language the extractor found (without
+    rewriting the body). Claim ids are deterministic, so a re-run rewrites the same keys."""
     pipe = client.pipeline(transaction=True)
+    if language is not None:
+        pipe.hset(keys.article(article.article_id), "detected_language", language)
     pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))
     for claim in claims:
         pipe.set(keys.claim(claim.claim_id), compact.claim_json(claim))

@@ -63,8 +63,9 @@ def extract_article(*, article_id: str) -> None:
         return
     store.set_article_status(client, article_id=article_id, status=ArticleStatus.extracting)
     result = extract_claims(nlp=load_nlp(settings.spacy_model), article=article)
-    store.set_detected_language(client, article_id=article_id, language=result.language)
-    extract_store.save_claims(client, article=article, claims=result.claims)
+    extract_store.save_claims(
+        client, article=article, claims=result.claims, language=result.language
+    )
     log.info("claims_extracted", claims=len(result.claims), language=result.language)
     if not result.claims:
         reason = (

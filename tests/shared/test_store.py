@@ -81,7 +81,7 @@ def test_article_round_trip_and_status(fake_redis: fakeredis.FakeRedis) -> None:
     assert loaded is not None and loaded.status is ArticleStatus.failed and loaded.reason == "boom"
     assert loaded.body == "Text."
     assert store.get_article(fake_redis, "missing") is None
-    store.set_detected_language(fake_redis, article_id="a1", language="fr")
+    save_claims(fake_redis, article=_article(), claims=[_claim("c1")], language="fr")
     relabelled = store.get_article(fake_redis, "a1")
     assert relabelled is not None and relabelled.detected_language == "fr"
     assert relabelled.body == "Text." and relabelled.status is ArticleStatus.failed
