@@ -289,8 +289,8 @@ def _claims_of(
     worth = score(features)
     if worth < threshold:
         return []
-    # Without a cue the asserted span is the sentence itself.
-    entities = sentence_entities if cue is None else _entities(item, a_start, a_end, body)
+    # The asserted span lies inside the sentence (without a cue it is the sentence).
+    entities = [e for e in sentence_entities if e.start >= a_start and e.end <= a_end]
     quantities = [q for q, s, e in facts.quantities if s >= a_start and e <= a_end]
     times = [t for t, s, e in facts.times if s >= a_start and e <= a_end]
     hedges = find_hedges(facts.text)
