@@ -25,13 +25,13 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.common import write_result  # noqa: E402
 from services.extract.claims import extract_many  # noqa: E402
 from services.extract.nlp import load_nlp  # noqa: E402
 from shared.schemas import StoredArticle  # noqa: E402
 from shared.settings import get_settings  # noqa: E402
 
 FNC_BODIES = REPO.parent / "shared" / "datasets" / "fnc1" / "train_bodies.csv"
-RESULT = REPO / "bench" / "results" / "extract_speed.json"
 _CHUNK = 32  # articles per extract_many call: lets the progress bar move
 
 
@@ -51,7 +51,7 @@ def _chunks(items: Sequence[StoredArticle], size: int) -> Iterator[Sequence[Stor
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bodies", type=int, default=None, help="use only the first N bodies")
-    parser.add_argument("--out", type=Path, default=RESULT)
+    parser.add_argument("--out", type=Path, default=None, help="default: bench/results/")
     args = parser.parse_args(argv)
     if not FNC_BODIES.exists():
         print(
@@ -101,8 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": get_settings().spacy_model,
         "cores": 1,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result("extract_speed", result, path=args.out)
     print(json.dumps(result))
     print(f"{'':10s}{'words/s':>12s}{'seconds':>10s}")
     print(f"{'ours':10s}{result['ours_words_per_second']:>12,.0f}{ours:>10.1f}")

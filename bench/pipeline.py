@@ -90,8 +90,9 @@ from crosscheck.stack import (  # noqa: E402
     default_concurrency,
     worker_command,
 )
-from shared import keys  # noqa: E402
+from shared import keys, store  # noqa: E402
 from shared.celery_app import batches, queue_keys  # noqa: E402
+from shared.schemas import ArticleStatus  # noqa: E402
 from shared.settings import Settings, get_settings  # noqa: E402
 
 STREAM = "crosscheck:verified"
@@ -322,9 +323,7 @@ def measure(
         first = dict(collector.first)
     latencies, first_latencies, ends = [], [], []
     no_claims = 0
-    statuses = dict(
-        zip(posted, [client.hget(keys.article(a), "status") for a in posted], strict=True)
-    )
+    statuses = store.get_statuses(client, posted)
     for article_id, started in posted.items():
         ids = claims[article_id]
         if not ids:
@@ -343,7 +342,7 @@ def measure(
         latencies=latencies,
         first_latencies=first_latencies,
         no_claims=no_claims,
-        failed=sum(1 for s in statuses.values() if s == "failed"),
+        failed=sum(1 for s in statuses.values() if s is ArticleStatus.failed),
     )
 
 
