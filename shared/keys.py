@@ -63,6 +63,17 @@ def reverify_lock(claim_id: str) -> str:
     return f"{PREFIX}:{{c:{claim_id}}}:reverify"
 
 
+def inflight() -> str:
+    """Sorted set: accepted articles not yet seen finished, scored by the time (epoch
+    seconds) after which an article without progress counts as stalled."""
+    return f"{PREFIX}:inflight"
+
+
+def recovery_lock() -> str:
+    """String with TTL: a worker is sweeping for stalled articles."""
+    return f"{PREFIX}:lock:recovery"
+
+
 def claims_all() -> str:
     """Sorted set: every claim id, scored by first verification time (for listing)."""
     return f"{PREFIX}:claims"

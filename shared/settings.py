@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     task_retry_backoff_max: int = Field(default=60, ge=1)
     # Floor of 5 s so fault tests can see redelivery quickly; production keeps the default.
     visibility_timeout: int = Field(default=3600, ge=5)
+    # An accepted article with no progress for this long has its next task sent again:
+    # the Redis transport loses a message a worker had popped but not yet recorded as
+    # unacknowledged when that worker is killed. Longer than the longest queue wait, or a
+    # busy backlog costs repeated (harmless, idempotent) work.
+    stall_seconds: int = Field(default=900, ge=2)
     worker_prefetch_multiplier: int = Field(default=1, ge=1)
     # Processes of the combined worker that `crosscheck run` starts (0: one per CPU core).
     worker_concurrency: int = Field(default=0, ge=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis
 
-from shared import compact, keys
+from shared import compact, keys, recovery
 from shared.schemas import Claim, StoredArticle
 
 
@@ -14,10 +14,14 @@ def save_claims(
     article: StoredArticle,
     claims: list[Claim],
     language: str | None = None,
+    stall_deadline: float | None = None,
 ) -> None:
     """Replace the article's claims and record the language the extractor found (without
-    rewriting the body). Claim ids are deterministic, so a re-run rewrites the same keys."""
+    rewriting the body), and push back the article's stall deadline if given. Claim ids are
+    deterministic, so a re-run rewrites the same keys."""
     pipe = client.pipeline(transaction=True)
+    if stall_deadline is not None:
+        recovery.progress(pipe, article_ids=[article.article_id], until=stall_deadline)
     if language is not None:
         pipe.hset(keys.article(article.article_id), "detected_language", language)
     pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))

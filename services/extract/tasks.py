@@ -7,7 +7,7 @@ from services.extract import store as extract_store
 from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
 from services.extract.worker import app
-from shared import store
+from shared import recovery, store
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, batches
 from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
@@ -48,6 +48,7 @@ def fetch_article(*, article_id: str) -> None:
         article.title = article.title or page.title
         article.status = ArticleStatus.queued
         store.save_article(client, article)
+        recovery.progress(client, article_ids=[article_id], until=recovery.deadline(get_settings()))
         log.info("article_fetched", chars=len(page.text))
     app.send_task(TASK_EXTRACT, kwargs={"article_id": article_id})
 
@@ -64,7 +65,11 @@ def extract_article(*, article_id: str) -> None:
     store.set_article_status(client, article_id=article_id, status=ArticleStatus.extracting)
     result = extract_claims(nlp=load_nlp(settings.spacy_model), article=article)
     extract_store.save_claims(
-        client, article=article, claims=result.claims, language=result.language
+        client,
+        article=article,
+        claims=result.claims,
+        language=result.language,
+        stall_deadline=recovery.deadline(settings),
     )
     log.info("claims_extracted", claims=len(result.claims), language=result.language)
     if not result.claims:
@@ -74,6 +79,7 @@ def extract_article(*, article_id: str) -> None:
         store.set_article_status(
             client, article_id=article_id, status=ArticleStatus.done, reason=reason
         )
+        recovery.forget(client, article_ids=[article_id])
         return
     for batch in batches([c.claim_id for c in result.claims], settings.verify_batch_size):
         app.send_task(TASK_VERIFY, kwargs={"claim_ids": batch, "article_id": article_id})

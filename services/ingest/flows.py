@@ -9,19 +9,26 @@ from celery import Celery
 
 from services.ingest import store as ingest_store
 from services.ingest.logic import dedupe_fingerprints
-from shared import store
+from shared import recovery, store
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH
 from shared.ids import new_article_id
 from shared.schemas import ArticleIn, ArticleStatus, StoredArticle
+from shared.settings import Settings
 
 
 def accept_article(
-    *, client: redis.Redis, celery: Celery, article: ArticleIn, idempotency_key: str | None
+    *,
+    client: redis.Redis,
+    celery: Celery,
+    settings: Settings,
+    article: ArticleIn,
+    idempotency_key: str | None,
 ) -> tuple[str, bool]:
     """Store and queue ``article`` unless it was seen before. Returns (article_id, duplicate).
 
     The article is written before its task is sent, and marked queued only after, so a
-    failure in between leaves a record that the next identical post completes.
+    failure in between leaves a record that the next identical post completes, and that
+    the recovery sweep re-sends if no such post comes.
     """
     url = str(article.url) if article.url else None
     prints = dedupe_fingerprints(
@@ -45,6 +52,7 @@ def accept_article(
         received_at=datetime.now(UTC),
     )
     store.save_article(client, stored)
+    recovery.watch(client, article_id=article_id, until=recovery.deadline(settings))
     celery.send_task(
         TASK_EXTRACT if article.body else TASK_FETCH, kwargs={"article_id": article_id}
     )

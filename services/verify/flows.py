@@ -17,6 +17,7 @@ import redis
 from services.verify import bodies, retrieval
 from services.verify import store as verify_store
 from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess
+from shared import recovery
 from shared.schemas import Claim, EvidenceItem, ProviderCoverage, VerdictDoc
 from shared.settings import Settings
 
@@ -142,5 +143,6 @@ def record_verdicts(
         verdicts=[
             (doc, evidence_claim_ids(doc.evidence) if first_time else ()) for doc, _ in saved
         ],
+        stall_deadline=recovery.deadline(settings),
     )
     return saved, published

@@ -10,7 +10,7 @@ from typing import Any
 
 import redis
 
-from shared import compact, keys, stream
+from shared import compact, keys, recovery, stream
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
 
@@ -108,17 +108,21 @@ def publish_and_mark_all(
     *,
     settings: Settings,
     verdicts: Sequence[tuple[VerdictDoc, Sequence[str]]],
+    stall_deadline: float | None = None,
 ) -> list[tuple[str | None, ClaimDone]]:
     """Publish each (doc, evidence ids) of ``verdicts`` (once per version) and then mark its
     claim verified, in order, in one round trip: (the new stream entry id or None, what
-    marking found) for each."""
+    marking found) for each. Articles still watched get ``stall_deadline``, if given."""
     pipe = client.pipeline(transaction=False)
     for doc, evidence_ids in verdicts:
         stream.queue_publish(pipe, settings=settings, doc=doc)
         _queue_claim_done(
             pipe, article_id=doc.article_id, claim_id=doc.claim_id, evidence_ids=evidence_ids
         )
-    replies = pipe.execute()
+    if stall_deadline is not None:
+        articles = {doc.article_id for doc, _ in verdicts}
+        recovery.progress(pipe, article_ids=sorted(articles), until=stall_deadline)
+    replies = pipe.execute()[: 2 * len(verdicts)]
     return [
         (stream.published_entry(published), _claim_done(doc.article_id, marked))
         for (doc, _), published, marked in zip(verdicts, replies[0::2], replies[1::2], strict=True)

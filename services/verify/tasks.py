@@ -13,6 +13,7 @@ from services.verify.assess import StanceFn
 from services.verify.providers import gather_external
 from services.verify.stance import load_stance_model
 from services.verify.worker import app
+from shared import recovery
 from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY, batches
 from shared.errors import NotFound
 from shared.logging import get_logger
@@ -71,6 +72,7 @@ def verify_claims(
         client, settings=settings, docs=[doc for doc, _ in judged], first_time=first_time
     )
     to_reverify: dict[str, list[str]] = {}
+    finished: list[str] = []
     for (doc, changed), (_, candidates), (entry, done) in zip(
         saved, judged, published, strict=True
     ):
@@ -88,6 +90,9 @@ def verify_claims(
         )
         if done.reverify:
             to_reverify[done.article_id] = done.reverify
+        if done.article_finished:
+            finished.append(done.article_id)
+    recovery.forget(client, article_ids=finished)
     for finished_article, others in to_reverify.items():
         scheduled = _schedule_reverification(client, settings=settings, claim_ids=others)
         verify_store.forget_reverify(client, article_id=finished_article, claim_ids=others)

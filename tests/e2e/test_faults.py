@@ -26,9 +26,10 @@ from crosscheck.processes import Child
 from crosscheck.redis_server import RedisServer, free_port
 from crosscheck.stack import Stack
 from shared import keys
-from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_depth
-from shared.schemas import VerdictDoc
+from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_depth, queue_keys
+from shared.schemas import ArticleStatus, VerdictDoc
 from shared.settings import Settings
+from shared.store import get_statuses
 from shared.stream import ensure_group, publish
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import wait_done
@@ -39,8 +40,13 @@ pytestmark = pytest.mark.e2e
 
 STREAM = "crosscheck:verified"
 DEAD = "crosscheck:dead"
-# Unacknowledged messages of a dead worker come back after this many seconds.
-FAST_REDELIVERY = {"CROSSCHECK_VISIBILITY_TIMEOUT": "5", "CROSSCHECK_TASK_RETRY_BACKOFF_MAX": "2"}
+# Unacknowledged messages of a dead worker come back after 5 s; a message lost outright
+# (popped by a worker killed before it recorded it) is sent again after 10 s without progress.
+FAST_REDELIVERY = {
+    "CROSSCHECK_VISIBILITY_TIMEOUT": "5",
+    "CROSSCHECK_STALL_SECONDS": "10",
+    "CROSSCHECK_TASK_RETRY_BACKOFF_MAX": "2",
+}
 
 
 def post_all(api_url: str, articles: list[dict[str, Any]]) -> list[str]:
@@ -95,8 +101,27 @@ def wait_articles(
         if not pending:
             return statuses
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{len(pending)} articles not done after {timeout}s")
+            raise TimeoutError(
+                f"{len(pending)} articles not done after {timeout}s: "
+                f"{describe_stuck(client, pending[:5])}"
+            )
         time.sleep(0.5)
+
+
+def describe_stuck(client: redis.Redis, article_ids: list[str]) -> dict[str, Any]:
+    """What a stuck article is waiting for, and what the broker still holds."""
+    articles = {
+        article_id: {
+            "fields": client.hgetall(keys.article(article_id)),
+            "claims": client.llen(keys.article_claims(article_id)),
+            "pending": sorted(client.smembers(keys.article_pending(article_id))),  # type: ignore[arg-type]
+        }
+        for article_id in article_ids
+    }
+    unacked = Counter(json.loads(raw)[0]["headers"]["task"] for raw in client.hvals("unacked"))
+    queues = {name: queue_depth(client, name) for name in ("extract", "verify")}
+    locks = [key for key in client.scan_iter(match="*mutex*")]
+    return {"articles": articles, "unacked": dict(unacked), "queues": queues, "locks": locks}
 
 
 def unacked_task_ids(client: redis.Redis, *tasks: str) -> set[str]:
@@ -194,6 +219,42 @@ def test_killed_workers_lose_nothing(make_stack: StackFactory) -> None:
     received = task_received_in_log(stack.log_dir / "verify1.log", orphaned)
     assert received, f"none of {len(orphaned)} orphaned tasks reached a restarted worker"
     print(f"\n200 articles, {claims} claims, {len(orphaned)} orphaned messages redelivered")
+    client.close()
+
+
+def drop_queue(client: redis.Redis, queue: str) -> int:
+    """Delete every message waiting on ``queue``: what a worker killed right after its BRPOP
+    returned leaves behind (kombu pops a message before it records it as unacknowledged)."""
+    lost = queue_depth(client, queue)
+    client.delete(*queue_keys(queue))
+    return lost
+
+
+def test_task_messages_lost_outright_are_sent_again(make_stack: StackFactory) -> None:
+    stack = make_stack(start=False, env={"CROSSCHECK_STALL_SECONDS": "4"})
+    stack.start_api()
+    stack.wait_api()
+    client = redis.Redis.from_url(stack.redis_url, decode_responses=True)
+    ids = post_all(stack.api_url, synthetic_articles(6, seed=4, tag="Lost"))
+    assert drop_queue(client, "extract") == len(ids)
+
+    stack.start_extract(concurrency=1)
+    wait_until(
+        lambda: all(s == ArticleStatus.verifying for s in get_statuses(client, ids).values()),
+        timeout=60,
+        what="every article extracted after its extract message was lost",
+    )
+    assert drop_queue(client, "verify") > 0
+    assert not unacked_task_ids(client, TASK_VERIFY)
+
+    stack.start_verify(concurrency=1)
+    statuses = wait_articles(client, ids, timeout=90)
+    assert {s["status"] for s in statuses.values()} == {"done"}
+    assert_every_claim_published_once(client, statuses)
+    # Finished articles are no longer watched.
+    assert not client.zscore(keys.inflight(), ids[0])
+    logs = "".join(p.read_text(errors="replace") for p in stack.log_dir.glob("*.log"))
+    assert "stalled_articles_resent" in logs
     client.close()
 
 

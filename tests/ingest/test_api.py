@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from celery.signals import before_task_publish
 from fastapi.testclient import TestClient
 
 from services.ingest.main import create_app
-from shared import store
+from shared import keys, store
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH, make_celery
 from shared.schemas import ArticleStatus
 from shared.settings import Settings
@@ -62,6 +63,9 @@ def test_post_article_accepts_stores_and_queues(
     assert stored is not None and stored.status is ArticleStatus.queued
     assert stored.body == ARTICLE["body"]
     assert sent == [(TASK_EXTRACT, {"article_id": body["id"]})]
+    # Watched from acceptance, so a lost task message is sent again (shared.recovery).
+    deadline = fake_redis.zscore(keys.inflight(), body["id"])
+    assert deadline is not None and deadline > time.time() + 60
 
     status = client.get(body["status_url"]).json()
     assert status["status"] == "queued" and status["claim_ids"] == []

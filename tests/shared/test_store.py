@@ -19,7 +19,7 @@ from services.verify.store import (
     save_verdicts,
     take_reverify_slots,
 )
-from shared import compact, keys, store
+from shared import compact, keys, recovery, store
 from shared.schemas import (
     ArticleStatus,
     Claim,
@@ -120,8 +120,10 @@ def test_fingerprints_map_every_identity_to_one_id(fake_redis: fakeredis.FakeRed
 def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> None:
     article = _article()
     claims = [_claim("c1"), _claim("c2")]
+    recovery.watch(fake_redis, article_id="a1", until=1.0)
     save_claims(fake_redis, article=article, claims=claims)
-    save_claims(fake_redis, article=article, claims=claims)
+    save_claims(fake_redis, article=article, claims=claims, stall_deadline=99.0)
+    assert fake_redis.zscore(keys.inflight(), "a1") == 99.0
     assert store.list_article_claim_ids(fake_redis, "a1") == ["c1", "c2"]
     assert [c.claim_id for c in store.get_claims(fake_redis, ["c1", "c2", "nope"])] == ["c1", "c2"]
 
@@ -278,11 +280,15 @@ def test_a_batch_saves_and_publishes_in_order_and_its_last_claim_finishes_the_ar
         ("c1", 1, False),
         ("c2", 1, True),
     ]
+    recovery.watch(fake_redis, article_id="a1", until=NOW.timestamp())
     results = publish_and_mark_all(
         fake_redis,
         settings=settings,
         verdicts=[(saved[0][0], ["x"]), (saved[1][0], ["y"])],
+        stall_deadline=NOW.timestamp() + 60,
     )
+    # The batch's progress pushes back its article's stall deadline in the same round trip.
+    assert fake_redis.zscore(keys.inflight(), "a1") == NOW.timestamp() + 60
     assert all(entry is not None for entry, _ in results)
     assert [e[1]["claim"] for e in fake_redis.xrange(settings.stream_name)] == [
         saved[0][0].model_dump_json(),

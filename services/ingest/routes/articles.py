@@ -94,6 +94,7 @@ async def post_article(
         accept_article,
         client=client,
         celery=celery,
+        settings=settings,
         article=article,
         idempotency_key=idempotency_key,
     )

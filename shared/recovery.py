@@ -1,0 +1,207 @@
+"""Recovery of accepted articles whose task message was lost.
+
+kombu's Redis transport pops a message (BRPOP) before it records the message as
+unacknowledged, so a worker killed between the two loses it, and the visibility timeout
+cannot restore a message it never saw (kombu #305, celery #7950). Every accepted article is
+therefore watched: it sits in a sorted set scored by a deadline that each step of progress
+pushes back. Every worker runs a sweep on a timer (one at a time, through a lock) that sends
+the next task again for each article past its deadline. Tasks are idempotent, so a message
+that was only slow costs a repeat, never a wrong or doubled result.
+
+An article whose stage still has messages queued is most likely waiting in that queue, so the
+sweep gives it another window instead: an overloaded pipeline is not handed duplicate work,
+and a lost message is sent again once its queue drains.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from celery import Celery, bootsteps
+
+from shared import keys
+from shared.celery_app import (
+    QUEUE_EXTRACT,
+    QUEUE_FETCH,
+    QUEUE_VERIFY,
+    TASK_EXTRACT,
+    TASK_FETCH,
+    TASK_VERIFY,
+    batches,
+    queue_depth,
+)
+from shared.logging import get_logger
+from shared.redis_client import make_redis
+from shared.schemas import ArticleStatus
+from shared.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+SendTask = Callable[[str, dict[str, Any]], None]
+
+# The task that moves an article on from each unfinished status. Fetch re-reads the article
+# and forwards to extract when the body is already there, so it covers both kinds of queued.
+_NEXT_TASK = {
+    ArticleStatus.queued: TASK_FETCH,
+    ArticleStatus.fetching: TASK_FETCH,
+    ArticleStatus.extracting: TASK_EXTRACT,
+}
+# The queues an article's pending message can be waiting in, by status.
+_WAITS_IN = {
+    ArticleStatus.queued: (QUEUE_FETCH, QUEUE_EXTRACT),
+    ArticleStatus.fetching: (QUEUE_FETCH,),
+    ArticleStatus.extracting: (QUEUE_EXTRACT,),
+    ArticleStatus.verifying: (QUEUE_VERIFY,),
+}
+_FINISHED = {ArticleStatus.done.value, ArticleStatus.failed.value}
+
+
+def deadline(settings: Settings, *, now: float | None = None) -> float:
+    return (time.time() if now is None else now) + settings.stall_seconds
+
+
+def sweep_interval(settings: Settings) -> float:
+    """A fifth of the stall window, between 1 s and a minute."""
+    return float(max(1, min(60, settings.stall_seconds // 5)))
+
+
+def watch(pipe: redis.Redis | redis.client.Pipeline, *, article_id: str, until: float) -> None:
+    """Start watching an accepted article (or restart its clock)."""
+    pipe.zadd(keys.inflight(), {article_id: until})
+
+
+def progress(
+    pipe: redis.Redis | redis.client.Pipeline, *, article_ids: Iterable[str], until: float
+) -> None:
+    """Push back the deadline of watched articles; an article no longer watched stays so."""
+    mapping = dict.fromkeys(article_ids, until)
+    if mapping:
+        pipe.zadd(keys.inflight(), mapping, xx=True)
+
+
+def forget(client: redis.Redis | redis.client.Pipeline, *, article_ids: Iterable[str]) -> None:
+    ids = list(article_ids)
+    if ids:
+        client.zrem(keys.inflight(), *ids)
+
+
+@dataclass
+class SweepResult:
+    swept: bool  # False: another worker holds the sweep
+    resent: dict[str, int] = field(default_factory=dict)  # task name -> messages sent
+    deferred: int = 0  # past the deadline, but their stage's queue is not empty
+    forgotten: int = 0  # finished or deleted articles dropped from the watch
+
+
+def sweep(
+    client: redis.Redis,
+    *,
+    settings: Settings,
+    send: SendTask,
+    now: float | None = None,
+    limit: int = 500,
+) -> SweepResult:
+    """Send the next task again for up to ``limit`` articles past their deadline."""
+    now = time.time() if now is None else now
+    hold_ms = max(1, int(sweep_interval(settings) * 900))
+    if not client.set(keys.recovery_lock(), "1", nx=True, px=hold_ms):
+        return SweepResult(swept=False)
+    due: list[str] = [
+        _text(a) for a in client.zrangebyscore(keys.inflight(), "-inf", now, start=0, num=limit)
+    ]
+    result = SweepResult(swept=True)
+    if not due:
+        return result
+    pipe = client.pipeline(transaction=False)
+    for article_id in due:
+        pipe.hget(keys.article(article_id), "status")
+        pipe.smembers(keys.article_pending(article_id))
+    replies = pipe.execute()
+    depths: dict[str, int] = {}
+    finished, stalled = [], []
+    for article_id, raw_status, pending in zip(due, replies[0::2], replies[1::2], strict=True):
+        status = _text(raw_status) if raw_status is not None else None
+        if status is None or status in _FINISHED:
+            finished.append(article_id)
+            continue
+        stage = ArticleStatus(status)
+        stalled.append(article_id)
+        for queue in _WAITS_IN[stage]:
+            if queue not in depths:
+                depths[queue] = queue_depth(client, queue)
+        if any(depths[queue] for queue in _WAITS_IN[stage]):
+            result.deferred += 1
+            continue
+        for name, kwargs in _resend(article_id, stage, pending, settings):
+            send(name, kwargs)
+            result.resent[name] = result.resent.get(name, 0) + 1
+    pipe = client.pipeline(transaction=False)
+    forget(pipe, article_ids=finished)
+    progress(pipe, article_ids=stalled, until=deadline(settings, now=now))
+    pipe.execute()
+    result.forgotten = len(finished)
+    if result.resent:
+        log.warning(
+            "stalled_articles_resent",
+            articles=len(stalled) - result.deferred,
+            tasks=result.resent,
+            deferred=result.deferred,
+        )
+    return result
+
+
+def _resend(
+    article_id: str, status: ArticleStatus, pending: Iterable[Any], settings: Settings
+) -> list[tuple[str, dict[str, Any]]]:
+    if status == ArticleStatus.verifying:
+        claim_ids = sorted(_text(c) for c in pending)
+        return [
+            (TASK_VERIFY, {"claim_ids": batch, "article_id": article_id})
+            for batch in batches(claim_ids, settings.verify_batch_size)
+        ]
+    return [(_NEXT_TASK[status], {"article_id": article_id})]
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class RecoveryStep(bootsteps.StartStopStep):  # type: ignore[misc]
+    """Runs ``sweep`` on the worker's timer, in its main process."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.timer_entry: Any = None
+
+    def start(self, worker: Any) -> None:
+        settings = get_settings()
+        client = make_redis(settings)
+        app: Celery = worker.app
+
+        def run() -> None:
+            try:
+                sweep(
+                    client,
+                    settings=settings,
+                    send=lambda name, kwargs: app.send_task(name, kwargs=kwargs),
+                )
+            except redis.RedisError as exc:  # Redis down: the next tick tries again
+                log.warning("recovery_sweep_failed", error=str(exc))
+
+        self.timer_entry = worker.timer.call_repeatedly(sweep_interval(settings), run)
+
+    def stop(self, worker: Any) -> None:
+        if self.timer_entry is not None:
+            self.timer_entry.cancel()
+            self.timer_entry = None
+
+
+def install_recovery(app: Celery) -> None:
+    """Run the sweep in every worker of ``app`` (adding it twice is a no-op: a set)."""
+    app.steps["worker"].add(RecoveryStep)
