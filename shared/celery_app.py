@@ -58,6 +58,11 @@ def queue_depth(client: redis.Redis, queue: str) -> int:
     return sum(int(n) for n in pipe.execute())
 
 
+def restore_interval(settings: Settings) -> int:
+    """Seconds between a worker's sweeps for unacknowledged messages to redeliver."""
+    return max(1, min(10, settings.visibility_timeout // 5))
+
+
 def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:
     app = Celery(name, broker=broker_url(settings), set_as_current=False)
     app.conf.update(
@@ -76,11 +81,15 @@ def make_celery(settings: Settings, *, name: str = "crosscheck") -> Celery:
         # (kombu's Redis transport). It must exceed the longest task, and the longest
         # retry countdown, or the message also runs twice (harmless: tasks are idempotent).
         # Every worker sweeps for such messages; kombu's default sweep is only every
-        # ~100 s, so it runs every visibility_timeout/5 s here (10 s at most).
+        # ~100 s, so it runs every visibility_timeout/5 s here (10 s at most). A sweep holds
+        # a mutex that kombu keeps for 300 s by default: a worker killed mid-sweep would
+        # block every other worker's redelivery that long. A short one is safe, because
+        # each message is restored in its own WATCH transaction.
         broker_transport_options={
             "visibility_timeout": settings.visibility_timeout,
-            "unacked_restore_interval": max(1, min(10, settings.visibility_timeout // 5)),
+            "unacked_restore_interval": restore_interval(settings),
             "unacked_restore_throttle": 1,
+            "unacked_mutex_expire": 2 * restore_interval(settings),
         },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-from celery.signals import task_postrun, task_prerun, worker_process_init
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_process_init
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
 from shared.logging import configure_logging
@@ -44,6 +44,12 @@ def install_worker_signals() -> None:
     the app (``dispatch_uid``): the combined worker imports both services' entry points, and
     a second connection would run every process hook twice.
     """
+
+    @setup_logging.connect(weak=False, dispatch_uid="crosscheck.setup_logging")  # type: ignore[untyped-decorator]
+    def _setup_main_logging(**_: Any) -> None:
+        # The main process logs too (the recovery sweep, Celery's own lines): same format.
+        settings = get_settings()
+        configure_logging(level=settings.log_level, json=settings.log_json)
 
     @worker_process_init.connect(weak=False, dispatch_uid="crosscheck.init_process")  # type: ignore[untyped-decorator]
     def _init_process(**_: Any) -> None:

@@ -74,3 +74,18 @@ def test_worker_signals_connect_once_per_process_however_often_installed() -> No
         (task_postrun, "crosscheck.unbind_task"),
     ):
         assert sum(1 for key, _ in signal.receivers if key[0] == uid) == 1
+
+
+def test_a_worker_killed_mid_redelivery_blocks_the_others_only_briefly() -> None:
+    from shared.celery_app import make_celery
+    from shared.settings import Settings
+
+    for visibility, interval in ((5, 1), (60, 10), (3600, 10)):
+        settings = Settings(
+            redis_url="memory://", environment="test", visibility_timeout=visibility
+        )
+        options = make_celery(settings).conf.broker_transport_options
+        assert options["visibility_timeout"] == visibility
+        assert options["unacked_restore_interval"] == interval
+        # kombu's default mutex lives 300 s: a kill mid-sweep would stall redelivery that long.
+        assert options["unacked_mutex_expire"] == 2 * interval <= 20
