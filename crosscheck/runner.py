@@ -15,7 +15,7 @@ from crosscheck.redis_server import RedisServer
 from crosscheck.stack import Stack
 from shared import store
 from shared.redis_client import make_redis
-from shared.schemas import ArticleStatus, VerdictDoc
+from shared.schemas import VerdictDoc
 from shared.settings import Settings
 from shared.stream import ack, ensure_group, read_group
 
@@ -128,5 +128,4 @@ def run_pipeline(
 
 def _finished(client: redis.Redis, article_ids: set[str]) -> set[str]:
     """The articles of ``article_ids`` that are done or failed."""
-    final = {ArticleStatus.done, ArticleStatus.failed}
-    return {a for a, status in store.get_statuses(client, article_ids).items() if status in final}
+    return {a for a, status in store.get_statuses(client, article_ids).items() if status.finished}

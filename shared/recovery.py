@@ -57,7 +57,6 @@ _WAITS_IN = {
     ArticleStatus.extracting: (QUEUE_EXTRACT,),
     ArticleStatus.verifying: (QUEUE_VERIFY,),
 }
-_FINISHED = {ArticleStatus.done.value, ArticleStatus.failed.value}
 
 
 def deadline(settings: Settings, *, now: float | None = None) -> float:
@@ -110,9 +109,9 @@ def sweep(
     hold_ms = max(1, int(sweep_interval(settings) * 900))
     if not client.set(keys.recovery_lock(), "1", nx=True, px=hold_ms):
         return SweepResult(swept=False)
-    due: list[str] = [
-        _text(a) for a in client.zrangebyscore(keys.inflight(), "-inf", now, start=0, num=limit)
-    ]
+    due: list[str] = client.zrangebyscore(  # type: ignore[assignment]
+        keys.inflight(), "-inf", now, start=0, num=limit
+    )
     result = SweepResult(swept=True)
     if not due:
         return result
@@ -123,12 +122,11 @@ def sweep(
     replies = pipe.execute()
     depths: dict[str, int] = {}
     finished, stalled = [], []
-    for article_id, raw_status, pending in zip(due, replies[0::2], replies[1::2], strict=True):
-        status = _text(raw_status) if raw_status is not None else None
-        if status is None or status in _FINISHED:
+    for article_id, status, pending in zip(due, replies[0::2], replies[1::2], strict=True):
+        stage = ArticleStatus(status) if status is not None else None
+        if stage is None or stage.finished:
             finished.append(article_id)
             continue
-        stage = ArticleStatus(status)
         stalled.append(article_id)
         for queue in _WAITS_IN[stage]:
             if queue not in depths:
@@ -155,19 +153,15 @@ def sweep(
 
 
 def _resend(
-    article_id: str, status: ArticleStatus, pending: Iterable[Any], settings: Settings
+    article_id: str, status: ArticleStatus, pending: Iterable[str], settings: Settings
 ) -> list[tuple[str, dict[str, Any]]]:
     if status == ArticleStatus.verifying:
-        claim_ids = sorted(_text(c) for c in pending)
+        claim_ids = sorted(pending)
         return [
             (TASK_VERIFY, {"claim_ids": batch, "article_id": article_id})
             for batch in batches(claim_ids, settings.verify_batch_size)
         ]
     return [(_NEXT_TASK[status], {"article_id": article_id})]
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class RecoveryStep(bootsteps.StartStopStep):  # type: ignore[misc]

@@ -23,6 +23,11 @@ class ArticleStatus(StrEnum):
     done = "done"
     failed = "failed"
 
+    @property
+    def finished(self) -> bool:
+        """Nothing more will happen to the article."""
+        return self in (ArticleStatus.done, ArticleStatus.failed)
+
 
 class Verdict(StrEnum):
     supported = "supported"

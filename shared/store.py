@@ -8,7 +8,7 @@ from typing import Any
 
 import redis
 
-from shared import compact, keys
+from shared import compact, keys, recovery
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
 
@@ -80,7 +80,12 @@ def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str
 def set_article_status(
     client: redis.Redis, *, article_id: str, status: ArticleStatus, reason: str | None = None
 ) -> None:
-    client.hset(keys.article(article_id), mapping={"status": status.value, "reason": reason or ""})
+    """Write the status; a finished article also leaves the stall watch (shared.recovery)."""
+    pipe = client.pipeline(transaction=False)
+    pipe.hset(keys.article(article_id), mapping={"status": status.value, "reason": reason or ""})
+    if status.finished:
+        recovery.forget(pipe, article_ids=[article_id])
+    pipe.execute()
 
 
 _PROMOTE = """

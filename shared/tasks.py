@@ -16,7 +16,7 @@ import redis
 from celery import Celery, Task
 from celery.exceptions import Retry
 
-from shared import recovery, store
+from shared import store
 from shared.celery_app import ROUTES
 from shared.errors import RetryableError, StoreUnavailable
 from shared.logging import get_logger
@@ -64,7 +64,6 @@ class PipelineTask(Task):  # type: ignore[misc]
                     status=store.ArticleStatus.failed,
                     reason=f"{letter.error_type}: {letter.error}"[:500],
                 )
-                recovery.forget(client, article_ids=[letter.article_id])
         except redis.RedisError as store_exc:
             # Nothing more can be done here; the message itself is acked-on-failure.
             log.error("dead_letter_write_failed", error=str(store_exc))

@@ -38,17 +38,18 @@ def _load(article_id: str) -> StoredArticle:
 def fetch_article(*, article_id: str) -> None:
     """Fetch a URL-only article's page and keep its main text."""
     client = get_redis()
+    settings = get_settings()
     article = _load(article_id)
     if not article.body:
         if not article.url:
             raise InvalidInput("article has neither body nor url")
         store.set_article_status(client, article_id=article_id, status=ArticleStatus.fetching)
-        page = fetch.fetch_main_text(url=article.url, settings=get_settings())
+        page = fetch.fetch_main_text(url=article.url, settings=settings)
         article.body = page.text
         article.title = article.title or page.title
         article.status = ArticleStatus.queued
         store.save_article(client, article)
-        recovery.progress(client, article_ids=[article_id], until=recovery.deadline(get_settings()))
+        recovery.progress(client, article_ids=[article_id], until=recovery.deadline(settings))
         log.info("article_fetched", chars=len(page.text))
     app.send_task(TASK_EXTRACT, kwargs={"article_id": article_id})
 
@@ -79,7 +80,6 @@ def extract_article(*, article_id: str) -> None:
         store.set_article_status(
             client, article_id=article_id, status=ArticleStatus.done, reason=reason
         )
-        recovery.forget(client, article_ids=[article_id])
         return
     for batch in batches([c.claim_id for c in result.claims], settings.verify_batch_size):
         app.send_task(TASK_VERIFY, kwargs={"claim_ids": batch, "article_id": article_id})

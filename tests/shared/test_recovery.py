@@ -149,3 +149,17 @@ def test_an_article_whose_queue_is_busy_waits_instead_of_getting_a_duplicate(
     assert result.deferred == 1
     # It gets a new window and is looked at again then.
     assert fake_redis.zscore(keys.inflight(), "waiting") == NOW + 30
+
+
+def test_a_finished_status_ends_the_watch_and_others_keep_it(
+    fake_redis: fakeredis.FakeRedis,
+) -> None:
+    from shared import store
+
+    for article_id in ("done", "failed", "verifying"):
+        recovery.watch(fake_redis, article_id=article_id, until=NOW)
+    store.set_article_status(fake_redis, article_id="done", status=ArticleStatus.done)
+    store.set_article_status(fake_redis, article_id="failed", status=ArticleStatus.failed)
+    store.set_article_status(fake_redis, article_id="verifying", status=ArticleStatus.verifying)
+    assert fake_redis.zrange(keys.inflight(), 0, -1) == ["verifying"]
+    assert store.get_statuses(fake_redis, ["done"]) == {"done": ArticleStatus.done}
