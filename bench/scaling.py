@@ -318,10 +318,14 @@ def fill(
                 raw += len(article.body.encode()) + len(article.title.encode())
                 pipe.hset(
                     keys.article(article.article_id),
-                    mapping={"doc": article.model_dump_json(), "status": "done", "reason": ""},
+                    mapping={
+                        "doc": compact.stored_article(article),
+                        "status": "done",
+                        "reason": "",
+                    },
                 )
                 for claim in claims:
-                    pipe.set(keys.claim(claim.claim_id), compact.claim_json(claim))
+                    pipe.set(keys.claim(claim.claim_id), compact.stored_claim(claim))
                 if claims:
                     pipe.rpush(
                         keys.article_claims(article.article_id), *[c.claim_id for c in claims]
@@ -378,7 +382,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             a = done.assessment
             doc = verdict_document(claim, a)
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
-            stored_bytes.append(len(compact.verdict_json(doc).encode()))  # the verdict key
+            stored_bytes.append(len(compact.verdict_payload(doc).encode()))  # the verdict key
             bar.update()
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},
@@ -388,7 +392,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
         "verdict_json_bytes_mean": round(statistics.fmean(verdict_bytes), 1)
         if verdict_bytes
         else 0,
-        "stored_verdict_json_bytes_mean": round(statistics.fmean(stored_bytes), 1)
+        "stored_verdict_bytes_mean": round(statistics.fmean(stored_bytes), 1)
         if stored_bytes
         else 0,
     }
@@ -487,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
             families = memory_report(client, sample=args.memory_sample)
             claims_total = sum(f["keys"] for name, f in families.items() if name == "claim")
             verdict_est = (
-                timing["verdict_json_bytes_mean"] + timing["stored_verdict_json_bytes_mean"]
+                timing["verdict_json_bytes_mean"] + timing["stored_verdict_bytes_mean"]
             ) * claims_total  # stream entry + verdict key
             rows.append(
                 {

@@ -2,7 +2,7 @@
 
 Keys that a single operation touches together share a ``{hash tag}`` so the layout works
 on Redis Cluster: an article and its claim list live in ``{a:<article_id>}``; a claim's
-document, verdict and version counter live in ``{c:<claim_id>}``. Index postings are
+document and verdict live in ``{c:<claim_id>}``. Index postings are
 single keys, read with pipelines rather than multi-key commands, so they can sit on any
 shard.
 """
@@ -49,12 +49,14 @@ def claim(claim_id: str) -> str:
 
 
 def verdict(claim_id: str) -> str:
-    """String: the latest verdict document as JSON."""
+    """String: the latest verdict's version, content hash and compact document
+    (``shared.compact``)."""
     return f"{PREFIX}:{{c:{claim_id}}}:verdict"
 
 
-def verdict_version(claim_id: str) -> str:
-    """String counter: the last version published for a claim."""
+def legacy_verdict_version(claim_id: str) -> str:
+    """Hash (``version``, ``hash``) of a verdict stored before both moved into its value;
+    read and deleted by the verdict's next write."""
     return f"{PREFIX}:{{c:{claim_id}}}:version"
 
 

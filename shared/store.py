@@ -34,7 +34,7 @@ def save_article(client: redis.Redis, article: StoredArticle) -> None:
     client.hset(
         keys.article(article.article_id),
         mapping={
-            _ARTICLE_JSON_FIELD: article.model_dump_json(),
+            _ARTICLE_JSON_FIELD: compact.stored_article(article),
             "status": article.status.value,
             "reason": article.reason or "",
         },
@@ -45,7 +45,7 @@ def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
     fields: dict[str, str] = client.hgetall(keys.article(article_id))  # type: ignore[assignment]
     if not fields or _ARTICLE_JSON_FIELD not in fields:
         return None
-    article = StoredArticle.model_validate_json(fields[_ARTICLE_JSON_FIELD])
+    article = compact.read_article(fields[_ARTICLE_JSON_FIELD])
     # Status and language live in their own fields so updating them never rewrites the body.
     article.status = ArticleStatus(fields.get("status", article.status.value))
     article.reason = fields.get("reason") or None
@@ -71,7 +71,7 @@ def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str
     for article_id in ids:
         pipe.hget(keys.article(article_id), _ARTICLE_JSON_FIELD)
     return {
-        article_id: StoredArticle.model_validate_json(raw).body
+        article_id: compact.read_article(raw).body
         for article_id, raw in zip(ids, pipe.execute(), strict=True)
         if raw
     }
@@ -111,7 +111,7 @@ def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
 
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
     raw = client.get(keys.claim(claim_id))
-    return Claim.model_validate_json(raw) if raw else None
+    return compact.read_claim(raw) if raw else None
 
 
 def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
@@ -121,7 +121,7 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
     pipe = client.pipeline(transaction=False)
     for cid in ids:
         pipe.get(keys.claim(cid))
-    return [Claim.model_validate_json(raw) for raw in pipe.execute() if raw]
+    return [compact.read_claim(raw) for raw in pipe.execute() if raw]
 
 
 def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:

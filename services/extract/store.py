@@ -26,7 +26,7 @@ def save_claims(
         pipe.hset(keys.article(article.article_id), "detected_language", language)
     pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))
     for claim in claims:
-        pipe.set(keys.claim(claim.claim_id), compact.claim_json(claim))
+        pipe.set(keys.claim(claim.claim_id), compact.stored_claim(claim))
     if claims:
         pipe.rpush(keys.article_claims(article.article_id), *[c.claim_id for c in claims])
         pipe.sadd(keys.article_pending(article.article_id), *[c.claim_id for c in claims])

@@ -44,7 +44,7 @@ import redis
 
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
-from shared import keys
+from shared import compact, keys
 from shared.schemas import Claim
 from shared.settings import get_settings
 
@@ -277,9 +277,10 @@ def load_signatures(
     return found
 
 
-# claim id -> (stored JSON, parsed claim). The JSON is still read, and compared, on every
+# claim id -> (stored value, parsed claim). The value is still read, and compared, on every
 # load: a claim is immutable once extracted, but a re-extraction or another store may hold
-# other text under the same id, and comparing strings costs far less than parsing them.
+# another claim under the same id, and comparing strings costs far less than unpacking and
+# parsing them.
 _parsed: OrderedDict[str, tuple[str, Claim]] = OrderedDict()
 
 
@@ -301,7 +302,7 @@ def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
             _parsed.move_to_end(claim_id)
             out.append(seen[1])
             continue
-        claim = Claim.model_validate_json(text)
+        claim = compact.read_claim(text)
         _parsed[claim_id] = (text, claim)
         if len(_parsed) > PARSED_CLAIMS:
             _parsed.popitem(last=False)

@@ -16,15 +16,27 @@ from shared.settings import Settings
 
 # Bumps the version only when the verdict's content changed, so a retried task that
 # computes the same verdict reuses the version it already took (and publishes at most once).
+# The key holds "<version>:<content hash>:<packed document>" (shared.compact). A verdict
+# written before that layout keeps its version and hash in KEYS[2]; the first new write
+# carries them over and deletes it.
 _SAVE_VERDICT = """
-local previous = redis.call('HGET', KEYS[2], 'hash')
-if previous == ARGV[1] then
-  return {tonumber(redis.call('HGET', KEYS[2], 'version')), 0, redis.call('GET', KEYS[1])}
+local stored = redis.call('GET', KEYS[1])
+local version, previous
+if stored then
+  version, previous = string.match(stored, '^(%d+):(%x+):')
 end
-local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
-redis.call('HSET', KEYS[2], 'hash', ARGV[1])
-local doc = string.gsub(ARGV[2], '"version":0,', '"version":' .. version .. ',', 1)
-redis.call('SET', KEYS[1], doc)
+if version then
+  version = tonumber(version)
+else
+  version = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+  previous = redis.call('HGET', KEYS[2], 'hash')
+end
+if previous == ARGV[1] then
+  return {version, 0, stored}
+end
+version = version + 1
+redis.call('SET', KEYS[1], version .. ':' .. ARGV[1] .. ':' .. ARGV[2])
+redis.call('DEL', KEYS[2])
 return {version, 1}
 """
 
@@ -61,21 +73,18 @@ def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple
     one round trip. Returns (doc, changed) for each: an unchanged verdict comes back with the
     stored version and time.
 
-    A key holds ``compact.verdict_json`` (claims are stored apart); the content hash
-    covers the whole document, as published.
+    A key holds the version, the content hash and ``compact.verdict_payload`` (claims are
+    stored apart); the content hash covers the whole document, as published.
     """
     pipe = client.pipeline(transaction=False)
     for doc in docs:
-        draft = compact.verdict_json(doc.model_copy(update={"version": 0}))
-        if '"version":0,' not in draft:
-            raise AssertionError("verdict JSON lost its version field")
         pipe.eval(
             _SAVE_VERDICT,
             2,
             keys.verdict(doc.claim_id),
-            keys.verdict_version(doc.claim_id),
+            keys.legacy_verdict_version(doc.claim_id),
             content_hash(doc),
-            draft,
+            compact.verdict_payload(doc),
         )
         # NX keeps a claim's first listing time when it is re-verified.
         pipe.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)

@@ -1,6 +1,9 @@
-"""The compact stored forms of claims and verdicts join back to equal documents."""
+"""The compact stored forms of claims and verdicts join back to equal documents; packing\nround-trips and its dictionary never changes."""
 
 from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared import compact
 from tests.shared.verdicts import assessed_verdict
@@ -33,3 +36,34 @@ def test_a_verdict_stored_whole_reads_as_it_is() -> None:
     fields = compact.parse_verdict(doc.model_dump_json())
     assert compact.verdict_claim_ids(fields) == []
     assert compact.join_verdict(fields, {}) == doc
+
+
+@given(st.text())
+def test_packing_round_trips_any_text(text: str) -> None:
+    assert compact.unpack(compact.pack(text)) == text
+
+
+def test_a_value_without_a_tag_reads_as_it_is() -> None:
+    assert compact.unpack('{"claim_id":"c1"}') == '{"claim_id":"c1"}'
+
+
+def test_a_packed_verdict_is_a_fraction_of_its_json() -> None:
+    doc, _ = assessed_verdict()
+    assert len(compact.verdict_payload(doc)) < len(compact.verdict_json(doc)) * 0.6
+    fields = compact.parse_verdict(f"7:abc123:{compact.verdict_payload(doc)}")
+    assert fields["version"] == 7 and fields["claim_id"] == doc.claim_id
+
+
+# Packed by format 1 when it was introduced. If this stops reading, values already in
+# Redis would too: a new dictionary needs a new tag beside the old one, never an edit.
+_PACKED_BY_FORMAT_1 = (
+    "z1:LvdcRA$od9G(=7jK0wzM17k<Q16UR0q#zQAe_C2*a%N&qu>z=U0T+mAz|ut_Egz^cMZws>09cBGbmoCd+I)q"
+    "a)Wot>Jw&oHfTk-`6YRMbXaG`9adr%H@$_@_LFC2KTq}qYsCmYQPy>xkYH{S2S^x"
+)
+
+
+def test_values_packed_by_format_1_still_read() -> None:
+    claim = compact.read_claim(_PACKED_BY_FORMAT_1)
+    assert claim.text == "Officials said the fire forced 300 residents to leave."
+    assert claim.source == "Lakeside Herald" and claim.entities[0].key == "num:300"
+    assert compact.pack(compact.unpack(_PACKED_BY_FORMAT_1)) == _PACKED_BY_FORMAT_1

@@ -13,6 +13,7 @@ from services.ingest.store import claim_fingerprints, is_enqueued, mark_enqueued
 from services.verify import retrieval
 from services.verify.store import (
     ClaimDone,
+    content_hash,
     forget_reverify,
     publish_and_mark_all,
     release_reverify_slots,
@@ -189,7 +190,10 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     saved, changed = save_verdict(fake_redis, doc)
     assert changed and saved.version == 1
 
-    stored = json.loads(fake_redis.get(keys.verdict(doc.claim_id)))
+    raw = fake_redis.get(keys.verdict(doc.claim_id))
+    assert raw.startswith(f"1:{content_hash(doc)}:")
+    assert len(raw) < len(compact.verdict_json(doc)) * 0.6  # packed
+    stored = compact.parse_verdict(raw)
     assert not {"claim", "text", "source", "article_id"} & set(stored)
     assert stored["version"] == 1 and stored["claim_id"] == doc.claim_id
     assert [e.get("text") for e in stored["evidence"]] == [
@@ -234,11 +238,61 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
     assert retrieval.load_claims(fake_redis, ids) == claims
     assert store.get_claim(fake_redis, "c-full") == full
 
-    stored = json.loads(fake_redis.get(keys.claim("c-bare")))
+    stored = json.loads(compact.unpack(fake_redis.get(keys.claim("c-bare"))))
     assert set(stored) == {"claim_id", "article_id", "source", "text", "start", "end"} | {
         "checkworthiness"
     }
-    assert len(compact.claim_json(full)) < len(full.model_dump_json())
+    assert len(compact.stored_claim(full)) < len(full.model_dump_json()) * 0.6
+
+
+def test_articles_are_stored_packed_and_read_back_equal(fake_redis: fakeredis.FakeRedis) -> None:
+    article = _article().model_copy(
+        update={
+            "title": "Depot fire",
+            "body": "A fire broke out at the Dornholm depot on Monday, officials said. " * 8,
+            "status": ArticleStatus.verifying,
+        }
+    )
+    store.save_article(fake_redis, article)
+    raw = fake_redis.hget(keys.article("a1"), "doc")
+    assert len(raw) < len(article.model_dump_json()) * 0.5
+    assert store.get_article(fake_redis, "a1") == article
+    assert store.get_bodies(fake_redis, ["a1", "gone"]) == {"a1": article.body}
+
+
+def test_values_stored_before_packing_still_read(
+    fake_redis: fakeredis.FakeRedis, settings: Settings
+) -> None:
+    """Plain JSON values, with the verdict's version and hash in their own key, as the
+    layout before this one wrote them."""
+    doc, claims = assessed_verdict()
+    article = _article(doc.article_id)
+    fake_redis.hset(
+        keys.article(article.article_id),
+        mapping={"doc": article.model_dump_json(), "status": "verifying", "reason": ""},
+    )
+    for claim in claims:
+        fake_redis.set(keys.claim(claim.claim_id), claim.model_dump_json(exclude_defaults=True))
+    fake_redis.set(
+        keys.verdict(doc.claim_id), compact.verdict_json(doc.model_copy(update={"version": 3}))
+    )
+    fake_redis.hset(
+        keys.legacy_verdict_version(doc.claim_id), mapping={"version": 3, "hash": content_hash(doc)}
+    )
+    got = store.get_article(fake_redis, article.article_id)
+    assert got is not None and got.body == article.body and got.status is ArticleStatus.verifying
+    assert store.get_claims(fake_redis, [c.claim_id for c in claims]) == claims
+    assert retrieval.load_claims(fake_redis, [claims[0].claim_id]) == claims[:1]
+    assert store.get_verdict(fake_redis, doc.claim_id) == doc.model_copy(update={"version": 3})
+
+    # The same content keeps its version; new content takes the next one and drops the
+    # old version key.
+    same, changed = save_verdict(fake_redis, doc)
+    assert (same.version, changed) == (3, False)
+    newer, changed = save_verdict(fake_redis, doc.model_copy(update={"confidence": 0.11}))
+    assert (newer.version, changed) == (4, True)
+    assert not fake_redis.exists(keys.legacy_verdict_version(doc.claim_id))
+    assert store.get_verdict(fake_redis, doc.claim_id) == newer
 
 
 def test_publish_and_mark_publishes_each_version_once_then_marks(

@@ -26,7 +26,7 @@ def _store(client: fakeredis.FakeRedis, stories: list[sc.Sourced]) -> None:
                 received_at=datetime(2025, 5, 1, tzinfo=UTC),
             ),
         )
-        client.set(keys.claim(s.claim.claim_id), compact.claim_json(s.claim))
+        client.set(keys.claim(s.claim.claim_id), compact.stored_claim(s.claim))
     for s in stories:
         flows.make_findable(client, claim=s.claim, body=flows.article_text(client, s.claim))
 
