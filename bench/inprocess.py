@@ -30,6 +30,7 @@ from services.verify import flows, retrieval
 from services.verify.assess import Assessment
 from services.verify.stance import load_stance_model
 from shared import store
+from shared.runtime import settle_heap
 from shared.schemas import Claim, StoredArticle
 from shared.settings import Settings
 
@@ -49,9 +50,11 @@ class ArticleWork:
 
 
 def load_models(settings: Settings) -> None:
-    """Load spaCy and the stance model once per process, as the workers do."""
+    """Load spaCy and the stance model once per process and settle the heap, as the
+    workers do."""
     load_nlp(settings.spacy_model)
     load_stance_model(settings.stance_model_path or None)
+    settle_heap()
 
 
 def verify(

@@ -34,6 +34,7 @@ traffic.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import os
 import random
@@ -363,20 +364,45 @@ def _templates(n: int) -> tuple[list[Template], str]:
     return out, corpus
 
 
+class GcClock:
+    """Wall time the garbage collector spends in full (generation 2) collections: the rare
+    long pauses that a mean over 100 probes cannot tell from slow verification."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
 def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str, Any]:
     settings = get_settings()
-    seconds, cpu, candidate_times, sizes = [], [], [], []
+    seconds, cpu, candidate_times, sizes, gc_pauses = [], [], [], [], []
     verdict_bytes, stored_bytes = [], []
-    with progress(len(probes), "probe verify", unit="claim") as bar:
+    with progress(len(probes), "probe verify", unit="claim") as bar, GcClock() as gc_clock:
         for claim, _body in probes:
             t0 = time.perf_counter()
             ids = retrieval.candidates(client, claim, cap=settings.candidate_cap)
             candidate_times.append(time.perf_counter() - t0)
-            t0, c0 = time.perf_counter(), time.process_time()
+            t0, c0, g0 = time.perf_counter(), time.process_time(), gc_clock.seconds
             done = verify(client, claim=claim, settings=settings)
             seconds.append(time.perf_counter() - t0)
             # This process's CPU only (not Redis's): steadier than wall time on a shared host.
             cpu.append(time.process_time() - c0)
+            gc_pauses.append(gc_clock.seconds - g0)
             sizes.append(done.candidates)
             del ids
             a = done.assessment
@@ -387,6 +413,15 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},
         "verify_cpu_seconds": {k: _r(v) for k, v in summary(cpu).items()},
+        "full_gc_seconds": {
+            "total": _r(sum(gc_pauses)),
+            "probes_with_one": sum(1 for g in gc_pauses if g > 0),
+            "max": _r(max(gc_pauses, default=0.0)),
+        },
+        "verify_seconds_without_full_gc": {
+            k: _r(v)
+            for k, v in summary([s - g for s, g in zip(seconds, gc_pauses, strict=True)]).items()
+        },
         "candidates_seconds": {k: _r(v) for k, v in summary(candidate_times).items()},
         "candidate_set": {k: _r(v) for k, v in summary([float(s) for s in sizes]).items()},
         "verdict_json_bytes_mean": round(statistics.fmean(verdict_bytes), 1)

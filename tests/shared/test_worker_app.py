@@ -89,3 +89,19 @@ def test_a_worker_killed_mid_redelivery_blocks_the_others_only_briefly() -> None
         assert options["unacked_restore_interval"] == interval
         # kombu's default mutex lives 300 s: a kill mid-sweep would stall redelivery that long.
         assert options["unacked_mutex_expire"] == 2 * interval <= 20
+
+
+def test_settling_the_heap_takes_live_objects_out_of_full_collections() -> None:
+    import gc
+
+    from shared.runtime import settle_heap
+
+    model = [{"weights": [float(i)]} for i in range(10_000)]  # stands in for a loaded model
+    try:
+        settle_heap()
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(model)
+        assert not any(o is model for o in gc.get_objects())  # a full collection skips it
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
