@@ -92,6 +92,9 @@ def test_scaling_benchmark_writes_its_figures(tmp_path: Path) -> None:
         assert row["verify_seconds"]["mean"] > 0
         assert "mean" in row["candidate_set"]
         assert row["memory"]["bytes_per_article"] > 0 and row["memory"]["ratio_to_raw"] > 0
+        pauses, without = row["full_gc_seconds"], row["verify_seconds_without_full_gc"]
+        assert 0 <= pauses["probes_with_one"] <= 5 and pauses["max"] <= pauses["total"] + 1e-9
+        assert 0 < without["mean"] <= row["verify_seconds"]["mean"]
     ratios = result["ratios"]
     assert isinstance(ratios, dict) and "verify_mean_last_over_first" in ratios
 
@@ -161,3 +164,19 @@ def test_cpu_seconds_counts_each_process_once_under_its_nearest_name() -> None:
     # Not named, the child counts in the parent's pool; named, only under its own name.
     assert unnamed["me.pool"] >= named["busy"]
     assert named.get("me.pool", 0.0) <= unnamed["me.pool"] - named["busy"] + 0.05
+
+
+def test_the_gc_clock_times_full_collections_only() -> None:
+    import gc
+
+    from bench.scaling import GcClock
+
+    with GcClock() as clock:
+        gc.collect(0)
+        gc.collect(1)
+        young = clock.seconds
+        gc.collect(2)
+    assert young == 0 and clock.seconds > 0
+    after = clock.seconds
+    gc.collect(2)  # outside the block: not counted
+    assert clock.seconds == after
