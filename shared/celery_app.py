@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import redis
 from celery import Celery
@@ -43,6 +44,16 @@ ROUTES = {
 def batches(items: Sequence[str], size: int) -> list[list[str]]:
     """``items`` in order, cut into lists of at most ``size``."""
     return [list(items[i : i + size]) for i in range(0, len(items), max(1, size))]
+
+
+def first_verify_kwargs(
+    article_id: str, claim_ids: Sequence[str], *, batch_size: int
+) -> list[dict[str, Any]]:
+    """The verify task's arguments for the first verdicts on an article's claims, a batch of
+    at most ``batch_size`` claims per message."""
+    return [
+        {"claim_ids": batch, "article_id": article_id} for batch in batches(claim_ids, batch_size)
+    ]
 
 
 def queue_keys(queue: str) -> list[str]:

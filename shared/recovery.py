@@ -31,7 +31,7 @@ from shared.celery_app import (
     TASK_EXTRACT,
     TASK_FETCH,
     TASK_VERIFY,
-    batches,
+    first_verify_kwargs,
     queue_depth,
 )
 from shared.logging import get_logger
@@ -156,11 +156,10 @@ def _resend(
     article_id: str, status: ArticleStatus, pending: Iterable[str], settings: Settings
 ) -> list[tuple[str, dict[str, Any]]]:
     if status == ArticleStatus.verifying:
-        claim_ids = sorted(pending)
-        return [
-            (TASK_VERIFY, {"claim_ids": batch, "article_id": article_id})
-            for batch in batches(claim_ids, settings.verify_batch_size)
-        ]
+        batched = first_verify_kwargs(
+            article_id, sorted(pending), batch_size=settings.verify_batch_size
+        )
+        return [(TASK_VERIFY, kwargs) for kwargs in batched]
     return [(_NEXT_TASK[status], {"article_id": article_id})]
 
 

@@ -30,7 +30,7 @@ __all__ = [
 _ARTICLE_JSON_FIELD = "doc"
 
 
-def save_article(client: redis.Redis, article: StoredArticle) -> None:
+def save_article(client: redis.Redis | redis.client.Pipeline, article: StoredArticle) -> None:
     client.hset(
         keys.article(article.article_id),
         mapping={

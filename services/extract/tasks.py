@@ -8,7 +8,7 @@ from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
 from services.extract.worker import app
 from shared import recovery, store
-from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, batches
+from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, first_verify_kwargs
 from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
@@ -81,8 +81,9 @@ def extract_article(*, article_id: str) -> None:
             client, article_id=article_id, status=ArticleStatus.done, reason=reason
         )
         return
-    for batch in batches([c.claim_id for c in result.claims], settings.verify_batch_size):
-        app.send_task(TASK_VERIFY, kwargs={"claim_ids": batch, "article_id": article_id})
+    claim_ids = [c.claim_id for c in result.claims]
+    for kwargs in first_verify_kwargs(article_id, claim_ids, batch_size=settings.verify_batch_size):
+        app.send_task(TASK_VERIFY, kwargs=kwargs)
     # Last, so a crash before this point re-sends everything on redelivery; conditional,
     # because fast verify tasks may already have finished the article.
     store.promote_article_status(

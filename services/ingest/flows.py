@@ -51,8 +51,10 @@ def accept_article(
         status=ArticleStatus.queued,
         received_at=datetime.now(UTC),
     )
-    store.save_article(client, stored)
-    recovery.watch(client, article_id=article_id, until=recovery.deadline(settings))
+    pipe = client.pipeline(transaction=False)
+    store.save_article(pipe, stored)
+    recovery.watch(pipe, article_id=article_id, until=recovery.deadline(settings))
+    pipe.execute()
     celery.send_task(
         TASK_EXTRACT if article.body else TASK_FETCH, kwargs={"article_id": article_id}
     )

@@ -105,3 +105,14 @@ def test_settling_the_heap_takes_live_objects_out_of_full_collections() -> None:
     finally:
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+def test_first_verify_messages_carry_the_article_and_a_batch_of_its_claims() -> None:
+    from shared.celery_app import first_verify_kwargs
+
+    got = first_verify_kwargs("a1", ["c1", "c2", "c3"], batch_size=2)
+    assert got == [
+        {"claim_ids": ["c1", "c2"], "article_id": "a1"},
+        {"claim_ids": ["c3"], "article_id": "a1"},
+    ]
+    assert first_verify_kwargs("a1", [], batch_size=2) == []
