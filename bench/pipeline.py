@@ -94,6 +94,7 @@ from shared import keys, store  # noqa: E402
 from shared.celery_app import batches, queue_keys  # noqa: E402
 from shared.schemas import ArticleStatus  # noqa: E402
 from shared.settings import Settings, get_settings  # noqa: E402
+from shared.stream import ensure_group, trim_acknowledged  # noqa: E402
 
 STREAM = "crosscheck:verified"
 QUEUE_KEYS = [key for queue in ALL_QUEUES.split(",") for key in queue_keys(queue)]
@@ -111,9 +112,11 @@ class Collector:
 
     client: redis.Redis
     stream: str = STREAM
+    group: str = "bench"
     first: dict[str, float] = field(default_factory=dict)  # claim id -> seconds (Redis clock)
     by_article: dict[str, set[str]] = field(default_factory=dict)
     entries: int = 0
+    entry_bytes: int = 0  # the payloads read, for the size of a stream nobody consumes
     reverified: int = 0
     last_entry_at: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -126,19 +129,25 @@ class Collector:
         return self
 
     def _run(self) -> None:
-        last = "0-0"
+        # A consumer group, read and acknowledged as a user's consumer does, so the workers'
+        # sweep may trim what it has read (``shared.stream.trim_acknowledged``).
+        ensure_group(self.client, stream=self.stream, group=self.group, from_start=True)
         while not self._stop.is_set():
-            reply: Any = self.client.xread({self.stream: last}, count=500, block=200)
+            reply: Any = self.client.xreadgroup(
+                self.group, "bench", {self.stream: ">"}, count=500, block=200
+            )
             for _name, entries in reply or []:
                 for entry_id, fields in entries:
-                    last = entry_id
                     self._take(entry_id, fields)
+                if entries:
+                    self.client.xack(self.stream, self.group, *[e for e, _ in entries])
 
     def _take(self, entry_id: str, fields: dict[str, str]) -> None:
         doc = json.loads(fields["claim"])
         at = int(entry_id.split("-")[0]) / 1000.0
         with self._lock:
             self.entries += 1
+            self.entry_bytes += len(fields["claim"].encode())
             self.last_entry_at = time.time()
             if doc["version"] > 1 or doc["claim_id"] in self.first:
                 self.reverified += 1
@@ -386,7 +395,9 @@ def run_stack(
         wait_verified(client, collector, warm, timeout=300, desc="warm-up verified")
         settle(client, collector, quiet=3.0)
 
+        trim_acknowledged(client, stream=STREAM)  # as the workers' sweep does, every tick
         memory_before = int(client.info("memory")["used_memory"])
+        stream_before = (collector.entries, collector.entry_bytes)
         roots = {name: child.pid for name, child in stack.children.items()}
         assert server.process is not None
         roots |= {"redis-server": server.process.pid, "bench": os.getpid()}
@@ -418,9 +429,18 @@ def run_stack(
         }
         if not full:
             return {"burst": burst_json}
+        # What the sweep's next tick would do; the collector has acknowledged everything.
+        trimmed = trim_acknowledged(client, stream=STREAM)
         memory = _memory(
             client, burst, used=int(client.info("memory")["used_memory"]) - memory_before
-        )
+        ) | {
+            "stream_entries_trimmed_before": trimmed,
+            "stream_entries_published": collector.entries - stream_before[0],
+            # A stream nobody consumes keeps every payload until MAXLEN: this much per article.
+            "stream_payload_bytes_per_article_if_unconsumed": round(
+                (collector.entry_bytes - stream_before[1]) / len(burst), 1
+            ),
+        }
 
         rate = 0.5 * burst_result.articles / burst_result.seconds
         count = max(2, math.ceil(rate * args.steady_seconds))
@@ -447,7 +467,8 @@ def run_stack(
 
 
 def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> dict[str, Any]:
-    """All-in Redis memory the burst added (queues drained), against its raw text."""
+    """All-in Redis memory the burst added (queues drained, the verified stream consumed
+    and trimmed of what its consumer acknowledged), against its raw text."""
     raw = sum(len(a.body.encode()) + len(a.title.encode()) for a in articles)
     return {
         "used_memory_delta_bytes": used,
@@ -822,6 +843,14 @@ def _print(result: dict[str, Any]) -> None:
         f"re-verifications: pipeline {runs.get('reverify', '-')}, "
         f"ceiling {w.get('reverifications', '-')}"
     )
+    m = result.get("memory")
+    if m:
+        unread = m.get("stream_payload_bytes_per_article_if_unconsumed")
+        print(
+            f"Redis memory, all in, stream consumed: {m['bytes_per_article'] / 1000:.1f} kB "
+            f"per article = {m['ratio_to_raw']:.1f}x its raw text"
+            + (f"; a stream nobody reads adds ~{unread / 1000:.1f} kB" if unread else "")
+        )
 
 
 def _pct(value: float | None) -> str:

@@ -6,7 +6,8 @@ cannot restore a message it never saw (kombu #305, celery #7950). Every accepted
 therefore watched: it sits in a sorted set scored by a deadline that each step of progress
 pushes back. Every worker runs a sweep on a timer (one at a time, through a lock) that sends
 the next task again for each article past its deadline. Tasks are idempotent, so a message
-that was only slow costs a repeat, never a wrong or doubled result.
+that was only slow costs a repeat, never a wrong or doubled result. The same tick trims the
+verified stream of what every consumer group has acknowledged (``shared.stream``).
 
 An article whose stage still has messages queued is most likely waiting in that queue, so the
 sweep gives it another window instead: an overloaded pipeline is not handed duplicate work,
@@ -38,6 +39,7 @@ from shared.logging import get_logger
 from shared.redis_client import make_redis
 from shared.schemas import ArticleStatus
 from shared.settings import Settings, get_settings
+from shared.stream import trim_acknowledged
 
 log = get_logger(__name__)
 
@@ -94,6 +96,7 @@ class SweepResult:
     resent: dict[str, int] = field(default_factory=dict)  # task name -> messages sent
     deferred: int = 0  # past the deadline, but their stage's queue is not empty
     forgotten: int = 0  # finished or deleted articles dropped from the watch
+    trimmed: int = 0  # stream entries every consumer group had acknowledged
 
 
 def sweep(
@@ -109,10 +112,12 @@ def sweep(
     hold_ms = max(1, int(sweep_interval(settings) * 900))
     if not client.set(keys.recovery_lock(), "1", nx=True, px=hold_ms):
         return SweepResult(swept=False)
+    result = SweepResult(swept=True)
+    if settings.stream_trim_acknowledged:
+        result.trimmed = trim_acknowledged(client, stream=settings.stream_name)
     due: list[str] = client.zrangebyscore(  # type: ignore[assignment]
         keys.inflight(), "-inf", now, start=0, num=limit
     )
-    result = SweepResult(swept=True)
     if not due:
         return result
     pipe = client.pipeline(transaction=False)

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     # Output stream.
     stream_name: str = "crosscheck:verified"
     stream_maxlen: int = Field(default=100_000, gt=0)
+    # The worker sweep trims entries every consumer group has acknowledged: the stream is a
+    # delivery queue, the API keeps the record. Off: entries stay until MAXLEN, for groups
+    # that replay history with --from-start.
+    stream_trim_acknowledged: bool = True
     dead_stream_name: str = "crosscheck:dead"
     consumer_idle_ms: int = Field(default=60_000, ge=0)
 

@@ -1,4 +1,13 @@
-"""The verified-claims stream: idempotent publishing and consumer-group reading."""
+"""The verified-claims stream: idempotent publishing, consumer-group reading, and trimming
+what every group has acknowledged.
+
+The stream delivers verdicts; the record of them is the store, read through the API. So,
+unless ``stream_trim_acknowledged`` is off, entries that every consumer group has read and
+acknowledged are trimmed (``trim_acknowledged``, run by the workers' periodic sweep), and a
+stream that consumers keep up with holds only their backlog. ``MAXLEN ~`` still caps it when
+nobody reads, or a group is abandoned. With no group at all nothing is trimmed early: there
+is no reader to have seen anything yet.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +64,51 @@ def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str 
     queue_publish(pipe, settings=settings, doc=doc)
     (reply,) = pipe.execute()
     return published_entry(reply)
+
+
+def _entry_id(text: str) -> tuple[int, int]:
+    milliseconds, _, sequence = text.partition("-")
+    return int(milliseconds), int(sequence or 0)
+
+
+def acknowledged_floor(client: redis.Redis, *, stream: str) -> tuple[int, int] | None:
+    """The lowest entry id some consumer group may still need: its oldest pending entry,
+    or the entry after the last one delivered to it. None: no stream, or no group on it."""
+    try:
+        groups: list[dict[str, Any]] = client.xinfo_groups(stream)
+    except redis.ResponseError:  # no such key
+        return None
+    if not groups:
+        return None
+    floors = []
+    waiting = [group for group in groups if int(group["pending"])]
+    pipe = client.pipeline(transaction=False)
+    for group in waiting:
+        pipe.xpending(stream, group["name"])
+    oldest_pending = {
+        group["name"]: _entry_id(str(summary["min"]))
+        for group, summary in zip(waiting, pipe.execute(), strict=True)
+        if summary["min"]
+    }
+    for group in groups:
+        milliseconds, sequence = _entry_id(str(group["last-delivered-id"]))
+        floor = (milliseconds, sequence + 1)
+        floors.append(min(floor, oldest_pending.get(group["name"], floor)))
+    return min(floors)
+
+
+def trim_acknowledged(client: redis.Redis, *, stream: str, approximate: bool = True) -> int:
+    """Trim the entries every consumer group has acknowledged; returns how many went.
+
+    Safe without a transaction: between reading the floor and trimming, deliveries and
+    acknowledgements only raise it. A group created or rewound in that gap (``--from-start``)
+    replays from what is left. ``approximate`` trims whole stream nodes only, as ``MAXLEN ~``
+    does, which costs far less than cutting inside a node."""
+    floor = acknowledged_floor(client, stream=stream)
+    if floor is None:
+        return 0
+    removed = client.xtrim(stream, minid=f"{floor[0]}-{floor[1]}", approximate=approximate)
+    return int(removed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,12 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
         timeout=180,
     )
     assert {"burst", "steady", "ceilings", "ratios", "memory", "config"} <= set(result)
+    # The collector reads through a consumer group; every burst entry counts towards the size
+    # of a stream nobody consumes, whether or not the trim freed its node.
+    memory = result["memory"]
+    assert isinstance(memory, dict)
+    assert memory["stream_entries_published"] >= result["burst"]["claims"] > 0  # type: ignore[index]
+    assert memory["stream_payload_bytes_per_article_if_unconsumed"] > 0
     # The like-for-like ratio is the median of the rounds, each a burst beside a ceiling.
     rounds = result["rounds"]
     assert isinstance(rounds, list) and [r["round"] for r in rounds] == [1, 2]

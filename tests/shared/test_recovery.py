@@ -6,6 +6,7 @@ from typing import Any
 
 import fakeredis
 import pytest
+import redis
 
 from shared import keys, recovery
 from shared.celery_app import QUEUE_VERIFY, TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_keys
@@ -163,3 +164,32 @@ def test_a_finished_status_ends_the_watch_and_others_keep_it(
     store.set_article_status(fake_redis, article_id="verifying", status=ArticleStatus.verifying)
     assert fake_redis.zrange(keys.inflight(), 0, -1) == ["verifying"]
     assert store.get_statuses(fake_redis, ["done"]) == {"done": ArticleStatus.done}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_sweep_trims_what_every_consumer_group_acknowledged(
+    redis_db_url: str, stall_settings: Settings, enabled: bool
+) -> None:
+    # A real Redis: trimming is approximate (whole nodes), which fakeredis does not model.
+    settings = stall_settings.model_copy(update={"stream_trim_acknowledged": enabled})
+    stream = settings.stream_name
+    client = redis.Redis.from_url(redis_db_url, decode_responses=True)
+    try:
+        for index in range(450):
+            client.xadd(stream, {"claim": f"{index:0200d}"})
+        client.xgroup_create(stream, "readers", id="0")
+        read = client.xreadgroup("readers", "r1", {stream: ">"}, count=300)
+        client.xack(stream, "readers", *[entry_id for entry_id, _ in read[0][1]])
+
+        result = recovery.sweep(client, settings=settings, send=Sent(), now=NOW)
+
+        # Nothing is due, yet the same tick trims the stream, when trimming is on: never
+        # past what the group acknowledged.
+        assert result.swept
+        if enabled:
+            assert 0 < result.trimmed <= 300
+        else:
+            assert result.trimmed == 0
+        assert client.xlen(stream) == 450 - result.trimmed
+    finally:
+        client.close()

@@ -7,17 +7,20 @@ import time
 
 import fakeredis
 import pytest
+import redis
 from click.testing import CliRunner
 
 from crosscheck.cli import cli
 from shared.settings import Settings
 from shared.stream import (
     ack,
+    acknowledged_floor,
     ensure_group,
     latest_by_claim,
     marker_key,
     publish,
     read_group,
+    trim_acknowledged,
 )
 from tests.shared.verdicts import minimal_verdict
 
@@ -194,3 +197,87 @@ def test_consume_cli_reclaims_what_a_crashed_consumer_left(
         "c1",
     ]
     assert fake_redis.xpending(STREAM, "cli")["pending"] == 0
+
+
+def _published(client: redis.Redis, settings: Settings, count: int) -> list[str]:
+    ids = [publish(client, settings=settings, doc=minimal_verdict(f"c{i}")) for i in range(count)]
+    return [entry_id for entry_id in ids if entry_id]
+
+
+def _claim_ids(client: redis.Redis) -> list[str]:
+    return [json.loads(fields["claim"])["claim_id"] for _, fields in client.xrange(STREAM)]
+
+
+def test_trimming_keeps_what_a_group_has_not_acknowledged(
+    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
+) -> None:
+    ids = _published(fake_redis, stream_settings, 8)
+    ensure_group(fake_redis, stream=STREAM, group="g", from_start=True)
+    batch = read_group(fake_redis, stream=STREAM, group="g", consumer="c", count=5, block_ms=10)
+    # c0, c1 and c3 acknowledged; c2 and c4 still pending; c5.. never delivered.
+    ack(fake_redis, stream=STREAM, group="g", entry_ids=[batch[i].entry_id for i in (0, 1, 3)])
+
+    removed = trim_acknowledged(fake_redis, stream=STREAM, approximate=False)
+
+    # Everything before the oldest pending entry goes; from it on, everything stays, even
+    # c3: a stream is trimmed from its start, never in the middle.
+    assert removed == 2
+    assert _claim_ids(fake_redis) == [f"c{i}" for i in range(2, 8)]
+    assert fake_redis.xpending(STREAM, "g")["pending"] == 2
+    ack(fake_redis, stream=STREAM, group="g", entry_ids=[batch[2].entry_id, batch[4].entry_id])
+    assert trim_acknowledged(fake_redis, stream=STREAM, approximate=False) == 3
+    assert _claim_ids(fake_redis) == ["c5", "c6", "c7"]
+    assert acknowledged_floor(fake_redis, stream=STREAM) > tuple(map(int, ids[4].split("-")))
+
+
+def test_the_slowest_group_sets_how_far_the_stream_is_trimmed(
+    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
+) -> None:
+    _published(fake_redis, stream_settings, 6)
+    for group, count in (("fast", 6), ("slow", 2)):
+        ensure_group(fake_redis, stream=STREAM, group=group, from_start=True)
+        batch = read_group(
+            fake_redis, stream=STREAM, group=group, consumer="c", count=count, block_ms=10
+        )
+        ack(fake_redis, stream=STREAM, group=group, entry_ids=[m.entry_id for m in batch])
+
+    assert trim_acknowledged(fake_redis, stream=STREAM, approximate=False) == 2
+    rest = read_group(fake_redis, stream=STREAM, group="slow", consumer="c", block_ms=10)
+    assert [m.doc.claim_id for m in rest] == ["c2", "c3", "c4", "c5"]
+
+
+def test_nothing_is_trimmed_before_a_group_has_read_it(
+    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
+) -> None:
+    assert trim_acknowledged(fake_redis, stream=STREAM) == 0  # no stream yet
+    _published(fake_redis, stream_settings, 3)
+    assert trim_acknowledged(fake_redis, stream=STREAM, approximate=False) == 0  # no group
+    ensure_group(fake_redis, stream=STREAM, group="new", from_start=True)
+    assert trim_acknowledged(fake_redis, stream=STREAM, approximate=False) == 0
+    ensure_group(fake_redis, stream=STREAM, group="tail", from_start=False)
+    assert trim_acknowledged(fake_redis, stream=STREAM, approximate=False) == 0
+    assert fake_redis.xlen(STREAM) == 3
+
+
+def test_approximate_trimming_on_a_real_redis_drops_whole_nodes_only(
+    redis_db_url: str, stream_settings: Settings
+) -> None:
+    client = redis.Redis.from_url(redis_db_url, decode_responses=True)
+    try:
+        _published(client, stream_settings, 450)
+        ensure_group(client, stream=STREAM, group="g", from_start=True)
+        batch = read_group(client, stream=STREAM, group="g", consumer="c", count=300, block_ms=10)
+        ack(client, stream=STREAM, group="g", entry_ids=[m.entry_id for m in batch[:250]])
+
+        removed = trim_acknowledged(client, stream=STREAM)
+
+        # Whole nodes before the first unacknowledged entry (c250) go; the node holding it
+        # stays whole, so a few acknowledged entries may stay with it, never the reverse.
+        assert 0 < removed <= 250
+        left = _claim_ids(client)
+        assert left == [f"c{i}" for i in range(removed, 450)]
+        assert client.xpending(STREAM, "g")["pending"] == 50
+        rest = read_group(client, stream=STREAM, group="g", consumer="c", count=500, block_ms=10)
+        assert len(rest) == 150
+    finally:
+        client.close()
