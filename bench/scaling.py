@@ -408,7 +408,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             a = done.assessment
             doc = verdict_document(claim, a)
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
-            stored_bytes.append(len(compact.verdict_payload(doc).encode()))  # the verdict key
+            stored_bytes.append(len(compact.verdict_payload(doc)))  # the verdict key
             bar.update()
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},

@@ -10,15 +10,15 @@ The API and the stream therefore show the whole document, unchanged. Claims are 
 deleted and their ids are deterministic, so the claims a verdict names stay readable.
 
 Every stored value is then packed: deflated against a preset dictionary of the field names
-and values these documents repeat, and written as Base64 text behind a format tag. Small
-JSON documents hardly compress on their own; with the dictionary a claim takes about half
-its JSON and a verdict about a third. Text, not bytes, because every Redis client here
-decodes replies as UTF-8; Base64 rather than the denser Base85 because Python decodes it in C,
-about 25 times faster, and claims are unpacked on every cache miss of the verify path.
+and values these documents repeat, behind a format tag. Small JSON documents hardly
+compress on their own; with the dictionary a claim takes about half its JSON and a verdict
+about a third. Format 2 (``z2:``) stores the deflated bytes as they are; readers ask
+redis-py for the raw reply (``shared.redis_client.RAW_REPLY``), since the clients here
+decode replies as UTF-8. Format 1 (``z1:``) wrote the same bytes as Base64 text, a third
+larger; values in it, and plain JSON from before packing, still read.
 
 A verdict key holds ``<version>:<content hash>:<packed document>``, so the script that
-versions it (``services.verify.store``) reads and writes one key. Values written before
-this layout, plain JSON, still read as they are.
+versions it (``services.verify.store``) reads and writes one key.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ _EVIDENCE_FROM_CLAIM = frozenset({"article_id", "source", "text"})
 # exact bytes, so a better dictionary needs a new tag beside this one, never an edit. Deflate
 # codes near matches most cheaply, so the most frequent fragments come last.
 _TAG_V1 = "z1:"
+_TAG_V2 = b"z2:"  # the same deflate and dictionary, bytes instead of Base64
 _DICTIONARY_V1 = "".join(
     (
         '{"article_id":"","title":"","body":"","url":"https://www.","source":"","author":"',
@@ -86,28 +87,34 @@ _DICTIONARY_V1 = "".join(
 ).encode()
 
 # A stored verdict: version and content hash, then the packed document.
-_VERSIONED = re.compile(r"(\d+):([0-9a-f]+):(.*)", re.DOTALL)
+_VERSIONED = re.compile(rb"(\d+):([0-9a-f]+):(.*)", re.DOTALL)
 
 
-def pack(text: str) -> str:
-    """``text`` deflated against the preset dictionary, as tagged Base64."""
+def pack(text: str) -> bytes:
+    """``text`` deflated against the preset dictionary, behind format 2's tag."""
     # Raw deflate: Redis keeps values intact, so zlib's header and checksum are dead weight.
     deflate = zlib.compressobj(level=9, wbits=-zlib.MAX_WBITS, zdict=_DICTIONARY_V1)
-    packed = deflate.compress(text.encode()) + deflate.flush()
-    return _TAG_V1 + base64.b64encode(packed).decode("ascii")
+    return _TAG_V2 + deflate.compress(text.encode()) + deflate.flush()
+
+
+def _inflate(packed: bytes) -> str:
+    inflate = zlib.decompressobj(wbits=-zlib.MAX_WBITS, zdict=_DICTIONARY_V1)
+    return (inflate.decompress(packed) + inflate.flush()).decode()
 
 
 def unpack(stored: str | bytes) -> str:
-    """The text ``pack`` packed; a value without a tag is returned as it is."""
-    value = stored.decode() if isinstance(stored, bytes) else stored
-    if not value.startswith(_TAG_V1):
-        return value
-    inflate = zlib.decompressobj(wbits=-zlib.MAX_WBITS, zdict=_DICTIONARY_V1)
-    raw = inflate.decompress(base64.b64decode(value[len(_TAG_V1) :])) + inflate.flush()
-    return raw.decode()
+    """The text ``pack`` packed, from either format; a value without a tag is returned as
+    it is (plain JSON from before packing)."""
+    if isinstance(stored, bytes):
+        if stored.startswith(_TAG_V2):
+            return _inflate(stored[len(_TAG_V2) :])
+        stored = stored.decode()
+    if stored.startswith(_TAG_V1):
+        return _inflate(base64.b64decode(stored[len(_TAG_V1) :]))
+    return stored
 
 
-def stored_article(article: StoredArticle) -> str:
+def stored_article(article: StoredArticle) -> bytes:
     """``article`` as stored; status and reason live in their own hash fields."""
     return pack(article.model_dump_json(exclude={"status", "reason"}, exclude_defaults=True))
 
@@ -116,7 +123,7 @@ def read_article(stored: str | bytes) -> StoredArticle:
     return StoredArticle.model_validate_json(unpack(stored))
 
 
-def stored_claim(claim: Claim) -> str:
+def stored_claim(claim: Claim) -> bytes:
     """``claim`` as stored: fields at their default left out, then packed."""
     return pack(claim.model_dump_json(exclude_defaults=True))
 
@@ -136,7 +143,7 @@ def verdict_json(doc: VerdictDoc, *, with_version: bool = True) -> str:
     return doc.model_dump_json(exclude=exclude, exclude_defaults=True)
 
 
-def verdict_payload(doc: VerdictDoc) -> str:
+def verdict_payload(doc: VerdictDoc) -> bytes:
     """The packed part of a stored verdict: ``verdict_json`` without the version, which
     the stored value carries in front."""
     return pack(verdict_json(doc, with_version=False))
@@ -144,7 +151,7 @@ def verdict_payload(doc: VerdictDoc) -> str:
 
 def parse_verdict(stored: str | bytes) -> dict[str, Any]:
     """The fields of a stored verdict, version included, in either layout."""
-    value = stored.decode() if isinstance(stored, bytes) else stored
+    value = stored if isinstance(stored, bytes) else stored.encode()
     versioned = _VERSIONED.fullmatch(value)
     if versioned is None:  # plain JSON, from before versions moved in front
         fields: dict[str, Any] = json.loads(value)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any, Final
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import redis
 from redis.backoff import ExponentialBackoff
+from redis.client import NEVER_DECODE
 from redis.retry import Retry
 
 from shared.settings import Settings
+
+_RAW_REPLY: Final[dict[str, list[str]]] = {NEVER_DECODE: []}
+
+
+def raw_command(client: redis.Redis | redis.client.Pipeline, *args: str | bytes | int) -> Any:
+    """Run ``args`` (on a pipeline: queue them) with the reply left as bytes, whatever the
+    client's ``decode_responses``: for replies holding packed values (``shared.compact``).
+    redis-py's own DUMP reads its reply the same way."""
+    return client.execute_command(*args, **_RAW_REPLY)  # type: ignore[no-untyped-call]
 
 
 def broker_url(settings: Settings) -> str:

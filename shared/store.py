@@ -9,6 +9,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery
+from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
 
@@ -42,10 +43,12 @@ def save_article(client: redis.Redis | redis.client.Pipeline, article: StoredArt
 
 
 def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
-    fields: dict[str, str] = client.hgetall(keys.article(article_id))  # type: ignore[assignment]
-    if not fields or _ARTICLE_JSON_FIELD not in fields:
+    raw: dict[bytes, bytes] = raw_command(client, "HGETALL", keys.article(article_id))
+    packed = raw.get(_ARTICLE_JSON_FIELD.encode()) if raw else None
+    if packed is None:
         return None
-    article = compact.read_article(fields[_ARTICLE_JSON_FIELD])
+    article = compact.read_article(packed)
+    fields = {name.decode(): value.decode() for name, value in raw.items() if value is not packed}
     # Status and language live in their own fields so updating them never rewrites the body.
     article.status = ArticleStatus(fields.get("status", article.status.value))
     article.reason = fields.get("reason") or None
@@ -69,7 +72,7 @@ def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str
         return {}
     pipe = client.pipeline(transaction=False)
     for article_id in ids:
-        pipe.hget(keys.article(article_id), _ARTICLE_JSON_FIELD)
+        raw_command(pipe, "HGET", keys.article(article_id), _ARTICLE_JSON_FIELD)
     return {
         article_id: compact.read_article(raw).body
         for article_id, raw in zip(ids, pipe.execute(), strict=True)
@@ -110,7 +113,7 @@ def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
 
 
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
-    raw = client.get(keys.claim(claim_id))
+    raw = raw_command(client, "GET", keys.claim(claim_id))
     return compact.read_claim(raw) if raw else None
 
 
@@ -120,7 +123,7 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
         return []
     pipe = client.pipeline(transaction=False)
     for cid in ids:
-        pipe.get(keys.claim(cid))
+        raw_command(pipe, "GET", keys.claim(cid))
     return [compact.read_claim(raw) for raw in pipe.execute() if raw]
 
 
@@ -139,7 +142,7 @@ def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictD
         return []
     pipe = client.pipeline(transaction=False)
     for cid in ids:
-        pipe.get(keys.verdict(cid))
+        raw_command(pipe, "GET", keys.verdict(cid))
     stored = [compact.parse_verdict(raw) for raw in pipe.execute() if raw]
     needed = dict.fromkeys(cid for fields in stored for cid in compact.verdict_claim_ids(fields))
     claims = {c.claim_id: c for c in get_claims(client, needed)}

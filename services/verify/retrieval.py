@@ -45,6 +45,7 @@ import redis
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
 from shared import compact, keys
+from shared.redis_client import raw_command
 from shared.schemas import Claim
 from shared.settings import get_settings
 
@@ -279,9 +280,9 @@ def load_signatures(
 
 # claim id -> (stored value, parsed claim). The value is still read, and compared, on every
 # load: a claim is immutable once extracted, but a re-extraction or another store may hold
-# another claim under the same id, and comparing strings costs far less than unpacking and
+# another claim under the same id, and comparing bytes costs far less than unpacking and
 # parsing them.
-_parsed: OrderedDict[str, tuple[str, Claim]] = OrderedDict()
+_parsed: OrderedDict[str, tuple[bytes, Claim]] = OrderedDict()
 
 
 def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
@@ -291,19 +292,18 @@ def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
         return []
     pipe = client.pipeline(transaction=False)
     for claim_id in claim_ids:
-        pipe.get(keys.claim(claim_id))
+        raw_command(pipe, "GET", keys.claim(claim_id))
     out = []
     for claim_id, raw in zip(claim_ids, pipe.execute(), strict=True):
         if not raw:
             continue
-        text = raw.decode() if isinstance(raw, bytes) else str(raw)
         seen = _parsed.get(claim_id)
-        if seen is not None and seen[0] == text:
+        if seen is not None and seen[0] == raw:
             _parsed.move_to_end(claim_id)
             out.append(seen[1])
             continue
-        claim = compact.read_claim(text)
-        _parsed[claim_id] = (text, claim)
+        claim = compact.read_claim(raw)
+        _parsed[claim_id] = (raw, claim)
         if len(_parsed) > PARSED_CLAIMS:
             _parsed.popitem(last=False)
         out.append(claim)

@@ -11,6 +11,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery, stream
+from shared.redis_client import raw_command
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
 
@@ -78,7 +79,10 @@ def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple
     """
     pipe = client.pipeline(transaction=False)
     for doc in docs:
-        pipe.eval(
+        # Raw reply: an unchanged verdict comes back packed.
+        raw_command(
+            pipe,
+            "EVAL",
             _SAVE_VERDICT,
             2,
             keys.verdict(doc.claim_id),

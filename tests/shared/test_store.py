@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from services.verify.store import (
     take_reverify_slots,
 )
 from shared import compact, keys, recovery, store
+from shared.redis_client import raw_command
 from shared.schemas import (
     ArticleStatus,
     Claim,
@@ -190,8 +192,8 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     saved, changed = save_verdict(fake_redis, doc)
     assert changed and saved.version == 1
 
-    raw = fake_redis.get(keys.verdict(doc.claim_id))
-    assert raw.startswith(f"1:{content_hash(doc)}:")
+    raw = raw_command(fake_redis, "GET", keys.verdict(doc.claim_id))
+    assert raw.startswith(f"1:{content_hash(doc)}:z2:".encode())
     assert len(raw) < len(compact.verdict_json(doc)) * 0.6  # packed
     stored = compact.parse_verdict(raw)
     assert not {"claim", "text", "source", "article_id"} & set(stored)
@@ -238,7 +240,7 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
     assert retrieval.load_claims(fake_redis, ids) == claims
     assert store.get_claim(fake_redis, "c-full") == full
 
-    stored = json.loads(compact.unpack(fake_redis.get(keys.claim("c-bare"))))
+    stored = json.loads(compact.unpack(raw_command(fake_redis, "GET", keys.claim("c-bare"))))
     assert set(stored) == {"claim_id", "article_id", "source", "text", "start", "end"} | {
         "checkworthiness"
     }
@@ -254,8 +256,8 @@ def test_articles_are_stored_packed_and_read_back_equal(fake_redis: fakeredis.Fa
         }
     )
     store.save_article(fake_redis, article)
-    raw = fake_redis.hget(keys.article("a1"), "doc")
-    assert len(raw) < len(article.model_dump_json()) * 0.5
+    raw = raw_command(fake_redis, "HGET", keys.article("a1"), "doc")
+    assert raw.startswith(b"z2:") and len(raw) < len(article.model_dump_json()) * 0.5
     assert store.get_article(fake_redis, "a1") == article
     assert store.get_bodies(fake_redis, ["a1", "gone"]) == {"a1": article.body}
 
@@ -293,6 +295,35 @@ def test_values_stored_before_packing_still_read(
     assert (newer.version, changed) == (4, True)
     assert not fake_redis.exists(keys.legacy_verdict_version(doc.claim_id))
     assert store.get_verdict(fake_redis, doc.claim_id) == newer
+
+
+def _as_format_1(packed: bytes) -> str:
+    return "z1:" + base64.b64encode(packed[len(b"z2:") :]).decode()
+
+
+def test_values_packed_as_base64_text_still_read(fake_redis: fakeredis.FakeRedis) -> None:
+    """Format 1 wrote the same packed bytes as Base64 text; a client that decodes replies
+    could read those keys, and the readers, which now ask for bytes, still can."""
+    doc, claims = assessed_verdict()
+    article = _article(doc.article_id)
+    fake_redis.hset(
+        keys.article(article.article_id),
+        mapping={"doc": _as_format_1(compact.stored_article(article)), "status": "done"},
+    )
+    for claim in claims:
+        fake_redis.set(keys.claim(claim.claim_id), _as_format_1(compact.stored_claim(claim)))
+    packed = _as_format_1(compact.verdict_payload(doc))
+    fake_redis.set(keys.verdict(doc.claim_id), f"2:{content_hash(doc)}:{packed}")
+
+    assert store.get_article(fake_redis, article.article_id) == article.model_copy(
+        update={"status": ArticleStatus.done}
+    )
+    assert store.get_bodies(fake_redis, [article.article_id]) == {article.article_id: article.body}
+    assert store.get_claims(fake_redis, [c.claim_id for c in claims]) == claims
+    assert retrieval.load_claims(fake_redis, [c.claim_id for c in claims]) == claims
+    assert store.get_verdict(fake_redis, doc.claim_id) == doc.model_copy(update={"version": 2})
+    same, changed = save_verdict(fake_redis, doc)
+    assert (same.version, changed) == (2, False)
 
 
 def test_publish_and_mark_publishes_each_version_once_then_marks(
