@@ -13,7 +13,7 @@ Every stored value is then packed: deflated against a preset dictionary of the f
 and values these documents repeat, behind a format tag. Small JSON documents hardly
 compress on their own; with the dictionary a claim takes about half its JSON and a verdict
 about a third. Format 2 (``z2:``) stores the deflated bytes as they are; readers ask
-redis-py for the raw reply (``shared.redis_client.RAW_REPLY``), since the clients here
+redis-py for the raw reply (``shared.redis_client.raw_command``), since the clients here
 decode replies as UTF-8. Format 1 (``z1:``) wrote the same bytes as Base64 text, a third
 larger; values in it, and plain JSON from before packing, still read.
 

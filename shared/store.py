@@ -44,11 +44,11 @@ def save_article(client: redis.Redis | redis.client.Pipeline, article: StoredArt
 
 def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
     raw: dict[bytes, bytes] = raw_command(client, "HGETALL", keys.article(article_id))
-    packed = raw.get(_ARTICLE_JSON_FIELD.encode()) if raw else None
+    packed = raw.pop(_ARTICLE_JSON_FIELD.encode(), None) if raw else None
     if packed is None:
         return None
     article = compact.read_article(packed)
-    fields = {name.decode(): value.decode() for name, value in raw.items() if value is not packed}
+    fields = {name.decode(): value.decode() for name, value in raw.items()}
     # Status and language live in their own fields so updating them never rewrites the body.
     article.status = ArticleStatus(fields.get("status", article.status.value))
     article.reason = fields.get("reason") or None
