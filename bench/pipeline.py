@@ -94,7 +94,7 @@ from shared import keys, store  # noqa: E402
 from shared.celery_app import batches, queue_keys  # noqa: E402
 from shared.schemas import ArticleStatus  # noqa: E402
 from shared.settings import Settings, get_settings  # noqa: E402
-from shared.stream import ensure_group, trim_acknowledged  # noqa: E402
+from shared.stream import ensure_group, entry_order, trim_acknowledged  # noqa: E402
 
 STREAM = "crosscheck:verified"
 QUEUE_KEYS = [key for queue in ALL_QUEUES.split(",") for key in queue_keys(queue)]
@@ -144,7 +144,7 @@ class Collector:
 
     def _take(self, entry_id: str, fields: dict[str, str]) -> None:
         doc = json.loads(fields["claim"])
-        at = int(entry_id.split("-")[0]) / 1000.0
+        at = entry_order(entry_id)[0] / 1000.0
         with self._lock:
             self.entries += 1
             self.entry_bytes += len(fields["claim"].encode())
@@ -659,7 +659,7 @@ def _noop_round(
             time.sleep(0.05)
     newest: Any = client.xrevrange(NOOP_STREAM, count=1)
     last = str(newest[0][0])
-    return int(last.split("-")[0]) / 1000.0 - start
+    return entry_order(last)[0] / 1000.0 - start
 
 
 # --- ceiling (b): the work in-process -------------------------------------------------------

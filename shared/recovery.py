@@ -107,7 +107,9 @@ def sweep(
     now: float | None = None,
     limit: int = 500,
 ) -> SweepResult:
-    """Send the next task again for up to ``limit`` articles past their deadline."""
+    """Send the next task again for up to ``limit`` articles past their deadline, after
+    trimming the verified stream of what every consumer group has acknowledged (unless
+    ``stream_trim_acknowledged`` is off)."""
     now = time.time() if now is None else now
     hold_ms = max(1, int(sweep_interval(settings) * 900))
     if not client.set(keys.recovery_lock(), "1", nx=True, px=hold_ms):

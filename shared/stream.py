@@ -66,8 +66,10 @@ def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str 
     return published_entry(reply)
 
 
-def _entry_id(text: str) -> tuple[int, int]:
-    milliseconds, _, sequence = text.partition("-")
+def entry_order(entry_id: str) -> tuple[int, int]:
+    """A stream entry id as (milliseconds, sequence): ids order as these tuples do, not as
+    strings."""
+    milliseconds, _, sequence = entry_id.partition("-")
     return int(milliseconds), int(sequence or 0)
 
 
@@ -80,20 +82,14 @@ def acknowledged_floor(client: redis.Redis, *, stream: str) -> tuple[int, int] |
         return None
     if not groups:
         return None
-    floors = []
     waiting = [group for group in groups if int(group["pending"])]
     pipe = client.pipeline(transaction=False)
     for group in waiting:
         pipe.xpending(stream, group["name"])
-    oldest_pending = {
-        group["name"]: _entry_id(str(summary["min"]))
-        for group, summary in zip(waiting, pipe.execute(), strict=True)
-        if summary["min"]
-    }
+    floors = [entry_order(str(summary["min"])) for summary in pipe.execute() if summary["min"]]
     for group in groups:
-        milliseconds, sequence = _entry_id(str(group["last-delivered-id"]))
-        floor = (milliseconds, sequence + 1)
-        floors.append(min(floor, oldest_pending.get(group["name"], floor)))
+        milliseconds, sequence = entry_order(str(group["last-delivered-id"]))
+        floors.append((milliseconds, sequence + 1))
     return min(floors)
 
 

@@ -48,8 +48,10 @@ def fetch_article(*, article_id: str) -> None:
         article.body = page.text
         article.title = article.title or page.title
         article.status = ArticleStatus.queued
-        store.save_article(client, article)
-        recovery.progress(client, article_ids=[article_id], until=recovery.deadline(settings))
+        pipe = client.pipeline(transaction=False)
+        store.save_article(pipe, article)
+        recovery.progress(pipe, article_ids=[article_id], until=recovery.deadline(settings))
+        pipe.execute()
         log.info("article_fetched", chars=len(page.text))
     app.send_task(TASK_EXTRACT, kwargs={"article_id": article_id})
 

@@ -30,7 +30,7 @@ from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_depth
 from shared.schemas import ArticleStatus, VerdictDoc
 from shared.settings import Settings
 from shared.store import get_statuses
-from shared.stream import ensure_group, publish
+from shared.stream import ensure_group, entry_order, publish
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import wait_done
 from tests.local_http import QuietHandler, serving
@@ -364,7 +364,7 @@ def test_crashed_consumer_messages_go_to_the_next_consumer(redis_db_url: str) ->
     pending_ids = {p["message_id"] for p in pending}
     assert pending_ids, "the killed consumer left nothing pending"
     # Stream ids compare as (milliseconds, sequence), not as strings.
-    assert _stream_id(printed["id"]) <= min(map(_stream_id, pending_ids))
+    assert entry_order(printed["id"]) <= min(map(entry_order, pending_ids))
     assert {p["consumer"] for p in pending} == {"c1"}
 
     # Entries still delivered to nobody would be read first otherwise; let c1's go idle.
@@ -569,8 +569,3 @@ def test_failing_provider_degrades_coverage_not_throughput(
     )
     assert slow_rate >= 0.5 * healthy_rate, (slow_rate, healthy_rate)
     client.close()
-
-
-def _stream_id(entry_id: str) -> tuple[int, int]:
-    millis, sequence = entry_id.split("-")
-    return int(millis), int(sequence)
