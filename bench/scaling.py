@@ -339,7 +339,7 @@ def fill(
             for article, claims in made:
                 # One signature per article, stored as index_claim stores it.
                 if claims:
-                    sig = origins.signature_to_text(origins.signature(article.body))
+                    sig = origins.signature_bytes(origins.signature(article.body))
                     pipe.set(keys.article_minhash(article.article_id), sig)
                 for claim in claims:
                     retrieval.index_claim(queue, claim)  # type: ignore[arg-type]

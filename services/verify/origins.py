@@ -73,9 +73,9 @@ __all__ = [
     "names_country",
     "normalise_outlet",
     "outlet_origin",
+    "read_signature",
     "signature",
-    "signature_from_text",
-    "signature_to_text",
+    "signature_bytes",
     "speaker_origin",
 ]
 
@@ -127,17 +127,20 @@ def signature(text: str) -> Signature:
     return sig
 
 
-def signature_to_text(sig: Signature) -> str:
-    """Base64 of the little-endian slots: text, so clients with decoded responses can read it."""
-    return base64.b64encode(np.asarray(sig, dtype="<u4").tobytes()).decode("ascii")
+def signature_bytes(sig: Signature) -> bytes:
+    """The slots as little-endian bytes, as stored (read back with ``read_signature``)."""
+    return np.asarray(sig, dtype="<u4").tobytes()
 
 
-def signature_from_text(text: str | bytes) -> Signature | None:
-    """The signature stored by ``signature_to_text``, or None if it is not one."""
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return None
+def read_signature(stored: str | bytes) -> Signature | None:
+    """A stored signature, or None if ``stored`` is not one. Reads the raw bytes of
+    ``signature_bytes`` and the Base64 text signatures were stored as before."""
+    raw = stored.encode() if isinstance(stored, str) else stored
+    if len(raw) != 4 * NUM_PERM:
+        try:
+            raw = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            return None
     if len(raw) != 4 * NUM_PERM:
         return None
     return np.frombuffer(raw, dtype="<u4").astype(np.uint32)

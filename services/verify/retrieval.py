@@ -8,8 +8,9 @@ buckets, such as "in 2025", are too vague to index) and of its publication date;
 also read the neighbouring buckets, so an event on either side of a bucket edge is still
 found. A claim that names nothing ("the fire at the depot on Tuesday") is filed under the
 keys of the claim in its article that shares most of its words (``context_keys``), read
-with one extra round trip. Members are ``<claim_id>@<article_id>``, so same-article claims are dropped without
-another read, scored by publication time.
+with one extra round trip. Members are ``<claim_id>@<article tag>`` (``article_tag``: 8 hex
+digits standing for the article), so same-article claims are dropped without another read,
+scored by publication time.
 
 Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of
 buckets are read, each with ``ZREVRANGE 0 per_term-1`` (the newest members) and ``ZCARD``,
@@ -21,7 +22,7 @@ Concurrency. Indexing is only ``ZADD`` of a deterministic member and score, each
 idempotent: two workers indexing at once, or one re-indexing after a retry, leave the same
 state. There is no read-modify-write.
 
-Growth. Postings have no TTL. Each claim adds one member (about 40 bytes) to at most
+Growth. Postings have no TTL. Each claim adds one member (about 30 bytes) to at most
 ``MAX_KEYS x (event + publication buckets)`` sets, so memory grows linearly with claims, but
 each set stops growing once its time bucket is in the past, and reads stay capped whatever
 its size. Old buckets can be trimmed or expired by a maintenance job without touching this
@@ -35,6 +36,7 @@ articles across workers.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -54,6 +56,7 @@ __all__ = [
     "MAX_KEYS",
     "MAX_SPAN_BUCKETS",
     "POSTING_READ",
+    "article_tag",
     "candidates",
     "context_keys",
     "index_claim",
@@ -167,8 +170,15 @@ def borrowed_keys(client: redis.Redis, claim: Claim) -> list[str]:
     return context_keys(claim, siblings)
 
 
+def article_tag(article_id: str) -> str:
+    """The short stand-in for an article in posting members: 8 hex digits of a hash. Two
+    articles share one with odds of 1 in 2**32, and then only drop each other's claims
+    from a candidate list."""
+    return hashlib.blake2b(article_id.encode(), digest_size=4).hexdigest()
+
+
 def _member(claim: Claim) -> str:
-    return f"{claim.claim_id}{MEMBER_SEP}{claim.article_id}"
+    return f"{claim.claim_id}{MEMBER_SEP}{article_tag(claim.article_id)}"
 
 
 def _score(claim: Claim) -> float:
@@ -204,14 +214,14 @@ def index_claim(
     for term in terms:
         pipe.zadd(keys.posting(term), {member: score})
     if article_text:
-        pipe.set(keys.article_minhash(claim.article_id), _signature_text(article_text))
+        pipe.set(keys.article_minhash(claim.article_id), _signature_bytes(article_text))
     pipe.execute()
     return terms
 
 
-def _signature_text(article_text: str) -> str:
+def _signature_bytes(article_text: str) -> bytes:
     # origins.signature is cached: an article's claims hash its text once per process.
-    return origins.signature_to_text(origins.signature(article_text))
+    return origins.signature_bytes(origins.signature(article_text))
 
 
 def _rarity(size: int) -> float:
@@ -245,14 +255,16 @@ def candidates(
     # Per candidate and key, the best weight over that key's buckets: one shared key
     # counts once however many buckets it is found in.
     best: dict[str, dict[str, float]] = {}
+    # Members written before tags name the article in full.
+    own_article = {claim.article_id, article_tag(claim.article_id)}
     for i, term in enumerate(terms):
         members, size = replies[2 * i], int(replies[2 * i + 1])
         key = term.rpartition("|")[0]
         weight = _rarity(size)
         for raw in members:
             text = raw.decode() if isinstance(raw, bytes) else str(raw)
-            claim_id, _, article_id = text.partition(MEMBER_SEP)
-            if article_id == claim.article_id or claim_id == claim.claim_id:
+            claim_id, _, article = text.partition(MEMBER_SEP)
+            if article in own_article or claim_id == claim.claim_id:
                 continue
             per_key = best.setdefault(claim_id, {})
             per_key[key] = max(per_key.get(key, 0.0), weight)
@@ -269,10 +281,10 @@ def load_signatures(
         return {}
     pipe = client.pipeline(transaction=False)
     for article_id in unique:
-        pipe.get(keys.article_minhash(article_id))
+        raw_command(pipe, "GET", keys.article_minhash(article_id))
     found: dict[str, origins.Signature] = {}
     for article_id, raw in zip(unique, pipe.execute(), strict=True):
-        sig = origins.signature_from_text(raw) if isinstance(raw, str | bytes) else None
+        sig = origins.read_signature(raw) if isinstance(raw, str | bytes) else None
         if sig is not None:
             found[article_id] = sig
     return found

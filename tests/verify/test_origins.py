@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 
 from services.verify.origins import (
+    NUM_PERM,
     CopyProbe,
     estimated_jaccard,
     group_near_copies,
     merge_speakers,
     normalise_outlet,
+    read_signature,
     signature,
-    signature_from_text,
-    signature_to_text,
+    signature_bytes,
 )
 from tests.verify.factories import SCENARIOS, article
 
@@ -41,11 +43,17 @@ def test_a_trimmed_copy_with_a_new_headline_sentence_stays_above_the_threshold()
     assert estimated_jaccard(signature(text), signature(edited)) >= THRESHOLD
 
 
-def test_signatures_round_trip_as_text() -> None:
+def test_signatures_round_trip_as_bytes_and_base64_ones_still_read() -> None:
     sig = signature("one two three four five six seven")
-    restored = signature_from_text(signature_to_text(sig))
+    stored = signature_bytes(sig)
+    assert len(stored) == 4 * NUM_PERM
+    restored = read_signature(stored)
     assert restored is not None and (restored == sig).all()
-    assert signature_from_text("not base64!") is None
+    # Signatures were stored as Base64 text before: those still read.
+    legacy = read_signature(base64.b64encode(stored).decode())
+    assert legacy is not None and (legacy == sig).all()
+    assert read_signature("not base64!") is None
+    assert read_signature(stored[:-4]) is None
 
 
 def test_grouping_is_single_linkage_and_named_by_the_earliest() -> None:

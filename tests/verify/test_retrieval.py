@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable
 
@@ -9,7 +10,14 @@ import fakeredis
 import pytest
 
 from services.verify import retrieval
-from services.verify.origins import NUM_PERM, CopyProbe, Signature, group_near_copies, signature
+from services.verify.origins import (
+    NUM_PERM,
+    CopyProbe,
+    Signature,
+    group_near_copies,
+    signature,
+    signature_bytes,
+)
 from shared import keys, store
 from shared.schemas import Claim
 from tests.verify import scenario_claims as sc
@@ -58,6 +66,24 @@ def test_scenario_claims_find_each_other_and_not_their_own_article(
     assert "un-1" in found  # shares Dornholm and the day: a candidate, not evidence
     assert "ti-1b" not in found and "ti-1" not in found
     assert not {"cn-1", "cn-2"} & set(found)
+
+
+def test_members_name_their_article_by_a_short_tag_and_full_ids_still_filter(
+    client: fakeredis.FakeRedis,
+) -> None:
+    fire = sc.three_independent()
+    first = fire[0].claim
+    for item in fire:
+        retrieval.index_claim(client, item.claim, bucket_days=7)
+    term = retrieval.index_terms(first, bucket_days=7)[0]
+    members = client.zrange(keys.posting(term), 0, -1)
+    tag = retrieval.article_tag(first.article_id)
+    assert f"{first.claim_id}@{tag}" in members and len(tag) == 8
+    # A sibling indexed before tags, under its article's full id, is still its own article's.
+    client.zadd(keys.posting(term), {f"old-sibling@{first.article_id}": 1.0})
+    found = retrieval.candidates(client, first, cap=10, bucket_days=7)
+    assert "old-sibling" not in found
+    assert {"ti-2", "ti-3"} <= set(found)
 
 
 def test_an_event_across_a_bucket_edge_is_found(client: fakeredis.FakeRedis) -> None:
@@ -137,6 +163,14 @@ def test_an_article_signature_is_stored_once_for_all_its_claims(
     loaded = retrieval.load_signatures(client, [article_id, "missing", article_id])
     assert list(loaded) == [article_id]
     assert loaded[article_id].shape == (NUM_PERM,)
+    # Stored as raw bytes (4 per slot), not text; a Base64 signature from before still reads.
+    assert client.strlen(keys.article_minhash(article_id)) == 4 * NUM_PERM
+    legacy_id = "legacy-article"
+    client.set(
+        keys.article_minhash(legacy_id), base64.b64encode(signature_bytes(loaded[article_id]))
+    )
+    legacy = retrieval.load_signatures(client, [legacy_id])[legacy_id]
+    assert (legacy == loaded[article_id]).all()
 
 
 def test_stored_signatures_make_the_same_near_copy_decisions(client: fakeredis.FakeRedis) -> None:
