@@ -18,7 +18,8 @@ decode replies as UTF-8. Format 1 (``z1:``) wrote the same bytes as Base64 text,
 larger; values in it, and plain JSON from before packing, still read.
 
 A verdict key holds ``<version>:<content hash>:<packed document>``, so the script that
-versions it (``services.verify.store``) reads and writes one key.
+versions it (``services.verify.store``) reads and writes one key. The packed document leaves
+out the claim id too, which the key's name carries.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ __all__ = [
 # Fields of a verdict document copied from its claim, and of an evidence item from its claim.
 _FROM_CLAIM = frozenset({"claim", "article_id", "source", "text", "kind", "parent_claim_id"})
 _EVIDENCE_FROM_CLAIM = frozenset({"article_id", "source", "text"})
+# Carried by a verdict key's name and prefix rather than its packed document.
+_IN_VERDICT_KEY = frozenset({"claim_id", "version"})
 
 # Format 1's preset dictionary. Frozen: values packed with it can only be unpacked with these
 # exact bytes, so a better dictionary needs a new tag beside this one, never an edit. Deflate
@@ -132,33 +135,38 @@ def read_claim(stored: str | bytes) -> Claim:
     return Claim.model_validate_json(unpack(stored))
 
 
-def verdict_json(doc: VerdictDoc, *, with_version: bool = True) -> str:
-    """``doc`` as JSON without what its claims hold, nor default values."""
-    exclude: dict[str, Any] = dict.fromkeys(
-        _FROM_CLAIM if with_version else _FROM_CLAIM | {"version"}, True
-    )
+def _joined_fields(doc: VerdictDoc, *, also: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The ``exclude`` of ``doc``'s fields that its claims hold, and of ``also``."""
+    exclude: dict[str, Any] = dict.fromkeys(_FROM_CLAIM | also, True)
     from_claims = {i: set(_EVIDENCE_FROM_CLAIM) for i, e in enumerate(doc.evidence) if e.claim_id}
     if from_claims:
         exclude["evidence"] = from_claims
-    return doc.model_dump_json(exclude=exclude, exclude_defaults=True)
+    return exclude
+
+
+def verdict_json(doc: VerdictDoc) -> str:
+    """``doc`` as JSON without what its claims hold, nor default values."""
+    return doc.model_dump_json(exclude=_joined_fields(doc), exclude_defaults=True)
 
 
 def verdict_payload(doc: VerdictDoc) -> bytes:
     """The packed part of a stored verdict: ``verdict_json`` without the version, which
-    the stored value carries in front."""
-    return pack(verdict_json(doc, with_version=False))
+    the stored value carries in front, nor the claim id, which its key names."""
+    exclude = _joined_fields(doc, also=_IN_VERDICT_KEY)
+    return pack(doc.model_dump_json(exclude=exclude, exclude_defaults=True))
 
 
-def parse_verdict(stored: str | bytes) -> dict[str, Any]:
-    """The fields of a stored verdict, version included, in either layout."""
+def parse_verdict(stored: str | bytes, *, claim_id: str) -> dict[str, Any]:
+    """The fields of ``claim_id``'s stored verdict, version included, in any layout."""
     value = stored if isinstance(stored, bytes) else stored.encode()
     versioned = _VERSIONED.fullmatch(value)
     if versioned is None:  # plain JSON, from before versions moved in front
         fields: dict[str, Any] = json.loads(value)
-        return fields
-    version, _content_hash, payload = versioned.groups()
-    fields = json.loads(unpack(payload))
-    fields["version"] = int(version)
+    else:
+        version, _content_hash, payload = versioned.groups()
+        fields = json.loads(unpack(payload))
+        fields["version"] = int(version)
+    fields.setdefault("claim_id", claim_id)  # left out since the key names it
     return fields
 
 

@@ -143,7 +143,11 @@ def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictD
     pipe = client.pipeline(transaction=False)
     for cid in ids:
         raw_command(pipe, "GET", keys.verdict(cid))
-    stored = [compact.parse_verdict(raw) for raw in pipe.execute() if raw]
+    stored = [
+        compact.parse_verdict(raw, claim_id=cid)
+        for cid, raw in zip(ids, pipe.execute(), strict=True)
+        if raw
+    ]
     needed = dict.fromkeys(cid for fields in stored for cid in compact.verdict_claim_ids(fields))
     claims = {c.claim_id: c for c in get_claims(client, needed)}
     joined = (compact.join_verdict(fields, claims) for fields in stored)

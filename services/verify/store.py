@@ -19,7 +19,8 @@ from shared.settings import Settings
 # computes the same verdict reuses the version it already took (and publishes at most once).
 # The key holds "<version>:<content hash>:<packed document>" (shared.compact). A verdict
 # written before that layout keeps its version and hash in KEYS[2]; the first new write
-# carries them over and deletes it.
+# carries them over and deletes it. Hashes stored before they were cut to 16 digits compare
+# by their first 16.
 _SAVE_VERDICT = """
 local stored = redis.call('GET', KEYS[1])
 local version, previous
@@ -32,7 +33,7 @@ else
   version = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
   previous = redis.call('HGET', KEYS[2], 'hash')
 end
-if previous == ARGV[1] then
+if previous and string.sub(previous, 1, #ARGV[1]) == ARGV[1] then
   return {version, 0, stored}
 end
 version = version + 1
@@ -65,8 +66,11 @@ return {finished, redis.call('SMEMBERS', KEYS[3])}
 
 
 def content_hash(doc: VerdictDoc) -> str:
+    """64 bits of a hash of the document as published, less version and time: enough to
+    tell one claim's verdicts apart."""
     stable = doc.model_dump_json(exclude={"version", "verified_at"})
-    return hashlib.blake2b(stable.encode(), digest_size=16).hexdigest()
+    # The first 16 digits of the 32 stored before, so an old verdict's hash still compares.
+    return hashlib.blake2b(stable.encode(), digest_size=16).hexdigest()[:16]
 
 
 def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple[VerdictDoc, bool]]:
@@ -104,7 +108,7 @@ def _saved(doc: VerdictDoc, reply: Any) -> tuple[VerdictDoc, bool]:
     stored = unchanged[0] if unchanged else None
     if not stored:
         return doc, False
-    stamp = compact.parse_verdict(stored)
+    stamp = compact.parse_verdict(stored, claim_id=doc.claim_id)
     verified_at = datetime.fromisoformat(stamp["verified_at"])
     return doc.model_copy(update={"version": int(version), "verified_at": verified_at}), False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ def test_a_verdict_joins_back_to_an_equal_document() -> None:
     stored = compact.verdict_json(doc)
     # Much smaller than the document without its claim: evidence texts are gone too.
     assert len(stored) < (len(doc.model_dump_json()) - len(doc.claim.model_dump_json())) * 0.8
-    fields = compact.parse_verdict(stored)
+    fields = compact.parse_verdict(stored, claim_id=doc.claim_id)
     evidence_ids = [e.claim_id for e in doc.evidence if e.claim_id]
     assert compact.verdict_claim_ids(fields) == [doc.claim_id, *evidence_ids]
     by_id = {c.claim_id: c for c in claims}
@@ -26,7 +27,7 @@ def test_a_verdict_joins_back_to_an_equal_document() -> None:
 
 def test_a_verdict_whose_claims_are_gone_reads_as_missing() -> None:
     doc, claims = assessed_verdict()
-    fields = compact.parse_verdict(compact.verdict_json(doc))
+    fields = compact.parse_verdict(compact.verdict_json(doc), claim_id=doc.claim_id)
     by_id = {c.claim_id: c for c in claims}
     evidence_id = next(e.claim_id for e in doc.evidence if e.claim_id)
     for gone in (doc.claim_id, evidence_id):
@@ -35,7 +36,7 @@ def test_a_verdict_whose_claims_are_gone_reads_as_missing() -> None:
 
 def test_a_verdict_stored_whole_reads_as_it_is() -> None:
     doc, _ = assessed_verdict()
-    fields = compact.parse_verdict(doc.model_dump_json())
+    fields = compact.parse_verdict(doc.model_dump_json(), claim_id=doc.claim_id)
     assert compact.verdict_claim_ids(fields) == []
     assert compact.join_verdict(fields, {}) == doc
 
@@ -53,7 +54,10 @@ def test_a_value_without_a_tag_reads_as_it_is() -> None:
 def test_a_packed_verdict_is_a_fraction_of_its_json() -> None:
     doc, _ = assessed_verdict()
     assert len(compact.verdict_payload(doc)) < len(compact.verdict_json(doc)) * 0.6
-    fields = compact.parse_verdict(b"7:abc123:" + compact.verdict_payload(doc))
+    payload = compact.verdict_payload(doc)
+    # The key carries the claim id and the version: the packed document leaves them out.
+    assert not {"claim_id", "version"} & set(json.loads(compact.unpack(payload)))
+    fields = compact.parse_verdict(b"7:abc123:" + payload, claim_id=doc.claim_id)
     assert fields["version"] == 7 and fields["claim_id"] == doc.claim_id
 
 
@@ -64,7 +68,7 @@ def test_format_2_is_format_1_without_base64() -> None:
     assert compact.unpack(as_format_1) == compact.unpack(packed)
     assert len(packed) < len(as_format_1) * 0.8
     # A verdict key written in format 1 still parses.
-    assert compact.parse_verdict(f"7:abc123:{as_format_1}")["version"] == 7
+    assert compact.parse_verdict(f"7:abc123:{as_format_1}", claim_id="c")["version"] == 7
 
 
 # Packed by formats 1 and 2 when each was introduced. If one stops reading, values already

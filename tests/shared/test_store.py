@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -195,7 +196,8 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     raw = raw_command(fake_redis, "GET", keys.verdict(doc.claim_id))
     assert raw.startswith(f"1:{content_hash(doc)}:z2:".encode())
     assert len(raw) < len(compact.verdict_json(doc)) * 0.6  # packed
-    stored = compact.parse_verdict(raw)
+    assert len(content_hash(doc)) == 16
+    stored = compact.parse_verdict(raw, claim_id=doc.claim_id)
     assert not {"claim", "text", "source", "article_id"} & set(stored)
     assert stored["version"] == 1 and stored["claim_id"] == doc.claim_id
     assert [e.get("text") for e in stored["evidence"]] == [
@@ -297,6 +299,12 @@ def test_values_stored_before_packing_still_read(
     assert store.get_verdict(fake_redis, doc.claim_id) == newer
 
 
+def _full_content_hash(doc: VerdictDoc) -> str:
+    """The 32-digit content hash verdict keys held before hashes were cut to 16 digits."""
+    stable = doc.model_dump_json(exclude={"version", "verified_at"})
+    return hashlib.blake2b(stable.encode(), digest_size=16).hexdigest()
+
+
 def _as_format_1(packed: bytes) -> str:
     return "z1:" + base64.b64encode(packed[len(b"z2:") :]).decode()
 
@@ -313,7 +321,8 @@ def test_values_packed_as_base64_text_still_read(fake_redis: fakeredis.FakeRedis
     for claim in claims:
         fake_redis.set(keys.claim(claim.claim_id), _as_format_1(compact.stored_claim(claim)))
     packed = _as_format_1(compact.verdict_payload(doc))
-    fake_redis.set(keys.verdict(doc.claim_id), f"2:{content_hash(doc)}:{packed}")
+    # Content hashes were 32 digits then; an unchanged verdict must still keep its version.
+    fake_redis.set(keys.verdict(doc.claim_id), f"2:{_full_content_hash(doc)}:{packed}")
 
     assert store.get_article(fake_redis, article.article_id) == article.model_copy(
         update={"status": ArticleStatus.done}
