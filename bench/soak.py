@@ -9,7 +9,8 @@ checks:
 - no verdict lost or doubled: every claim's verdict reached the consumer, and no
   (claim, version) arrived twice;
 - Redis memory bounded: the stream stays near ``--stream-maxlen`` (``MAXLEN ~`` trims it)
-  and transient keys (re-verify locks, published markers) all carry a TTL;
+  and re-verify locks all carry a TTL;
+- the claim listing (``GET /claims``) holds every verified claim exactly once;
 - worker RSS (sum over every worker process tree) grows by at most ``--rss-growth-mb``
   between the end of warm-up and the end of the run.
 
@@ -45,6 +46,7 @@ if str(REPO) not in sys.path:  # run as a script: the repository's packages
 
 from crosscheck.redis_server import RedisServer, free_port  # noqa: E402
 from crosscheck.stack import Stack  # noqa: E402
+from shared import keys  # noqa: E402
 from shared.stream import ack, ensure_group, read_group  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "soak.json"
@@ -122,6 +124,8 @@ class Report:
     stream_len_max: int
     transient_keys_without_ttl: int
     transient_keys_checked: int
+    listed_claims: int
+    listing_duplicates: int
     redis_used_mb_start: float
     redis_used_mb_end: float
     worker_rss_mb_start: float
@@ -182,13 +186,12 @@ def sample(stack: Stack, client: redis.Redis, started: float) -> Sample:
 
 
 def transient_keys(client: redis.Redis) -> tuple[int, int]:
-    """(keys without a TTL, keys checked) among re-verify locks and published markers."""
+    """(keys without a TTL, keys checked) among re-verify locks."""
     checked = missing = 0
-    for pattern in ("crosscheck:*:reverify", "*:published:*"):
-        for key in client.scan_iter(match=pattern, count=1000):
-            checked += 1
-            if client.ttl(key) == -1:  # -2: expired between the scan and this read
-                missing += 1
+    for key in client.scan_iter(match="crosscheck:{c:*}:reverify", count=1000):
+        checked += 1
+        if client.ttl(key) == -1:  # -2: expired between the scan and this read
+            missing += 1
     return missing, checked
 
 
@@ -273,6 +276,7 @@ def _soak(
     claim_ids = _claim_ids(client, accepted)
     consumed = {claim for claim, _ in consumer.seen}
     missing_ttl, checked = transient_keys(client)
+    listing = client.lrange(keys.claims_listing(STREAM), 0, -1)
     report = Report(
         duration_s=round(ingest_s, 1),
         target_rate=args.rate,
@@ -290,6 +294,8 @@ def _soak(
         stream_len_max=max(s.stream_len for s in samples),
         transient_keys_without_ttl=missing_ttl,
         transient_keys_checked=checked,
+        listed_claims=len(claim_ids & set(listing)),
+        listing_duplicates=len(listing) - len(set(listing)),
         redis_used_mb_start=start_sample.redis_used_mb,
         redis_used_mb_end=end_sample.redis_used_mb,
         worker_rss_mb_start=start_sample.worker_rss_mb,
@@ -307,6 +313,8 @@ def _soak(
         "no_duplicate_verdicts": report.duplicate_verdicts == 0,
         "stream_trimmed": report.stream_len_max <= args.stream_maxlen + 100,
         "transient_keys_expire": report.transient_keys_without_ttl == 0,
+        "every_claim_listed_once": report.listed_claims == report.claims
+        and report.listing_duplicates == 0,
         "worker_rss_bounded": report.worker_rss_mb_end - report.worker_rss_mb_start
         <= args.rss_growth_mb,
     }
@@ -355,6 +363,7 @@ def print_table(report: Report) -> None:
                      f"{report.duplicate_verdicts} duplicated"),
         ("stream", f"max {report.stream_len_max} entries (MAXLEN ~{report.stream_maxlen})"),
         ("transient keys", f"{report.transient_keys_checked} checked, {report.transient_keys_without_ttl} without TTL"),
+        ("claim listing", f"{report.listed_claims} of {report.claims} claims listed, {report.listing_duplicates} twice"),
         ("redis memory", f"{report.redis_used_mb_start} MB -> {report.redis_used_mb_end} MB"),
         ("worker RSS", f"{report.worker_rss_mb_start} MB -> {report.worker_rss_mb_end} MB "
                        f"(bound +{report.rss_growth_bound_mb} MB)"),

@@ -76,8 +76,21 @@ def recovery_lock() -> str:
     return f"{PREFIX}:lock:recovery"
 
 
-def claims_all() -> str:
-    """Sorted set: every claim id, scored by first verification time (for listing)."""
+def published_versions(stream: str) -> str:
+    """Hash: claim id -> the highest verdict version published to ``stream``. In the
+    stream's hash slot, so one script tests, appends and lists."""
+    return f"{{{stream}}}:published"
+
+
+def claims_listing(stream: str) -> str:
+    """List: claim ids in the order their first verdict was published (``GET /claims``
+    reads it newest first). In the stream's hash slot, as ``published_versions``."""
+    return f"{{{stream}}}:claims"
+
+
+def legacy_claims_all() -> str:
+    """Sorted set of the claim ids listed before ``claims_listing``, scored by first
+    verification time; read after the list, never written."""
     return f"{PREFIX}:claims"
 
 

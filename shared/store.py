@@ -23,6 +23,7 @@ __all__ = [
     "get_verdict",
     "get_verdicts",
     "list_article_claim_ids",
+    "newest_claim_ids",
     "promote_article_status",
     "save_article",
     "set_article_status",
@@ -152,6 +153,36 @@ def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictD
     claims = {c.claim_id: c for c in get_claims(client, needed)}
     joined = (compact.join_verdict(fields, claims) for fields in stored)
     return [doc for doc in joined if doc is not None]
+
+
+def newest_claim_ids(
+    client: redis.Redis, *, stream: str, start: int, count: int
+) -> tuple[int, list[tuple[int, str]]]:
+    """Claim ids from position ``start`` of the listing (0 is the newest claim), at most
+    ``count`` positions: (the position after them, [(position, claim id)]). The position
+    comes back unchanged at the end of the listing.
+
+    The listing is ``keys.claims_listing``, then the claims listed before it
+    (``keys.legacy_claims_all``), less those the new listing holds too."""
+    listing = keys.claims_listing(stream)
+    length = int(client.llen(listing))
+    if start < length:
+        stop = min(start + count, length)
+        # Indexes from the oldest end, from one length: claims appended since shift nothing.
+        ids: list[str] = client.lrange(listing, length - stop, length - 1 - start)  # type: ignore[assignment]
+        return stop, list(enumerate(reversed(ids), start))
+    rank = start - length
+    older: list[str] = client.zrevrange(keys.legacy_claims_all(), rank, rank + count - 1)  # type: ignore[assignment]
+    if not older:
+        return start, []
+    versions = client.hmget(keys.published_versions(stream), older)
+    listed_anew = [v is not None for v in versions]
+    kept = [
+        (p, cid)
+        for (p, cid), again in zip(enumerate(older, start), listed_anew, strict=True)
+        if not again
+    ]
+    return start + len(older), kept
 
 
 def dead_letter(

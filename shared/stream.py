@@ -18,23 +18,26 @@ from typing import Any, cast
 
 import redis
 
+from shared import keys
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
 
-# The marker and the stream share a hash slot ({stream} tag), so one script can test
-# and append atomically, and a retried task never publishes the same version twice.
+# The stream, the published versions and the listing share a hash slot ({stream} tag), so
+# one script tests and appends atomically: a retried task never publishes a version twice,
+# a version older than one already published is not published at all, and a claim is listed
+# once, when its first verdict is published.
 _PUBLISH_ONCE = """
-if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
-  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'claim', ARGV[1])
+local last = redis.call('HGET', KEYS[2], ARGV[3])
+local version = tonumber(ARGV[4])
+if last and tonumber(last) >= version then
+  return false
 end
-return false
+redis.call('HSET', KEYS[2], ARGV[3], version)
+if not last then
+  redis.call('RPUSH', KEYS[3], ARGV[3])
+end
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'claim', ARGV[1])
 """
-
-_MARKER_TTL_SECONDS = 7 * 24 * 3600
-
-
-def marker_key(stream: str, *, claim_id: str, version: int) -> str:
-    return f"{{{stream}}}:published:{claim_id}:{version}"
 
 
 def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: VerdictDoc) -> None:
@@ -42,24 +45,27 @@ def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: Verdi
     stream = settings.stream_name
     pipe.eval(
         _PUBLISH_ONCE,
-        2,
+        3,
         stream,
-        marker_key(stream, claim_id=doc.claim_id, version=doc.version),
+        keys.published_versions(stream),
+        keys.claims_listing(stream),
         doc.model_dump_json(),
         str(settings.stream_maxlen),
-        str(_MARKER_TTL_SECONDS),
+        doc.claim_id,
+        str(doc.version),
     )
 
 
 def published_entry(reply: Any) -> str | None:
-    """The new entry's id, or None if this (claim, version) was already on the stream."""
+    """The new entry's id, or None if this version of the claim, or a later one, was
+    published already."""
     if not reply:
         return None
     return reply.decode() if isinstance(reply, bytes) else str(reply)
 
 
 def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str | None:
-    """XADD the verdict unless this (claim, version) is already on the stream."""
+    """XADD the verdict unless this version of the claim, or a later one, was published."""
     pipe = client.pipeline(transaction=False)
     queue_publish(pipe, settings=settings, doc=doc)
     (reply,) = pipe.execute()

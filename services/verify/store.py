@@ -94,10 +94,7 @@ def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple
             content_hash(doc),
             compact.verdict_payload(doc),
         )
-        # NX keeps a claim's first listing time when it is re-verified.
-        pipe.zadd(keys.claims_all(), {doc.claim_id: doc.verified_at.timestamp()}, nx=True)
-    replies = pipe.execute()
-    return [_saved(doc, reply) for doc, reply in zip(docs, replies[0::2], strict=True)]
+    return [_saved(doc, reply) for doc, reply in zip(docs, pipe.execute(), strict=True)]
 
 
 def _saved(doc: VerdictDoc, reply: Any) -> tuple[VerdictDoc, bool]:

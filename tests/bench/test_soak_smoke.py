@@ -28,4 +28,6 @@ def test_soak_30_seconds_passes_its_checks(tmp_path: Path) -> None:
     assert not failed, (failed, done.stdout.decode(), done.stderr.decode()[-3000:])
     assert done.returncode == 0
     assert report["posted"] == 120 and report["lost_articles"] == 0 and report["lost_verdicts"] == 0
-    assert report["transient_keys_checked"] > 0  # markers exist, and every one expires
+    # Every verified claim is listed once for GET /claims.
+    assert report["listed_claims"] == report["claims"] > 0
+    assert report["listing_duplicates"] == 0

@@ -11,6 +11,7 @@ import redis
 from click.testing import CliRunner
 
 from crosscheck.cli import cli
+from shared import keys
 from shared.settings import Settings
 from shared.stream import (
     ack,
@@ -18,7 +19,6 @@ from shared.stream import (
     ensure_group,
     entry_order,
     latest_by_claim,
-    marker_key,
     publish,
     read_group,
     trim_acknowledged,
@@ -43,9 +43,26 @@ def test_publish_is_idempotent_per_claim_version(
     assert first and newer and other
     assert again is None
     assert fake_redis.xlen(STREAM) == 3
-    # The marker expires, so markers never accumulate without bound.
-    ttl = fake_redis.ttl(marker_key(STREAM, claim_id="c1", version=1))
-    assert 0 < ttl <= 7 * 24 * 3600
+    # One field per claim, not a key per version: the highest version published.
+    assert fake_redis.hgetall(keys.published_versions(STREAM)) == {"c1": "2", "c2": "1"}
+
+
+def test_a_version_older_than_one_published_is_not_published(
+    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
+) -> None:
+    """Two re-verifications of one claim can finish out of order; consumers then get the
+    newer verdict only, never an older one after it."""
+    assert publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 3))
+    assert publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 2)) is None
+    assert [json.loads(f["claim"])["version"] for _, f in fake_redis.xrange(STREAM)] == [3]
+
+
+def test_a_claim_is_listed_once_when_its_first_verdict_is_published(
+    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
+) -> None:
+    for claim_id, version in [("c1", 1), ("c2", 1), ("c1", 2), ("c1", 2), ("c3", 4)]:
+        publish(fake_redis, settings=stream_settings, doc=minimal_verdict(claim_id, version))
+    assert fake_redis.lrange(keys.claims_listing(STREAM), 0, -1) == ["c1", "c2", "c3"]
 
 
 def test_publish_trims_the_stream_approximately(fake_redis: fakeredis.FakeRedis) -> None:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.ingest.deps import AuthDep, RedisDep
+from services.ingest.deps import AuthDep, RedisDep, SettingsDep
 from services.ingest.routes.common import ERROR_RESPONSES
-from shared import keys, store
+from shared import store
 from shared.errors import NotFound
 from shared.schemas import ClaimList, Verdict, VerdictDoc
 
@@ -20,6 +20,7 @@ _SCAN_BATCH = 200
 @router.get("", response_model=ClaimList, responses=ERROR_RESPONSES, summary="List verified claims")
 def list_claims(
     client: RedisDep,
+    settings: SettingsDep,
     article_id: Annotated[str | None, Query(max_length=64)] = None,
     verdict: Verdict | None = None,
     min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
@@ -45,16 +46,19 @@ def list_claims(
     items: list[VerdictDoc] = []
     position = cursor
     while len(items) < limit:
-        ids: list[str] = client.zrevrange(keys.claims_all(), position, position + _SCAN_BATCH - 1)  # type: ignore[assignment]
-        if not ids:
+        after, batch = store.newest_claim_ids(
+            client, stream=settings.stream_name, start=position, count=_SCAN_BATCH
+        )
+        if after == position:
             return ClaimList(items=items, next_cursor=None)
-        for offset, doc in enumerate(store.get_verdicts(client, ids)):
-            if keep(doc):
+        found = {doc.claim_id: doc for doc in store.get_verdicts(client, [c for _, c in batch])}
+        for at, claim_id in batch:
+            doc = found.get(claim_id)
+            if doc is not None and keep(doc):
                 items.append(doc)
                 if len(items) == limit:
-                    position += offset + 1
-                    return ClaimList(items=items, next_cursor=str(position))
-        position += len(ids)
+                    return ClaimList(items=items, next_cursor=str(at + 1))
+        position = after
     return ClaimList(items=items, next_cursor=str(position))
 
 
