@@ -24,7 +24,7 @@ FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("claims_listing", r"^\{[^}]+\}:claims$"),
         ("legacy_claims_all", r"^crosscheck:claims$"),
         ("dedupe", r"^crosscheck:\{dedupe\}:"),
-        ("published_versions", r"^\{[^}]+\}:published$"),
+        ("published_versions", r"^\{[^}]+\}:versions:"),
         ("legacy_publish_marker", r"^\{[^}]+\}:published:"),
         ("stream", r"^crosscheck:verified$"),
         ("celery", r"^(_kombu|unacked|celery|celeryev|extract|verify|fetch)"),

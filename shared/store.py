@@ -175,8 +175,13 @@ def newest_claim_ids(
     older: list[str] = client.zrevrange(keys.legacy_claims_all(), rank, rank + count - 1)  # type: ignore[assignment]
     if not older:
         return start, []
-    versions = client.hmget(keys.published_versions(stream), older)
-    listed_anew = [v is not None for v in versions]
+    # A claim re-verified since the listing began is in both: skip it here. Its published
+    # versions are filed by article, which the claim names.
+    articles = {claim.claim_id: claim.article_id for claim in get_claims(client, older)}
+    pipe = client.pipeline(transaction=False)
+    for claim_id in older:
+        pipe.hexists(keys.published_versions(stream, articles.get(claim_id, "")), claim_id)
+    listed_anew = pipe.execute()
     kept = [
         (p, cid)
         for (p, cid), again in zip(enumerate(older, start), listed_anew, strict=True)

@@ -47,7 +47,7 @@ def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: Verdi
         _PUBLISH_ONCE,
         3,
         stream,
-        keys.published_versions(stream),
+        keys.published_versions(stream, doc.article_id),
         keys.claims_listing(stream),
         doc.model_dump_json(),
         str(settings.stream_maxlen),

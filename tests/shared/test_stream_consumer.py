@@ -43,8 +43,9 @@ def test_publish_is_idempotent_per_claim_version(
     assert first and newer and other
     assert again is None
     assert fake_redis.xlen(STREAM) == 3
-    # One field per claim, not a key per version: the highest version published.
-    assert fake_redis.hgetall(keys.published_versions(STREAM)) == {"c1": "2", "c2": "1"}
+    # One field per claim in its article's hash, not a key per version: the highest
+    # version published.
+    assert fake_redis.hgetall(keys.published_versions(STREAM, "a1")) == {"c1": "2", "c2": "1"}
 
 
 def test_a_version_older_than_one_published_is_not_published(
@@ -299,3 +300,17 @@ def test_approximate_trimming_on_a_real_redis_drops_whole_nodes_only(
         assert len(rest) == 150
     finally:
         client.close()
+
+
+def test_an_articles_published_versions_stay_one_compact_value_on_a_real_redis(
+    redis_db_url: str, stream_settings: Settings
+) -> None:
+    """The memory the per-article hash saves depends on Redis keeping it packed (listpack,
+    ziplist before Redis 7), which needs small hashes of short fields."""
+    client = redis.Redis.from_url(redis_db_url, decode_responses=True)
+    for index in range(40):  # twice as many claims as the FNC-1 articles average
+        publish(client, settings=stream_settings, doc=minimal_verdict(f"{index:016x}", 3))
+    versions = keys.published_versions(STREAM, "a1")
+    assert client.hlen(versions) == 40
+    assert client.object("encoding", versions) in {"listpack", "ziplist"}
+    assert int(client.memory_usage(versions) or 0) < 40 * 40
