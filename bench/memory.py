@@ -16,8 +16,8 @@ FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("article_claims", r"^crosscheck:\{a:[^}]+\}:claims$"),
         ("article_pending", r"^crosscheck:\{a:[^}]+\}:pending$"),
         ("minhash", r"^crosscheck:\{a:[^}]+\}:minhash$"),
-        ("claim", r"^crosscheck:\{c:[^}]+\}:claim$"),
-        ("verdict", r"^crosscheck:\{c:[^}]+\}:verdict$"),
+        ("claim_record", r"^crosscheck:\{c:[^}]+\}:claim$"),  # the claim and its verdict
+        ("legacy_verdict", r"^crosscheck:\{c:[^}]+\}:verdict$"),
         ("verdict_version", r"^crosscheck:\{c:[^}]+\}:version$"),
         ("reverify_lock", r"^crosscheck:\{c:[^}]+\}:reverify$"),
         ("posting", r"^crosscheck:idx:"),

@@ -326,7 +326,7 @@ def fill(
                     },
                 )
                 for claim in claims:
-                    pipe.set(keys.claim(claim.claim_id), compact.stored_claim(claim))
+                    pipe.set(keys.claim(claim.claim_id), compact.claim_record(claim))
                 if claims:
                     pipe.rpush(
                         keys.article_claims(article.article_id), *[c.claim_id for c in claims]
@@ -408,7 +408,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             a = done.assessment
             doc = verdict_document(claim, a)
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
-            stored_bytes.append(len(compact.verdict_payload(doc)))  # the verdict key
+            stored_bytes.append(len(compact.verdict_payload(doc)))  # in the claim's record
             bar.update()
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},
@@ -527,9 +527,9 @@ def main(argv: list[str] | None = None) -> int:
             timing = probe(client, probes)
             used = int(client.info("memory")["used_memory"]) - base_memory
             families = memory_report(client, sample=args.memory_sample)
-            claims_total = sum(f["keys"] for name, f in families.items() if name == "claim")
-            # The probes verify a sample; every claim would have a verdict key. The stream
-            # is trimmed once its consumers acknowledge it; unread, it keeps every payload.
+            claims_total = sum(f["keys"] for name, f in families.items() if name == "claim_record")
+            # The probes verify a sample; every claim's record would carry a verdict too. The
+            # stream is trimmed once its consumers acknowledge it; unread, it keeps every payload.
             verdict_est = timing["stored_verdict_bytes_mean"] * claims_total
             unread_stream_est = timing["verdict_json_bytes_mean"] * claims_total
             rows.append(

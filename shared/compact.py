@@ -17,9 +17,14 @@ redis-py for the raw reply (``shared.redis_client.raw_command``), since the clie
 decode replies as UTF-8. Format 1 (``z1:``) wrote the same bytes as Base64 text, a third
 larger; values in it, and plain JSON from before packing, still read.
 
-A verdict key holds ``<version>:<content hash>:<packed document>``, so the script that
-versions it (``services.verify.store``) reads and writes one key. The packed document leaves
-out the claim id too, which the key's name carries.
+A claim and its latest verdict share one key (``keys.claim``), as one record:
+``<n>:<packed claim of n bytes><stored verdict>``, where the stored verdict, once there is
+one, is ``<version>:<content hash>:<packed document>``. One key per claim rather than two
+saves Redis's own cost of a key (~100 B each, as much as a small value), and a verdict is
+read with its claim. The packed document leaves out the claim id, which the key names.
+The scripts that write a record (``services.extract.store`` for the claim,
+``services.verify.store`` for the verdict) each keep the other part. A claim stored alone
+before records, and a verdict under its own key (``keys.legacy_verdict``), still read.
 """
 
 from __future__ import annotations
@@ -34,11 +39,13 @@ from typing import Any
 from shared.schemas import Claim, StoredArticle, VerdictDoc
 
 __all__ = [
+    "claim_record",
     "join_verdict",
     "pack",
     "parse_verdict",
     "read_article",
     "read_claim",
+    "split_record",
     "stored_article",
     "stored_claim",
     "unpack",
@@ -91,6 +98,9 @@ _DICTIONARY_V1 = "".join(
 
 # A stored verdict: version and content hash, then the packed document.
 _VERSIONED = re.compile(rb"(\d+):([0-9a-f]+):(.*)", re.DOTALL)
+# A claim's record begins with the length of its packed claim. A value from before records
+# begins with a format tag or "{", never a digit.
+_RECORD_HEAD = re.compile(rb"(\d+):")
 
 
 def pack(text: str) -> bytes:
@@ -133,6 +143,22 @@ def stored_claim(claim: Claim) -> bytes:
 
 def read_claim(stored: str | bytes) -> Claim:
     return Claim.model_validate_json(unpack(stored))
+
+
+def claim_record(claim: Claim) -> bytes:
+    """A record of ``claim`` without a verdict: its length, then ``stored_claim``."""
+    packed = stored_claim(claim)
+    return b"%d:%s" % (len(packed), packed)
+
+
+def split_record(stored: bytes) -> tuple[bytes, bytes]:
+    """(stored claim, stored verdict) of a claim's record; either is empty if absent. A
+    value written before records is a claim alone."""
+    head = _RECORD_HEAD.match(stored)
+    if head is None:
+        return stored, b""
+    end = head.end() + int(head.group(1))
+    return stored[head.end() : end], stored[end:]
 
 
 def _joined_fields(doc: VerdictDoc, *, also: frozenset[str] = frozenset()) -> dict[str, Any]:

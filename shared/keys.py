@@ -44,13 +44,14 @@ def dedupe(fingerprint: str) -> str:
 
 
 def claim(claim_id: str) -> str:
-    """String: the extracted claim as JSON."""
+    """String: the claim's record, the packed claim and then its latest verdict
+    (``shared.compact``)."""
     return f"{PREFIX}:{{c:{claim_id}}}:claim"
 
 
-def verdict(claim_id: str) -> str:
-    """String: the latest verdict's version, content hash and compact document
-    (``shared.compact``)."""
+def legacy_verdict(claim_id: str) -> str:
+    """String: a verdict stored apart from its claim, before records; read, and deleted by
+    the claim's next verdict write."""
     return f"{PREFIX}:{{c:{claim_id}}}:verdict"
 
 

@@ -114,18 +114,20 @@ def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
 
 
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
-    raw = raw_command(client, "GET", keys.claim(claim_id))
-    return compact.read_claim(raw) if raw else None
+    found = get_claims(client, [claim_id])
+    return found[0] if found else None
 
 
 def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
+    """The stored claims of ``claim_ids`` in order, missing ones left out."""
     ids = list(claim_ids)
     if not ids:
         return []
     pipe = client.pipeline(transaction=False)
     for cid in ids:
         raw_command(pipe, "GET", keys.claim(cid))
-    return [compact.read_claim(raw) for raw in pipe.execute() if raw]
+    stored = (compact.split_record(raw)[0] for raw in pipe.execute() if raw)
+    return [compact.read_claim(claim) for claim in stored if claim]
 
 
 def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
@@ -136,22 +138,40 @@ def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
 def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:
     """Whole verdict documents of ``claim_ids`` in order, claims without one left out.
 
-    Two round trips: the stored verdicts, then the claims they are joined with.
+    Two round trips: the claims' records, each with its verdict, then the claims their
+    evidence names (a third for verdicts still under their own key, from before records).
     """
     ids = list(claim_ids)
     if not ids:
         return []
     pipe = client.pipeline(transaction=False)
     for cid in ids:
-        raw_command(pipe, "GET", keys.verdict(cid))
-    stored = [
-        compact.parse_verdict(raw, claim_id=cid)
-        for cid, raw in zip(ids, pipe.execute(), strict=True)
-        if raw
-    ]
-    needed = dict.fromkeys(cid for fields in stored for cid in compact.verdict_claim_ids(fields))
-    claims = {c.claim_id: c for c in get_claims(client, needed)}
-    joined = (compact.join_verdict(fields, claims) for fields in stored)
+        raw_command(pipe, "GET", keys.claim(cid))
+    records = {
+        cid: compact.split_record(raw) for cid, raw in zip(ids, pipe.execute(), strict=True) if raw
+    }
+    apart = [cid for cid in dict.fromkeys(ids) if not records.get(cid, (b"", b""))[1]]
+    if apart:
+        pipe = client.pipeline(transaction=False)
+        for cid in apart:
+            raw_command(pipe, "GET", keys.legacy_verdict(cid))
+        for cid, raw in zip(apart, pipe.execute(), strict=True):
+            if raw:
+                records[cid] = (records.get(cid, (b"", b""))[0], raw)
+    claims = {cid: compact.read_claim(claim) for cid, (claim, _) in records.items() if claim}
+    stored = {
+        cid: compact.parse_verdict(verdict, claim_id=cid)
+        for cid, (_, verdict) in records.items()
+        if verdict
+    }
+    needed = {
+        named
+        for fields in stored.values()
+        for named in compact.verdict_claim_ids(fields)
+        if named not in claims
+    }
+    claims |= {c.claim_id: c for c in get_claims(client, sorted(needed))}
+    joined = (compact.join_verdict(stored[cid], claims) for cid in ids if cid in stored)
     return [doc for doc in joined if doc is not None]
 
 

@@ -7,6 +7,20 @@ import redis
 from shared import compact, keys, recovery
 from shared.schemas import Claim, StoredArticle
 
+# Writes a claim into its record (shared.compact) and keeps the verdict already there: a
+# re-extraction rewrites claims, not what was concluded about them.
+_SAVE_CLAIM = """
+local stored = redis.call('GET', KEYS[1])
+local verdict = ''
+if stored then
+  local n = string.match(stored, '^(%d+):')
+  if n then
+    verdict = string.sub(stored, #n + 2 + tonumber(n))
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. verdict)
+"""
+
 
 def save_claims(
     client: redis.Redis,
@@ -26,7 +40,7 @@ def save_claims(
         pipe.hset(keys.article(article.article_id), "detected_language", language)
     pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))
     for claim in claims:
-        pipe.set(keys.claim(claim.claim_id), compact.stored_claim(claim))
+        pipe.eval(_SAVE_CLAIM, 1, keys.claim(claim.claim_id), compact.claim_record(claim))
     if claims:
         pipe.rpush(keys.article_claims(article.article_id), *[c.claim_id for c in claims])
         pipe.sadd(keys.article_pending(article.article_id), *[c.claim_id for c in claims])

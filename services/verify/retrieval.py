@@ -290,10 +290,10 @@ def load_signatures(
     return found
 
 
-# claim id -> (stored value, parsed claim). The value is still read, and compared, on every
-# load: a claim is immutable once extracted, but a re-extraction or another store may hold
-# another claim under the same id, and comparing bytes costs far less than unpacking and
-# parsing them.
+# claim id -> (stored claim, parsed claim). The record is still read, and its claim part
+# compared, on every load: a claim is immutable once extracted, but a re-extraction or
+# another store may hold another claim under the same id, and comparing bytes costs far less
+# than unpacking and parsing them. (The verdict part changes; the claim part does not.)
 _parsed: OrderedDict[str, tuple[bytes, Claim]] = OrderedDict()
 
 
@@ -306,7 +306,8 @@ def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
     for claim_id in claim_ids:
         raw_command(pipe, "GET", keys.claim(claim_id))
     out = []
-    for claim_id, raw in zip(claim_ids, pipe.execute(), strict=True):
+    for claim_id, record in zip(claim_ids, pipe.execute(), strict=True):
+        raw = compact.split_record(record)[0] if record else b""
         if not raw:
             continue
         seen = _parsed.get(claim_id)

@@ -17,28 +17,38 @@ from shared.settings import Settings
 
 # Bumps the version only when the verdict's content changed, so a retried task that
 # computes the same verdict reuses the version it already took (and publishes at most once).
-# The key holds "<version>:<content hash>:<packed document>" (shared.compact). A verdict
-# written before that layout keeps its version and hash in KEYS[2]; the first new write
-# carries them over and deletes it. Hashes stored before they were cut to 16 digits compare
-# by their first 16.
+# KEYS[1] is the claim's record: "<n>:<packed claim>" then "<version>:<content hash>:<packed
+# document>" (shared.compact); the claim part is kept as it is. From older layouts it reads a
+# claim stored alone, a verdict under its own key (KEYS[2]) and a version hash (KEYS[3]); the
+# first new write folds them into the record and deletes the old keys. Hashes stored before
+# they were cut to 16 digits compare by their first 16.
 _SAVE_VERDICT = """
-local stored = redis.call('GET', KEYS[1])
-local version, previous
-if stored then
-  version, previous = string.match(stored, '^(%d+):(%x+):')
+local stored = redis.call('GET', KEYS[1]) or ''
+local head, verdict
+local n = string.match(stored, '^(%d+):')
+if n then
+  head = string.sub(stored, 1, #n + 1 + tonumber(n))
+  verdict = string.sub(stored, #n + 2 + tonumber(n))
+else
+  head = #stored .. ':' .. stored
+  verdict = ''
 end
+if verdict == '' then
+  verdict = redis.call('GET', KEYS[2]) or ''
+end
+local version, previous = string.match(verdict, '^(%d+):(%x+):')
 if version then
   version = tonumber(version)
 else
-  version = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
-  previous = redis.call('HGET', KEYS[2], 'hash')
+  version = tonumber(redis.call('HGET', KEYS[3], 'version') or '0')
+  previous = redis.call('HGET', KEYS[3], 'hash')
 end
 if previous and string.sub(previous, 1, #ARGV[1]) == ARGV[1] then
-  return {version, 0, stored}
+  return {version, 0, verdict}
 end
 version = version + 1
-redis.call('SET', KEYS[1], version .. ':' .. ARGV[1] .. ':' .. ARGV[2])
-redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[1], head .. version .. ':' .. ARGV[1] .. ':' .. ARGV[2])
+redis.call('DEL', KEYS[2], KEYS[3])
 return {version, 1}
 """
 
@@ -78,8 +88,9 @@ def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple
     one round trip. Returns (doc, changed) for each: an unchanged verdict comes back with the
     stored version and time.
 
-    A key holds the version, the content hash and ``compact.verdict_payload`` (claims are
-    stored apart); the content hash covers the whole document, as published.
+    The claim's record gets the version, the content hash and ``compact.verdict_payload``
+    (what the claims hold is left out); the content hash covers the whole document, as
+    published.
     """
     pipe = client.pipeline(transaction=False)
     for doc in docs:
@@ -88,8 +99,9 @@ def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple
             pipe,
             "EVAL",
             _SAVE_VERDICT,
-            2,
-            keys.verdict(doc.claim_id),
+            3,
+            keys.claim(doc.claim_id),
+            keys.legacy_verdict(doc.claim_id),
             keys.legacy_verdict_version(doc.claim_id),
             content_hash(doc),
             compact.verdict_payload(doc),

@@ -91,3 +91,17 @@ def test_values_packed_by_earlier_formats_still_read() -> None:
         assert claim.text == "Officials said the fire forced 300 residents to leave."
         assert claim.source == "Lakeside Herald" and claim.entities[0].key == "num:300"
     assert compact.pack(compact.unpack(_PACKED_BY_FORMAT_1)) == _PACKED_BY_FORMAT_2
+
+
+def test_a_record_holds_a_claim_and_then_its_verdict() -> None:
+    doc, _ = assessed_verdict()
+    head = compact.claim_record(doc.claim)
+    assert compact.split_record(head) == (compact.stored_claim(doc.claim), b"")
+    verdict = b"3:0123456789abcdef:" + compact.verdict_payload(doc)
+    claim, stored = compact.split_record(head + verdict)
+    assert compact.read_claim(claim) == doc.claim and stored == verdict
+    # A claim stored alone, before records, packed or as plain JSON, is all claim.
+    for alone in (compact.stored_claim(doc.claim), doc.claim.model_dump_json().encode()):
+        assert compact.split_record(alone) == (alone, b"")
+    # A verdict written before its claim leaves an empty claim part.
+    assert compact.split_record(b"0:" + verdict) == (b"", verdict)

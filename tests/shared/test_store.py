@@ -193,7 +193,11 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     saved, changed = save_verdict(fake_redis, doc)
     assert changed and saved.version == 1
 
-    raw = raw_command(fake_redis, "GET", keys.verdict(doc.claim_id))
+    # One key per claim: its record holds the claim, then the verdict.
+    record = raw_command(fake_redis, "GET", keys.claim(doc.claim_id))
+    claim_part, raw = compact.split_record(record)
+    assert compact.read_claim(claim_part) == doc.claim
+    assert not fake_redis.exists(keys.legacy_verdict(doc.claim_id))
     assert raw.startswith(f"1:{content_hash(doc)}:z2:".encode())
     assert len(raw) < len(compact.verdict_json(doc)) * 0.6  # packed
     assert len(content_hash(doc)) == 16
@@ -216,6 +220,11 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     later = doc.model_copy(update={"verified_at": NOW.replace(year=2026)})
     again, changed = save_verdict(fake_redis, later)
     assert not changed and again == saved
+
+    # Extracting the article again rewrites its claims and keeps what was concluded.
+    save_claims(fake_redis, article=_article(doc.article_id), claims=claims)
+    assert store.get_verdict(fake_redis, doc.claim_id) == saved
+    assert compact.split_record(raw_command(fake_redis, "GET", keys.claim(doc.claim_id)))[1] == raw
 
 
 def test_stored_claims_leave_out_defaults_and_read_back_equal(
@@ -242,7 +251,8 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
     assert retrieval.load_claims(fake_redis, ids) == claims
     assert store.get_claim(fake_redis, "c-full") == full
 
-    stored = json.loads(compact.unpack(raw_command(fake_redis, "GET", keys.claim("c-bare"))))
+    record = raw_command(fake_redis, "GET", keys.claim("c-bare"))
+    stored = json.loads(compact.unpack(compact.split_record(record)[0]))
     assert set(stored) == {"claim_id", "article_id", "source", "text", "start", "end"} | {
         "checkworthiness"
     }
@@ -278,7 +288,8 @@ def test_values_stored_before_packing_still_read(
     for claim in claims:
         fake_redis.set(keys.claim(claim.claim_id), claim.model_dump_json(exclude_defaults=True))
     fake_redis.set(
-        keys.verdict(doc.claim_id), compact.verdict_json(doc.model_copy(update={"version": 3}))
+        keys.legacy_verdict(doc.claim_id),
+        compact.verdict_json(doc.model_copy(update={"version": 3})),
     )
     fake_redis.hset(
         keys.legacy_verdict_version(doc.claim_id), mapping={"version": 3, "hash": content_hash(doc)}
@@ -296,7 +307,14 @@ def test_values_stored_before_packing_still_read(
     newer, changed = save_verdict(fake_redis, doc.model_copy(update={"confidence": 0.11}))
     assert (newer.version, changed) == (4, True)
     assert not fake_redis.exists(keys.legacy_verdict_version(doc.claim_id))
+    assert not fake_redis.exists(keys.legacy_verdict(doc.claim_id))
     assert store.get_verdict(fake_redis, doc.claim_id) == newer
+    # The claim stored alone is now the head of its record, unchanged.
+    record = raw_command(fake_redis, "GET", keys.claim(doc.claim_id))
+    assert (
+        compact.split_record(record)[0] == doc.claim.model_dump_json(exclude_defaults=True).encode()
+    )
+    assert store.get_claims(fake_redis, [c.claim_id for c in claims]) == claims
 
 
 def _full_content_hash(doc: VerdictDoc) -> str:
@@ -322,7 +340,7 @@ def test_values_packed_as_base64_text_still_read(fake_redis: fakeredis.FakeRedis
         fake_redis.set(keys.claim(claim.claim_id), _as_format_1(compact.stored_claim(claim)))
     packed = _as_format_1(compact.verdict_payload(doc))
     # Content hashes were 32 digits then; an unchanged verdict must still keep its version.
-    fake_redis.set(keys.verdict(doc.claim_id), f"2:{_full_content_hash(doc)}:{packed}")
+    fake_redis.set(keys.legacy_verdict(doc.claim_id), f"2:{_full_content_hash(doc)}:{packed}")
 
     assert store.get_article(fake_redis, article.article_id) == article.model_copy(
         update={"status": ArticleStatus.done}
