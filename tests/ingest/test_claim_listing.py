@@ -16,24 +16,12 @@ from services.ingest.main import create_app
 from services.verify.store import save_verdicts
 from shared import keys, stream
 from shared.celery_app import make_celery
-from shared.schemas import Claim, StoredArticle, Verdict
+from shared.schemas import StoredArticle, Verdict
 from shared.settings import Settings
-from tests.shared.verdicts import verdict_for
+from tests.shared.verdicts import minimal_verdict
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(redis_url="memory://", environment="test")
-
-
-def _claim(claim_id: str) -> Claim:
-    return Claim(
-        claim_id=claim_id,
-        article_id="a1",
-        source="Outlet",
-        text=f"Claim {claim_id}.",
-        start=0,
-        end=9,
-        checkworthiness=0.9,
-    )
 
 
 def _verdict(claim_id: str) -> Verdict:
@@ -46,11 +34,11 @@ def listed(fake_redis: fakeredis.FakeRedis) -> list[str]:
     """Claims verified before the listing existed (l0..l2, in the old sorted set) and after
     (c0..c9, published in order); l1 is re-verified after the upgrade. Returns the ids
     newest first, as GET /claims must list them."""
-    claims = [_claim(f"l{i}") for i in range(3)] + [_claim(f"c{i}") for i in range(10)]
-    article = StoredArticle(article_id="a1", body="Text.", source="Outlet", received_at=NOW)
-    save_claims(fake_redis, article=article, claims=claims)
-    docs = {c.claim_id: verdict_for(c, verdict=_verdict(c.claim_id)) for c in claims}
-    saved = {doc.claim_id: doc for doc, _ in save_verdicts(fake_redis, list(docs.values()))}
+    ids = [f"l{i}" for i in range(3)] + [f"c{i}" for i in range(10)]
+    docs = [minimal_verdict(claim_id, verdict=_verdict(claim_id)) for claim_id in ids]
+    article = StoredArticle(article_id="a1", body="Text.", source="Wire", received_at=NOW)
+    save_claims(fake_redis, article=article, claims=[doc.claim for doc in docs])
+    saved = {doc.claim_id: doc for doc, _ in save_verdicts(fake_redis, docs)}
     for index in range(3):  # as the layout before the listing recorded them
         fake_redis.zadd(keys.legacy_claims_all(), {f"l{index}": 1000.0 + index})
     for claim_id in [f"c{i}" for i in range(10)]:
