@@ -188,7 +188,7 @@ def sample(stack: Stack, client: redis.Redis, started: float) -> Sample:
 def transient_keys(client: redis.Redis) -> tuple[int, int]:
     """(keys without a TTL, keys checked) among re-verify locks."""
     checked = missing = 0
-    for key in client.scan_iter(match="crosscheck:{c:*}:reverify", count=1000):
+    for key in client.scan_iter(match=keys.reverify_lock("*"), count=1000):
         checked += 1
         if client.ttl(key) == -1:  # -2: expired between the scan and this read
             missing += 1
@@ -351,7 +351,7 @@ def _drain(stack: Stack, ids: list[str], *, timeout: float) -> dict[str, str]:
 def _claim_ids(client: redis.Redis, article_ids: list[str]) -> set[str]:
     pipe = client.pipeline(transaction=False)
     for article_id in article_ids:
-        pipe.lrange(f"crosscheck:{{a:{article_id}}}:claims", 0, -1)
+        pipe.lrange(keys.article_claims(article_id), 0, -1)
     return {claim for claims in pipe.execute() for claim in claims}
 
 

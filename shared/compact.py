@@ -39,6 +39,7 @@ from typing import Any
 from shared.schemas import Claim, StoredArticle, VerdictDoc
 
 __all__ = [
+    "RECORD_PARTS_LUA",
     "claim_record",
     "join_verdict",
     "pack",
@@ -149,6 +150,21 @@ def claim_record(claim: Claim) -> bytes:
     """A record of ``claim`` without a verdict: its length, then ``stored_claim``."""
     packed = stored_claim(claim)
     return b"%d:%s" % (len(packed), packed)
+
+
+# ``split_record`` for the Lua scripts that rewrite one part of a record and keep the other.
+# record_parts(value) returns the record's head ("<n>:<packed claim>"; a claim stored alone
+# comes back as a head) and its stored verdict ('' if none).
+RECORD_PARTS_LUA = """
+local function record_parts(stored)
+  local n = string.match(stored, '^(%d+):')
+  if not n then
+    return #stored .. ':' .. stored, ''
+  end
+  local head_end = #n + 1 + tonumber(n)
+  return string.sub(stored, 1, head_end), string.sub(stored, head_end + 1)
+end
+"""
 
 
 def split_record(stored: bytes) -> tuple[bytes, bytes]:

@@ -20,6 +20,7 @@ __all__ = [
     "get_bodies",
     "get_claim",
     "get_claims",
+    "get_records",
     "get_verdict",
     "get_verdicts",
     "list_article_claim_ids",
@@ -113,6 +114,19 @@ def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
     return ids
 
 
+def get_records(client: redis.Redis, claim_ids: Iterable[str]) -> dict[str, tuple[bytes, bytes]]:
+    """Each stored claim's record, split (``compact.split_record``): claim id -> (stored
+    claim, stored verdict), in one round trip; claims with no record left out."""
+    ids = list(dict.fromkeys(claim_ids))
+    if not ids:
+        return {}
+    pipe = client.pipeline(transaction=False)
+    for cid in ids:
+        raw_command(pipe, "GET", keys.claim(cid))
+    replies = pipe.execute()
+    return {cid: compact.split_record(raw) for cid, raw in zip(ids, replies, strict=True) if raw}
+
+
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
     found = get_claims(client, [claim_id])
     return found[0] if found else None
@@ -121,12 +135,8 @@ def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
 def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
     """The stored claims of ``claim_ids`` in order, missing ones left out."""
     ids = list(claim_ids)
-    if not ids:
-        return []
-    pipe = client.pipeline(transaction=False)
-    for cid in ids:
-        raw_command(pipe, "GET", keys.claim(cid))
-    stored = (compact.split_record(raw)[0] for raw in pipe.execute() if raw)
+    records = get_records(client, ids)
+    stored = (records[cid][0] for cid in ids if cid in records)
     return [compact.read_claim(claim) for claim in stored if claim]
 
 
@@ -142,22 +152,15 @@ def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictD
     evidence names (a third for verdicts still under their own key, from before records).
     """
     ids = list(claim_ids)
-    if not ids:
-        return []
-    pipe = client.pipeline(transaction=False)
-    for cid in ids:
-        raw_command(pipe, "GET", keys.claim(cid))
-    records = {
-        cid: compact.split_record(raw) for cid, raw in zip(ids, pipe.execute(), strict=True) if raw
-    }
-    apart = [cid for cid in dict.fromkeys(ids) if not records.get(cid, (b"", b""))[1]]
+    records = get_records(client, ids)
+    apart = [cid for cid in dict.fromkeys(ids) if cid not in records or not records[cid][1]]
     if apart:
         pipe = client.pipeline(transaction=False)
         for cid in apart:
             raw_command(pipe, "GET", keys.legacy_verdict(cid))
         for cid, raw in zip(apart, pipe.execute(), strict=True):
             if raw:
-                records[cid] = (records.get(cid, (b"", b""))[0], raw)
+                records[cid] = (records[cid][0] if cid in records else b"", raw)
     claims = {cid: compact.read_claim(claim) for cid, (claim, _) in records.items() if claim}
     stored = {
         cid: compact.parse_verdict(verdict, claim_id=cid)

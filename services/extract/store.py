@@ -9,17 +9,13 @@ from shared.schemas import Claim, StoredArticle
 
 # Writes a claim into its record (shared.compact) and keeps the verdict already there: a
 # re-extraction rewrites claims, not what was concluded about them.
-_SAVE_CLAIM = """
-local stored = redis.call('GET', KEYS[1])
-local verdict = ''
-if stored then
-  local n = string.match(stored, '^(%d+):')
-  if n then
-    verdict = string.sub(stored, #n + 2 + tonumber(n))
-  end
-end
+_SAVE_CLAIM = (
+    compact.RECORD_PARTS_LUA
+    + """
+local _, verdict = record_parts(redis.call('GET', KEYS[1]) or '')
 redis.call('SET', KEYS[1], ARGV[1] .. verdict)
 """
+)
 
 
 def save_claims(

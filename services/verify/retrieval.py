@@ -46,7 +46,7 @@ import redis
 
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
-from shared import compact, keys
+from shared import compact, keys, store
 from shared.redis_client import raw_command
 from shared.schemas import Claim
 from shared.settings import get_settings
@@ -300,14 +300,10 @@ _parsed: OrderedDict[str, tuple[bytes, Claim]] = OrderedDict()
 def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
     """The stored claims of ``claim_ids`` in order, missing ones left out, as
     ``store.get_claims``; a claim whose JSON was parsed before is not parsed again."""
-    if not claim_ids:
-        return []
-    pipe = client.pipeline(transaction=False)
-    for claim_id in claim_ids:
-        raw_command(pipe, "GET", keys.claim(claim_id))
+    records = store.get_records(client, claim_ids)
     out = []
-    for claim_id, record in zip(claim_ids, pipe.execute(), strict=True):
-        raw = compact.split_record(record)[0] if record else b""
+    for claim_id in claim_ids:
+        raw = records[claim_id][0] if claim_id in records else b""
         if not raw:
             continue
         seen = _parsed.get(claim_id)

@@ -22,17 +22,10 @@ from shared.settings import Settings
 # claim stored alone, a verdict under its own key (KEYS[2]) and a version hash (KEYS[3]); the
 # first new write folds them into the record and deletes the old keys. Hashes stored before
 # they were cut to 16 digits compare by their first 16.
-_SAVE_VERDICT = """
-local stored = redis.call('GET', KEYS[1]) or ''
-local head, verdict
-local n = string.match(stored, '^(%d+):')
-if n then
-  head = string.sub(stored, 1, #n + 1 + tonumber(n))
-  verdict = string.sub(stored, #n + 2 + tonumber(n))
-else
-  head = #stored .. ':' .. stored
-  verdict = ''
-end
+_SAVE_VERDICT = (
+    compact.RECORD_PARTS_LUA
+    + """
+local head, verdict = record_parts(redis.call('GET', KEYS[1]) or '')
 if verdict == '' then
   verdict = redis.call('GET', KEYS[2]) or ''
 end
@@ -51,6 +44,7 @@ redis.call('SET', KEYS[1], head .. version .. ':' .. ARGV[1] .. ':' .. ARGV[2])
 redis.call('DEL', KEYS[2], KEYS[3])
 return {version, 1}
 """
+)
 
 # Marks one claim verified and adds the claims its first verdict is new evidence for to the
 # article's re-verify set. While claims of the article are still pending it returns nothing;
