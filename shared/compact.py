@@ -1,7 +1,12 @@
 """The compact forms Redis holds for articles, claims and verdicts, and the joins that undo
 them. No I/O.
 
-A claim is stored once, under ``keys.claim``, without the fields at their default value.
+A claim is stored once, under ``keys.claim``, without the fields at their default value,
+and without what its article holds: its id (the key names it), its text and its entities'
+texts (slices of the body at their offsets), its outlet and its publication time, whenever
+they are the article's. Readers join them back from the article's document
+(``shared.store.read_claims``). A claim's text is a sentence of its article, so storing it
+again stored the article twice; articles are never deleted, so the join always finds one.
 
 A verdict document repeats its claim (``claim`` and the fields copied from it) and, in each
 evidence item that is a stored claim, that claim's article, outlet and text. The verdict key
@@ -9,13 +14,14 @@ leaves all of those out, and default values too; readers load the claims and joi
 The API and the stream therefore show the whole document, unchanged. Claims are never
 deleted and their ids are deterministic, so the claims a verdict names stay readable.
 
-Every stored value is then packed: deflated against a preset dictionary of the field names
-and values these documents repeat, behind a format tag. Small JSON documents hardly
-compress on their own; with the dictionary a claim takes about half its JSON and a verdict
-about a third. Format 2 (``z2:``) stores the deflated bytes as they are; readers ask
-redis-py for the raw reply (``shared.redis_client.raw_command``), since the clients here
-decode replies as UTF-8. Format 1 (``z1:``) wrote the same bytes as Base64 text, a third
-larger; values in it, and plain JSON from before packing, still read.
+Every stored value is then packed, behind a format tag. Small JSON documents hardly
+compress on their own, so each format compresses against a dictionary of what these
+documents repeat. Format 3 (``z3:``) is zstd with a dictionary trained on stored documents
+(``scripts/train_dictionary.py``, shipped as ``shared/data/pack_v3.zdict``). Formats 1 and
+2 deflated against a hand-written dictionary; format 2 (``z2:``) stored the deflated bytes
+as they are, format 1 (``z1:``) as Base64 text. Values in any format, and plain JSON from
+before packing, still read. Packed values are bytes: readers ask redis-py for the raw reply
+(``shared.redis_client.raw_command``), since the clients here decode replies as UTF-8.
 
 A claim and its latest verdict share one key (``keys.claim``), as one record:
 ``<n>:<packed claim of n bytes><stored verdict>``, where the stored verdict, once there is
@@ -30,17 +36,26 @@ before records, and a verdict under its own key (``keys.legacy_verdict``), still
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
+import threading
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import zstandard
 
 from shared.schemas import Claim, StoredArticle, VerdictDoc
 
 __all__ = [
     "RECORD_PARTS_LUA",
+    "article_needed",
+    "claim_fields",
     "claim_record",
+    "join_claim",
     "join_verdict",
     "pack",
     "parse_verdict",
@@ -97,6 +112,48 @@ _DICTIONARY_V1 = "".join(
     )
 ).encode()
 
+# Format 3: zstd with a dictionary trained on these documents (scripts/train_dictionary.py),
+# shipped in the package and frozen as format 1's is: the test suite pins its digest. It
+# holds the documents' recurring fragments, JSON structure and common words, which the
+# hand-written format 1 dictionary could only guess, and zstd's entropy tables with them.
+_TAG_V3 = b"z3:"
+DICTIONARY_V3 = Path(__file__).with_name("data") / "pack_v3.zdict"
+PACK_LEVEL = 19  # documents are a few hundred bytes, so even zstd's slowest level is cheap
+
+
+@dataclass(frozen=True, slots=True)
+class _Codecs:
+    compressor: zstandard.ZstdCompressor
+    decompressor: zstandard.ZstdDecompressor
+
+
+@functools.cache
+def _dictionary_v3() -> zstandard.ZstdCompressionDict:
+    trained = zstandard.ZstdCompressionDict(DICTIONARY_V3.read_bytes())
+    trained.precompute_compress(level=PACK_LEVEL)
+    return trained
+
+
+_per_thread = threading.local()
+
+
+def _codecs() -> _Codecs:
+    """This thread's compressor and decompressor: zstd's are not safe to share between
+    threads (the API serves sync routes from a thread pool)."""
+    codecs: _Codecs | None = getattr(_per_thread, "codecs", None)
+    if codecs is None:
+        trained = _dictionary_v3()
+        codecs = _Codecs(
+            # No checksum and no dictionary id: Redis keeps values intact and the tag names
+            # the dictionary, so both would be dead weight in every value.
+            zstandard.ZstdCompressor(
+                level=PACK_LEVEL, dict_data=trained, write_checksum=False, write_dict_id=False
+            ),
+            zstandard.ZstdDecompressor(dict_data=trained),
+        )
+        _per_thread.codecs = codecs
+    return codecs
+
 # A stored verdict: version and content hash, then the packed document.
 _VERSIONED = re.compile(rb"(\d+):([0-9a-f]+):(.*)", re.DOTALL)
 # A claim's record begins with the length of its packed claim. A value from before records
@@ -105,7 +162,12 @@ _RECORD_HEAD = re.compile(rb"(\d+):")
 
 
 def pack(text: str) -> bytes:
-    """``text`` deflated against the preset dictionary, behind format 2's tag."""
+    """``text`` compressed with format 3's trained dictionary, behind its tag."""
+    return _TAG_V3 + _codecs().compressor.compress(text.encode())
+
+
+def pack_v2(text: str) -> bytes:
+    """``text`` in format 2, which needs no trained dictionary (for training one)."""
     # Raw deflate: Redis keeps values intact, so zlib's header and checksum are dead weight.
     deflate = zlib.compressobj(level=9, wbits=-zlib.MAX_WBITS, zdict=_DICTIONARY_V1)
     return _TAG_V2 + deflate.compress(text.encode()) + deflate.flush()
@@ -117,9 +179,11 @@ def _inflate(packed: bytes) -> str:
 
 
 def unpack(stored: str | bytes) -> str:
-    """The text ``pack`` packed, from either format; a value without a tag is returned as
-    it is (plain JSON from before packing)."""
+    """The text ``pack`` packed, from any format; a value without a tag is returned as it
+    is (plain JSON from before packing)."""
     if isinstance(stored, bytes):
+        if stored.startswith(_TAG_V3):
+            return _codecs().decompressor.decompress(stored[len(_TAG_V3) :]).decode()
         if stored.startswith(_TAG_V2):
             return _inflate(stored[len(_TAG_V2) :])
         stored = stored.decode()
@@ -137,18 +201,82 @@ def read_article(stored: str | bytes) -> StoredArticle:
     return StoredArticle.model_validate_json(unpack(stored))
 
 
-def stored_claim(claim: Claim) -> bytes:
-    """``claim`` as stored: fields at their default left out, then packed."""
-    return pack(claim.model_dump_json(exclude_defaults=True))
+def stored_claim(claim: Claim, *, article: StoredArticle | None = None) -> bytes:
+    """``claim`` as stored: fields at their default left out, and, given its ``article``,
+    what the article holds (``join_claim`` puts it back), then packed."""
+    exclude: dict[str, Any] = {}
+    if article is not None and article.article_id == claim.article_id:
+        exclude = _held_by_article(claim, article)
+    return pack(claim.model_dump_json(exclude=exclude, exclude_defaults=True))
 
 
-def read_claim(stored: str | bytes) -> Claim:
-    return Claim.model_validate_json(unpack(stored))
+def _held_by_article(claim: Claim, article: StoredArticle) -> dict[str, Any]:
+    """The ``exclude`` of the fields of ``claim`` that its article holds: the id (its key
+    names it), the text and entity texts when they are slices of the body at their
+    offsets, and the outlet and publication time when they are the article's."""
+    body = article.body
+    exclude: dict[str, Any] = {"claim_id": True}
+    if body[claim.start : claim.end] == claim.text:
+        exclude["text"] = True
+    sliced = {i for i, e in enumerate(claim.entities) if body[e.start : e.end] == e.text}
+    if sliced:
+        exclude["entities"] = {i: {"text"} for i in sliced}
+    if claim.source == article.source:
+        exclude["source"] = True
+    if claim.published_at == article.published_at:
+        exclude["published_at"] = True
+    return exclude
 
 
-def claim_record(claim: Claim) -> bytes:
+def claim_fields(stored: str | bytes) -> dict[str, Any]:
+    """The fields of a stored claim, before ``join_claim``."""
+    fields: dict[str, Any] = json.loads(unpack(stored))
+    return fields
+
+
+def article_needed(fields: Mapping[str, Any]) -> str | None:
+    """The article id whose document ``join_claim`` needs for these stored fields, if any:
+    a claim stored with its article's fields left out has no ``claim_id`` field."""
+    return None if "claim_id" in fields else str(fields["article_id"])
+
+
+def join_claim(
+    fields: Mapping[str, Any], *, claim_id: str, article: StoredArticle | None = None
+) -> Claim | None:
+    """The claim from its stored ``fields`` and, if ``article_needed``, its ``article``;
+    None when that article is needed but not given."""
+    if article_needed(fields) is None:
+        return Claim.model_validate(fields)
+    if article is None:
+        return None
+    whole = {"claim_id": claim_id, "source": article.source} | dict(fields)
+    if "published_at" not in fields and article.published_at is not None:
+        whole["published_at"] = article.published_at
+    body = article.body
+    if "text" not in fields:
+        whole["text"] = body[fields["start"] : fields["end"]]
+    if "entities" in fields:
+        whole["entities"] = [
+            e if "text" in e else e | {"text": body[e["start"] : e["end"]]}
+            for e in fields["entities"]
+        ]
+    return Claim.model_validate(whole)
+
+
+def read_claim(
+    stored: str | bytes, *, claim_id: str | None = None, article: StoredArticle | None = None
+) -> Claim:
+    """One stored claim, joined with its ``article`` when stored without what it holds."""
+    fields = claim_fields(stored)
+    claim = join_claim(fields, claim_id=claim_id or "", article=article)
+    if claim is None:
+        raise ValueError(f"claim {claim_id} is stored without its text; its article is needed")
+    return claim
+
+
+def claim_record(claim: Claim, *, article: StoredArticle | None = None) -> bytes:
     """A record of ``claim`` without a verdict: its length, then ``stored_claim``."""
-    packed = stored_claim(claim)
+    packed = stored_claim(claim, article=article)
     return b"%d:%s" % (len(packed), packed)
 
 
@@ -196,6 +324,13 @@ def verdict_payload(doc: VerdictDoc) -> bytes:
     the stored value carries in front, nor the claim id, which its key names."""
     exclude = _joined_fields(doc, also=_IN_VERDICT_KEY)
     return pack(doc.model_dump_json(exclude=exclude, exclude_defaults=True))
+
+
+def verdict_packed_part(stored: bytes) -> bytes:
+    """The packed document of a stored verdict, without its version and content hash (a
+    verdict from before versions moved in front is returned whole)."""
+    versioned = _VERSIONED.fullmatch(stored)
+    return stored if versioned is None else versioned.group(3)
 
 
 def parse_verdict(stored: str | bytes, *, claim_id: str) -> dict[str, Any]:

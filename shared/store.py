@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import redis
@@ -17,6 +17,7 @@ __all__ = [
     "ArticleStatus",
     "dead_letter",
     "get_article",
+    "get_article_docs",
     "get_bodies",
     "get_claim",
     "get_claims",
@@ -26,6 +27,7 @@ __all__ = [
     "list_article_claim_ids",
     "newest_claim_ids",
     "promote_article_status",
+    "read_claims",
     "save_article",
     "set_article_status",
 ]
@@ -67,19 +69,25 @@ def get_statuses(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, A
     return {a: ArticleStatus(s) for a, s in zip(ids, pipe.execute(), strict=True) if s}
 
 
-def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str]:
-    """Bodies of ``article_ids`` in one round trip (articles not in the store are left out)."""
-    ids = list(article_ids)
+def get_article_docs(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, StoredArticle]:
+    """The stored documents of ``article_ids`` (status and reason unread), in one round
+    trip; articles not in the store are left out."""
+    ids = list(dict.fromkeys(article_ids))
     if not ids:
         return {}
     pipe = client.pipeline(transaction=False)
     for article_id in ids:
         raw_command(pipe, "HGET", keys.article(article_id), _ARTICLE_JSON_FIELD)
     return {
-        article_id: compact.read_article(raw).body
+        article_id: compact.read_article(raw)
         for article_id, raw in zip(ids, pipe.execute(), strict=True)
         if raw
     }
+
+
+def get_bodies(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, str]:
+    """Bodies of ``article_ids`` in one round trip (articles not in the store are left out)."""
+    return {a: doc.body for a, doc in get_article_docs(client, article_ids).items()}
 
 
 def set_article_status(
@@ -136,8 +144,22 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
     """The stored claims of ``claim_ids`` in order, missing ones left out."""
     ids = list(claim_ids)
     records = get_records(client, ids)
-    stored = (records[cid][0] for cid in ids if cid in records)
-    return [compact.read_claim(claim) for claim in stored if claim]
+    claims = read_claims(client, {cid: claim for cid, (claim, _) in records.items() if claim})
+    return [claims[cid] for cid in ids if cid in claims]
+
+
+def read_claims(client: redis.Redis, stored: Mapping[str, bytes]) -> dict[str, Claim]:
+    """Claim id -> claim, from stored claims (``compact.stored_claim``); those stored
+    without what their article holds are joined with it, read in one more round trip.
+    A claim whose article is gone is left out."""
+    fields = {cid: compact.claim_fields(value) for cid, value in stored.items()}
+    needed = {cid: compact.article_needed(f) for cid, f in fields.items()}
+    articles = get_article_docs(client, sorted({a for a in needed.values() if a}))
+    joined = (
+        (cid, compact.join_claim(f, claim_id=cid, article=articles.get(needed[cid] or "")))
+        for cid, f in fields.items()
+    )
+    return {cid: claim for cid, claim in joined if claim is not None}
 
 
 def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
@@ -161,7 +183,7 @@ def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictD
         for cid, raw in zip(apart, pipe.execute(), strict=True):
             if raw:
                 records[cid] = (records[cid][0] if cid in records else b"", raw)
-    claims = {cid: compact.read_claim(claim) for cid, (claim, _) in records.items() if claim}
+    claims = read_claims(client, {cid: claim for cid, (claim, _) in records.items() if claim})
     stored = {
         cid: compact.parse_verdict(verdict, claim_id=cid)
         for cid, (_, verdict) in records.items()

@@ -36,7 +36,8 @@ def save_claims(
         pipe.hset(keys.article(article.article_id), "detected_language", language)
     pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))
     for claim in claims:
-        pipe.eval(_SAVE_CLAIM, 1, keys.claim(claim.claim_id), compact.claim_record(claim))
+        record = compact.claim_record(claim, article=article)
+        pipe.eval(_SAVE_CLAIM, 1, keys.claim(claim.claim_id), record)
     if claims:
         pipe.rpush(keys.article_claims(article.article_id), *[c.claim_id for c in claims])
         pipe.sadd(keys.article_pending(article.article_id), *[c.claim_id for c in claims])

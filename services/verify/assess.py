@@ -56,6 +56,10 @@ __all__ = [
 
 StanceFn = Callable[[Sequence[str], Sequence[str]], npt.NDArray[np.floating]]
 STANCE_ORDER = (Stance.agree, Stance.disagree, Stance.discuss, Stance.unrelated)
+# Digits an evidence item reports. Scoring uses the unrounded values; more digits would be
+# false precision to a reader, and every stored verdict would carry them.
+RELATEDNESS_DIGITS = 3
+PROBABILITY_DIGITS = 2
 
 # A candidate must share enough named things or words to be evidence at all: a shared place
 # and date alone give 0.1, well under this.
@@ -305,7 +309,7 @@ def _external_signal(claim: Claim, item: EvidenceItem) -> tuple[EvidenceItem, Si
     rel = item.relatedness or consistency.overlap(
         consistency.content_tokens(claim.text), consistency.content_tokens(item.text)
     )
-    item = item.model_copy(update={"relatedness": round(rel, 4)})
+    item = item.model_copy(update={"relatedness": round(rel, RELATEDNESS_DIGITS)})
     probs = item.stance_probabilities or {item.stance: 1.0}
     signal = Signal(
         origin=item.origin,
@@ -423,9 +427,10 @@ def assess(
                 stance=STANCE_ORDER[int(np.argmax(p))],
                 text=other.text,
                 origin=found.of[other.claim_id],
-                relatedness=round(j.relatedness, 4),
+                relatedness=round(j.relatedness, RELATEDNESS_DIGITS),
                 stance_probabilities={
-                    s: round(float(v), 4) for s, v in zip(STANCE_ORDER, p, strict=True)
+                    s: round(float(v), PROBABILITY_DIGITS)
+                    for s, v in zip(STANCE_ORDER, p, strict=True)
                 },
                 conflicts=j.conflicts,
                 near_copy_of=found.copy_of.get(other.claim_id),

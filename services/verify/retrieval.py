@@ -46,7 +46,7 @@ import redis
 
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
-from shared import compact, keys, store
+from shared import keys, store
 from shared.redis_client import raw_command
 from shared.schemas import Claim
 from shared.settings import get_settings
@@ -299,24 +299,24 @@ _parsed: OrderedDict[str, tuple[bytes, Claim]] = OrderedDict()
 
 def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
     """The stored claims of ``claim_ids`` in order, missing ones left out, as
-    ``store.get_claims``; a claim whose JSON was parsed before is not parsed again."""
+    ``store.get_claims``; a claim whose stored bytes were parsed before is not parsed (nor
+    joined with its article) again."""
     records = store.get_records(client, claim_ids)
-    out = []
-    for claim_id in claim_ids:
-        raw = records[claim_id][0] if claim_id in records else b""
-        if not raw:
-            continue
+    found: dict[str, Claim] = {}
+    unseen: dict[str, bytes] = {}
+    for claim_id, (raw, _) in records.items():
         seen = _parsed.get(claim_id)
         if seen is not None and seen[0] == raw:
             _parsed.move_to_end(claim_id)
-            out.append(seen[1])
-            continue
-        claim = compact.read_claim(raw)
-        _parsed[claim_id] = (raw, claim)
+            found[claim_id] = seen[1]
+        elif raw:
+            unseen[claim_id] = raw
+    for claim_id, claim in store.read_claims(client, unseen).items():
+        _parsed[claim_id] = (unseen[claim_id], claim)
         if len(_parsed) > PARSED_CLAIMS:
             _parsed.popitem(last=False)
-        out.append(claim)
-    return out
+        found[claim_id] = claim
+    return [found[claim_id] for claim_id in claim_ids if claim_id in found]
 
 
 def load_article_claims(client: redis.Redis, article_ids: Sequence[str]) -> dict[str, list[Claim]]:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from services.extract.store import save_claims
 from services.ingest.main import create_app
 from services.verify.store import save_verdicts
-from shared import keys, stream
+from shared import keys, store, stream
 from shared.celery_app import make_celery
 from shared.schemas import StoredArticle, Verdict
 from shared.settings import Settings
@@ -23,6 +23,14 @@ from tests.shared.verdicts import minimal_verdict
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(redis_url="memory://", environment="test")
 
+
+
+def _save_claims(client: fakeredis.FakeRedis, *, article: StoredArticle, **kwargs: Any) -> None:
+    """``save_claims`` as the extract task calls it: its article is in the store first (a
+    stored claim leaves out what its article holds)."""
+    if not client.exists(keys.article(article.article_id)):
+        store.save_article(client, article)
+    save_claims(client, article=article, **kwargs)
 
 def _verdict(claim_id: str) -> Verdict:
     # Every third claim supported, so a filter skips whole runs of the listing.
@@ -37,7 +45,7 @@ def listed(fake_redis: fakeredis.FakeRedis) -> list[str]:
     ids = [f"l{i}" for i in range(3)] + [f"c{i}" for i in range(10)]
     docs = [minimal_verdict(claim_id, verdict=_verdict(claim_id)) for claim_id in ids]
     article = StoredArticle(article_id="a1", body="Text.", source="Wire", received_at=NOW)
-    save_claims(fake_redis, article=article, claims=[doc.claim for doc in docs])
+    _save_claims(fake_redis, article=article, claims=[doc.claim for doc in docs])
     saved = {doc.claim_id: doc for doc, _ in save_verdicts(fake_redis, docs)}
     for index in range(3):  # as the layout before the listing recorded them
         fake_redis.zadd(keys.legacy_claims_all(), {f"l{index}": 1000.0 + index})

@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import fakeredis
 
@@ -28,6 +29,7 @@ from shared.schemas import (
     ArticleStatus,
     Claim,
     ClaimKind,
+    Entity,
     Modality,
     StoredArticle,
     Verdict,
@@ -40,6 +42,14 @@ from tests.verify import scenario_claims as sc
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
+
+
+def _save_claims(client: fakeredis.FakeRedis, *, article: StoredArticle, **kwargs: Any) -> None:
+    """``save_claims`` as the extract task calls it: its article is in the store first (a
+    stored claim leaves out what its article holds)."""
+    if not client.exists(keys.article(article.article_id)):
+        store.save_article(client, article)
+    save_claims(client, article=article, **kwargs)
 
 def save_verdict(client: fakeredis.FakeRedis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
     (saved,) = save_verdicts(client, [doc])
@@ -85,7 +95,7 @@ def test_article_round_trip_and_status(fake_redis: fakeredis.FakeRedis) -> None:
     assert loaded is not None and loaded.status is ArticleStatus.failed and loaded.reason == "boom"
     assert loaded.body == "Text."
     assert store.get_article(fake_redis, "missing") is None
-    save_claims(fake_redis, article=_article(), claims=[_claim("c1")], language="fr")
+    _save_claims(fake_redis, article=_article(), claims=[_claim("c1")], language="fr")
     relabelled = store.get_article(fake_redis, "a1")
     assert relabelled is not None and relabelled.detected_language == "fr"
     assert relabelled.body == "Text." and relabelled.status is ArticleStatus.failed
@@ -125,8 +135,8 @@ def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> N
     article = _article()
     claims = [_claim("c1"), _claim("c2")]
     recovery.watch(fake_redis, article_id="a1", until=1.0)
-    save_claims(fake_redis, article=article, claims=claims)
-    save_claims(fake_redis, article=article, claims=claims, stall_deadline=99.0)
+    _save_claims(fake_redis, article=article, claims=claims)
+    _save_claims(fake_redis, article=article, claims=claims, stall_deadline=99.0)
     assert fake_redis.zscore(keys.inflight(), "a1") == 99.0
     assert store.list_article_claim_ids(fake_redis, "a1") == ["c1", "c2"]
     assert [c.claim_id for c in store.get_claims(fake_redis, ["c1", "c2", "nope"])] == ["c1", "c2"]
@@ -134,7 +144,7 @@ def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> N
 
 def test_verdict_version_bumps_only_when_content_changes(fake_redis: fakeredis.FakeRedis) -> None:
     claim = _claim("c1")
-    save_claims(fake_redis, article=_article(), claims=[claim])
+    _save_claims(fake_redis, article=_article(), claims=[claim])
     doc, changed = save_verdict(fake_redis, verdict_for(claim, confidence=0.4, verified_at=NOW))
     assert (doc.version, changed) == (1, True)
     # A retried task computing the same verdict reuses its version.
@@ -151,7 +161,7 @@ def test_verdict_version_bumps_only_when_content_changes(fake_redis: fakeredis.F
 def test_last_verified_claim_finishes_the_article(
     fake_redis: fakeredis.FakeRedis, settings: Settings
 ) -> None:
-    save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
+    _save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
     store.save_article(
         fake_redis, _article().model_copy(update={"status": ArticleStatus.verifying})
     )
@@ -165,7 +175,7 @@ def test_last_verified_claim_finishes_the_article(
 def test_reverify_set_is_released_once_the_article_is_complete(
     fake_redis: fakeredis.FakeRedis, settings: Settings
 ) -> None:
-    save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
+    _save_claims(fake_redis, article=_article(), claims=[_claim("c1"), _claim("c2")])
     first = mark_verified(fake_redis, settings, "c1", ["x", "y"])
     assert first.reverify == []  # c2 is still pending: wait for the whole article
     last = mark_verified(fake_redis, settings, "c2", ["y", "z"])
@@ -189,16 +199,17 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     fake_redis: fakeredis.FakeRedis, settings: Settings
 ) -> None:
     doc, claims = assessed_verdict()
-    save_claims(fake_redis, article=_article(doc.article_id), claims=claims)
+    _save_claims(fake_redis, article=_article(doc.article_id), claims=claims)
     saved, changed = save_verdict(fake_redis, doc)
     assert changed and saved.version == 1
 
     # One key per claim: its record holds the claim, then the verdict.
     record = raw_command(fake_redis, "GET", keys.claim(doc.claim_id))
     claim_part, raw = compact.split_record(record)
-    assert compact.read_claim(claim_part) == doc.claim
+    article = store.get_article(fake_redis, doc.article_id)
+    assert compact.read_claim(claim_part, claim_id=doc.claim_id, article=article) == doc.claim
     assert not fake_redis.exists(keys.legacy_verdict(doc.claim_id))
-    assert raw.startswith(f"1:{content_hash(doc)}:z2:".encode())
+    assert raw.startswith(f"1:{content_hash(doc)}:z3:".encode())
     assert len(raw) < len(compact.verdict_json(doc)) * 0.6  # packed
     assert len(content_hash(doc)) == 16
     stored = compact.parse_verdict(raw, claim_id=doc.claim_id)
@@ -222,7 +233,7 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     assert not changed and again == saved
 
     # Extracting the article again rewrites its claims and keeps what was concluded.
-    save_claims(fake_redis, article=_article(doc.article_id), claims=claims)
+    _save_claims(fake_redis, article=_article(doc.article_id), claims=claims)
     assert store.get_verdict(fake_redis, doc.claim_id) == saved
     assert compact.split_record(raw_command(fake_redis, "GET", keys.claim(doc.claim_id)))[1] == raw
 
@@ -245,7 +256,7 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
         }
     )
     claims = [s.claim for s in stories] + [bare, full]
-    save_claims(fake_redis, article=_article(), claims=claims)
+    _save_claims(fake_redis, article=_article(), claims=claims)
     ids = [c.claim_id for c in claims]
     assert store.get_claims(fake_redis, ids) == claims
     assert retrieval.load_claims(fake_redis, ids) == claims
@@ -253,10 +264,44 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
 
     record = raw_command(fake_redis, "GET", keys.claim("c-bare"))
     stored = json.loads(compact.unpack(compact.split_record(record)[0]))
-    assert set(stored) == {"claim_id", "article_id", "source", "text", "start", "end"} | {
-        "checkworthiness"
-    }
+    # Its article holds the id's owner, the text (a slice of the body) and the outlet.
+    assert set(stored) == {"article_id", "start", "end", "checkworthiness"}
     assert len(compact.stored_claim(full)) < len(full.model_dump_json()) * 0.6
+
+
+def test_claims_are_joined_with_their_article_on_every_read(
+    fake_redis: fakeredis.FakeRedis,
+) -> None:
+    body = "The mayor said 40 homes flooded overnight. Rain is expected to continue."
+    article = StoredArticle(
+        article_id="a9", body=body, source="Outlet", published_at=NOW, received_at=NOW
+    )
+    claim = Claim(
+        claim_id="k1",
+        article_id="a9",
+        source="Outlet",
+        text=body[:42],
+        start=0,
+        end=42,
+        entities=[Entity(text="40", label="CARDINAL", key="num:40", start=15, end=17)],
+        checkworthiness=0.8,
+        published_at=NOW,
+    )
+    _save_claims(fake_redis, article=article, claims=[claim])
+    record = raw_command(fake_redis, "GET", keys.claim("k1"))
+    assert "text" not in compact.claim_fields(compact.split_record(record)[0])
+    assert store.get_claims(fake_redis, ["k1", "gone"]) == [claim]
+    assert retrieval.load_claims(fake_redis, ["k1"]) == [claim]
+    saved, _ = save_verdict(fake_redis, verdict_for(claim))
+    assert store.get_verdict(fake_redis, "k1") == saved and saved.text == claim.text
+
+    # crosscheck never deletes an article, but a store restored in part could lack one:
+    # its claims then read as missing, never as claims without their text.
+    fake_redis.delete(keys.article("a9"))
+    retrieval._parsed.clear()
+    assert store.get_claims(fake_redis, ["k1"]) == []
+    assert retrieval.load_claims(fake_redis, ["k1"]) == []
+    assert store.get_verdict(fake_redis, "k1") is None
 
 
 def test_articles_are_stored_packed_and_read_back_equal(fake_redis: fakeredis.FakeRedis) -> None:
@@ -269,7 +314,7 @@ def test_articles_are_stored_packed_and_read_back_equal(fake_redis: fakeredis.Fa
     )
     store.save_article(fake_redis, article)
     raw = raw_command(fake_redis, "HGET", keys.article("a1"), "doc")
-    assert raw.startswith(b"z2:") and len(raw) < len(article.model_dump_json()) * 0.5
+    assert raw.startswith(b"z3:") and len(raw) < len(article.model_dump_json()) * 0.5
     assert store.get_article(fake_redis, "a1") == article
     assert store.get_bodies(fake_redis, ["a1", "gone"]) == {"a1": article.body}
 
@@ -324,7 +369,8 @@ def _full_content_hash(doc: VerdictDoc) -> str:
 
 
 def _as_format_1(packed: bytes) -> str:
-    return "z1:" + base64.b64encode(packed[len(b"z2:") :]).decode()
+    """What format 1 wrote for the document ``packed`` holds."""
+    return "z1:" + base64.b64encode(compact.pack_v2(compact.unpack(packed))[len(b"z2:") :]).decode()
 
 
 def test_values_packed_as_base64_text_still_read(fake_redis: fakeredis.FakeRedis) -> None:
@@ -358,7 +404,7 @@ def test_publish_and_mark_publishes_each_version_once_then_marks(
 ) -> None:
     doc, claims = assessed_verdict()
     article = _article(doc.article_id)
-    save_claims(fake_redis, article=article, claims=claims)
+    _save_claims(fake_redis, article=article, claims=claims)
     store.save_article(fake_redis, article.model_copy(update={"status": ArticleStatus.verifying}))
     saved, _ = save_verdict(fake_redis, doc)
 
@@ -377,7 +423,7 @@ def test_a_batch_saves_and_publishes_in_order_and_its_last_claim_finishes_the_ar
 ) -> None:
     claims = [_claim("c1"), _claim("c2")]
     article = _article()
-    save_claims(fake_redis, article=article, claims=claims)
+    _save_claims(fake_redis, article=article, claims=claims)
     store.save_article(fake_redis, article.model_copy(update={"status": ArticleStatus.verifying}))
     save_verdict(fake_redis, verdict_for(claims[0], confidence=0.4, verified_at=NOW))
 
