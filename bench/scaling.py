@@ -326,7 +326,9 @@ def fill(
                     },
                 )
                 for claim in claims:
-                    pipe.set(keys.claim(claim.claim_id), compact.claim_record(claim, article=article))
+                    pipe.set(
+                        keys.claim(claim.claim_id), compact.claim_record(claim, article=article)
+                    )
                 if claims:
                     pipe.rpush(
                         keys.article_claims(article.article_id), *[c.claim_id for c in claims]

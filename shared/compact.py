@@ -154,6 +154,7 @@ def _codecs() -> _Codecs:
         _per_thread.codecs = codecs
     return codecs
 
+
 # A stored verdict: version and content hash, then the packed document.
 _VERSIONED = re.compile(rb"(\d+):([0-9a-f]+):(.*)", re.DOTALL)
 # A claim's record begins with the length of its packed claim. A value from before records
@@ -204,28 +205,61 @@ def read_article(stored: str | bytes) -> StoredArticle:
 def stored_claim(claim: Claim, *, article: StoredArticle | None = None) -> bytes:
     """``claim`` as stored: fields at their default left out, and, given its ``article``,
     what the article holds (``join_claim`` puts it back), then packed."""
-    exclude: dict[str, Any] = {}
-    if article is not None and article.article_id == claim.article_id:
-        exclude = _held_by_article(claim, article)
-    return pack(claim.model_dump_json(exclude=exclude, exclude_defaults=True))
+    if article is None or article.article_id != claim.article_id:
+        return pack(claim.model_dump_json(exclude_defaults=True))
+    exclude, spans = _held_by_article(claim, article)
+    fields = claim.model_dump(mode="json", exclude=exclude, exclude_defaults=True)
+    if spans:
+        fields[_SPANS] = spans
+    return pack(json.dumps(fields, ensure_ascii=False, separators=(",", ":")))
 
 
-def _held_by_article(claim: Claim, article: StoredArticle) -> dict[str, Any]:
-    """The ``exclude`` of the fields of ``claim`` that its article holds: the id (its key
-    names it), the text and entity texts when they are slices of the body at their
-    offsets, and the outlet and publication time when they are the article's."""
+# Stored claim fields whose text is a slice of the claim's own text, each stored as
+# [offset in the claim's text, length] under ``_SPANS`` instead.
+_SPANS = "spans"
+
+
+def _held_by_article(
+    claim: Claim, article: StoredArticle
+) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """The ``exclude`` of the fields of ``claim`` that its article holds, and the spans
+    that stand in for some of them: the id (its key names it), the text and entity texts
+    when they are slices of the body at their offsets, the subject, object and speaker
+    when they are slices of the text (``_spans``), and the outlet and publication time
+    when they are the article's."""
     body = article.body
     exclude: dict[str, Any] = {"claim_id": True}
-    if body[claim.start : claim.end] == claim.text:
-        exclude["text"] = True
-    sliced = {i for i, e in enumerate(claim.entities) if body[e.start : e.end] == e.text}
-    if sliced:
-        exclude["entities"] = {i: {"text"} for i in sliced}
     if claim.source == article.source:
         exclude["source"] = True
     if claim.published_at == article.published_at:
         exclude["published_at"] = True
-    return exclude
+    if body[claim.start : claim.end] != claim.text:
+        return exclude, {}  # its offsets are not the body's: nor may its entities' be
+    exclude["text"] = True
+    sliced = {i for i, e in enumerate(claim.entities) if body[e.start : e.end] == e.text}
+    if sliced:
+        exclude["entities"] = {i: {"text"} for i in sliced}
+    spans = _spans(claim)
+    for name in ("subject", "object"):
+        if name in spans:
+            exclude[name] = True
+    if "speaker" in spans:
+        exclude["attribution"] = {"speaker"}
+    return exclude, spans
+
+
+def _spans(claim: Claim) -> dict[str, list[int]]:
+    """[offset, length] in the claim's text of its subject, object and speaker, those that
+    are slices of it."""
+    named = {"subject": claim.subject, "object": claim.object}
+    if claim.attribution is not None:
+        named["speaker"] = claim.attribution.speaker
+    found = {}
+    for name, value in named.items():
+        at = claim.text.find(value) if value else -1
+        if at >= 0:
+            found[name] = [at, len(value or "")]
+    return found
 
 
 def claim_fields(stored: str | bytes) -> dict[str, Any]:
@@ -254,7 +288,14 @@ def join_claim(
         whole["published_at"] = article.published_at
     body = article.body
     if "text" not in fields:
-        whole["text"] = body[fields["start"] : fields["end"]]
+        whole["text"] = text = body[fields["start"] : fields["end"]]
+        spans: dict[str, list[int]] = whole.pop(_SPANS, {})
+        for name, (at, length) in spans.items():
+            value = text[at : at + length]
+            if name == "speaker":
+                whole["attribution"] = dict(whole["attribution"]) | {"speaker": value}
+            else:
+                whole[name] = value
     if "entities" in fields:
         whole["entities"] = [
             e if "text" in e else e | {"text": body[e["start"] : e["end"]]}

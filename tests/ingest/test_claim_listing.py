@@ -24,13 +24,13 @@ NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(redis_url="memory://", environment="test")
 
 
-
 def _save_claims(client: fakeredis.FakeRedis, *, article: StoredArticle, **kwargs: Any) -> None:
     """``save_claims`` as the extract task calls it: its article is in the store first (a
     stored claim leaves out what its article holds)."""
     if not client.exists(keys.article(article.article_id)):
         store.save_article(client, article)
     save_claims(client, article=article, **kwargs)
+
 
 def _verdict(claim_id: str) -> Verdict:
     # Every third claim supported, so a filter skips whole runs of the listing.

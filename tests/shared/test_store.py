@@ -43,13 +43,13 @@ from tests.verify import scenario_claims as sc
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
 
-
 def _save_claims(client: fakeredis.FakeRedis, *, article: StoredArticle, **kwargs: Any) -> None:
     """``save_claims`` as the extract task calls it: its article is in the store first (a
     stored claim leaves out what its article holds)."""
     if not client.exists(keys.article(article.article_id)):
         store.save_article(client, article)
     save_claims(client, article=article, **kwargs)
+
 
 def save_verdict(client: fakeredis.FakeRedis, doc: VerdictDoc) -> tuple[VerdictDoc, bool]:
     (saved,) = save_verdicts(client, [doc])

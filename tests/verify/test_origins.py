@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import itertools
 
+import numpy as np
+
 from services.verify.origins import (
     NUM_PERM,
     CopyProbe,
@@ -43,17 +45,29 @@ def test_a_trimmed_copy_with_a_new_headline_sentence_stays_above_the_threshold()
     assert estimated_jaccard(signature(text), signature(edited)) >= THRESHOLD
 
 
-def test_signatures_round_trip_as_bytes_and_base64_ones_still_read() -> None:
+def test_signatures_are_stored_as_16_bit_slots_and_older_ones_still_read() -> None:
     sig = signature("one two three four five six seven")
+    assert int(sig.max()) > 0xFFFF  # slots are 32-bit; only their low half is kept
     stored = signature_bytes(sig)
-    assert len(stored) == 4 * NUM_PERM
+    assert len(stored) == 2 * NUM_PERM
     restored = read_signature(stored)
-    assert restored is not None and (restored == sig).all()
-    # Signatures were stored as Base64 text before: those still read.
-    legacy = read_signature(base64.b64encode(stored).decode())
-    assert legacy is not None and (legacy == sig).all()
+    assert restored is not None and (restored == sig & 0xFFFF).all()
+    assert estimated_jaccard(restored, sig) == 1.0
+    # Whole 32-bit slots as raw bytes, and as the Base64 text before that, still read.
+    whole = np.asarray(sig, dtype="<u4").tobytes()
+    for legacy in (read_signature(whole), read_signature(base64.b64encode(whole).decode())):
+        assert legacy is not None and (legacy == sig).all()
+        assert estimated_jaccard(legacy, restored) == 1.0
     assert read_signature("not base64!") is None
     assert read_signature(stored[:-4]) is None
+
+
+def test_16_bit_slots_estimate_as_whole_slots_do() -> None:
+    text = bodies("wire_republished")["01_meridian_wire"]
+    other = bodies("three_independent")["01_northern_ledger"]
+    for a, b in ((text, text.replace("Thursday", "Friday")), (text, other)):
+        whole = float(np.count_nonzero(signature(a) == signature(b))) / NUM_PERM
+        assert abs(estimated_jaccard(signature(a), signature(b)) - whole) <= 2 / NUM_PERM
 
 
 def test_grouping_is_single_linkage_and_named_by_the_earliest() -> None:

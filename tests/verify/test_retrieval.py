@@ -19,6 +19,7 @@ from services.verify.origins import (
     signature_bytes,
 )
 from shared import keys, store
+from shared.redis_client import raw_command
 from shared.schemas import Claim
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, day, entity
@@ -163,8 +164,8 @@ def test_an_article_signature_is_stored_once_for_all_its_claims(
     loaded = retrieval.load_signatures(client, [article_id, "missing", article_id])
     assert list(loaded) == [article_id]
     assert loaded[article_id].shape == (NUM_PERM,)
-    # Stored as raw bytes (4 per slot), not text; a Base64 signature from before still reads.
-    assert client.strlen(keys.article_minhash(article_id)) == 4 * NUM_PERM
+    # Stored as raw bytes (2 per slot), not text; a Base64 signature from before still reads.
+    assert client.strlen(keys.article_minhash(article_id)) == 2 * NUM_PERM
     legacy_id = "legacy-article"
     client.set(
         keys.article_minhash(legacy_id), base64.b64encode(signature_bytes(loaded[article_id]))
@@ -194,7 +195,8 @@ def test_stored_signatures_make_the_same_near_copy_decisions(client: fakeredis.F
     for claim_id, probe in fresh.items():
         assert probe.article is not None and stored[claim_id].article is not None
         assert stored[claim_id].article.dtype == probe.article.dtype
-        assert (stored[claim_id].article == probe.article).all()
+        # What is stored is each slot's low 16 bits, the part compared.
+        assert (stored[claim_id].article == probe.article & 0xFFFF).all()
     order = [s.claim.claim_id for s in stories]
     decided = group_near_copies(stored, order=order, threshold=0.6)
     assert decided == group_near_copies(fresh, order=order, threshold=0.6)
@@ -256,3 +258,27 @@ def test_loaded_claims_match_the_store_and_follow_a_rewrite(client: fakeredis.Fa
     rewritten = first.model_copy(update={"text": "Rebels shelled the port of Kestrel twice."})
     client.set(keys.claim(first.claim_id), rewritten.model_dump_json())
     assert retrieval.load_claims(client, [first.claim_id]) == [rewritten]
+
+
+def test_members_of_extractor_ids_are_13_bytes_and_text_members_still_read(
+    client: fakeredis.FakeRedis,
+) -> None:
+    fire = [item.claim for item in sc.three_independent()]
+    # Ids as the extractor makes them: 16 hex digits.
+    claims = [c.model_copy(update={"claim_id": f"{i:016x}"}) for i, c in enumerate(fire, 1)]
+    for item in claims:
+        retrieval.index_claim(client, item, bucket_days=7)
+    term = retrieval.index_terms(claims[0], bucket_days=7)[0]
+    members = raw_command(client, "ZRANGE", keys.posting(term), 0, -1)
+    assert members and all(len(m) == 13 and m[:1] == retrieval.PACKED_MEMBER for m in members)
+    # A text member, as written before, of another article and of the claim's own.
+    elsewhere = "e" * 16
+    client.zadd(
+        keys.posting(term),
+        {
+            f"{elsewhere}@{retrieval.article_tag('elsewhere')}": 1.0,
+            f"{'f' * 16}@{retrieval.article_tag(claims[0].article_id)}": 1.0,
+        },
+    )
+    found = retrieval.candidates(client, claims[0], cap=10, bucket_days=7)
+    assert set(found) == {c.claim_id for c in claims[1:]} | {elsewhere}
