@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -160,12 +161,19 @@ def _claim(**update: object) -> Claim:
     return claim.model_copy(update=update)
 
 
+def _json(stored: bytes) -> dict[str, Any]:
+    """A stored claim's JSON, as written."""
+    fields: dict[str, Any] = json.loads(compact.unpack(stored))
+    return fields
+
+
 def test_a_claim_stored_with_its_article_leaves_out_what_the_article_holds() -> None:
     claim, article = _claim(), _article()
     stored = compact.stored_claim(claim, article=article)
+    written = _json(stored)
+    assert not {"claim_id", "text", "source", "published_at"} & set(written)
+    assert "text" not in written["entities"][0]
     fields = compact.claim_fields(stored)
-    assert not {"claim_id", "text", "source", "published_at"} & set(fields)
-    assert "text" not in fields["entities"][0]
     assert compact.article_needed(fields) == "a1"
     assert compact.join_claim(fields, claim_id="c1", article=article) == claim
     assert compact.read_claim(stored, claim_id="c1", article=article) == claim
@@ -182,13 +190,14 @@ def test_what_the_article_does_not_hold_stays_in_the_claim() -> None:
         source="Wire copy",
         published_at=_PUBLISHED.replace(hour=10),
     )
-    fields = compact.claim_fields(compact.stored_claim(claim, article=article))
-    assert {"text", "source", "published_at"} <= set(fields)
-    assert fields["entities"][0]["text"] == "three hundred"
-    assert compact.join_claim(fields, claim_id="c1", article=article) == claim
+    stored = compact.stored_claim(claim, article=article)
+    assert {"text", "source", "published_at"} <= set(_json(stored))
+    assert _json(stored)["entities"][0]["text"] == "three hundred"
+    assert compact.join_claim(compact.claim_fields(stored), claim_id="c1", article=article) == claim
     # Nor does another article hold anything of a claim.
-    foreign = compact.claim_fields(compact.stored_claim(_claim(article_id="a2"), article=article))
-    assert compact.article_needed(foreign) is None and "text" in foreign
+    foreign = compact.stored_claim(_claim(article_id="a2"), article=article)
+    assert compact.article_needed(compact.claim_fields(foreign)) is None
+    assert "text" in _json(foreign)
 
 
 def test_a_claim_that_needs_its_article_reads_as_missing_without_it() -> None:
@@ -210,12 +219,14 @@ def test_subject_object_and_speaker_found_in_the_text_are_stored_as_spans() -> N
         object="the fire forced 300 residents to leave",
         attribution=Attribution(speaker="Officials", speaker_key="org:ofsl", cue="said"),
     )
-    fields = compact.claim_fields(compact.stored_claim(claim, article=article))
-    assert not {"subject", "object"} & set(fields) and "speaker" not in fields["attribution"]
-    assert fields["spans"] == {"subject": [0, 9], "object": [15, 38], "speaker": [0, 9]}
-    assert compact.join_claim(fields, claim_id="c1", article=article) == claim
+    stored = compact.stored_claim(claim, article=article)
+    written = _json(stored)
+    assert not {"subject", "object"} & set(written) and "speaker" not in written["attribution"]
+    assert written["spans"] == {"subject": [0, 9], "object": [15, 38], "speaker": [0, 9]}
+    assert compact.join_claim(compact.claim_fields(stored), claim_id="c1", article=article) == claim
     # A subject the extractor rewrote ("The officials") is not in the text: it stays.
     rewritten = claim.model_copy(update={"subject": "The officials"})
-    fields = compact.claim_fields(compact.stored_claim(rewritten, article=article))
-    assert fields["subject"] == "The officials" and "subject" not in fields["spans"]
-    assert compact.join_claim(fields, claim_id="c1", article=article) == rewritten
+    stored = compact.stored_claim(rewritten, article=article)
+    assert _json(stored)["subject"] == "The officials" and "subject" not in _json(stored)["spans"]
+    joined = compact.join_claim(compact.claim_fields(stored), claim_id="c1", article=article)
+    assert joined == rewritten
