@@ -52,13 +52,17 @@ from pydantic import Field
 from shared.schemas import Attribution, Claim, Entity, StoredArticle, VerdictDoc
 
 __all__ = [
+    "DICTIONARY_V3",
+    "PACK_LEVEL",
     "RECORD_PARTS_LUA",
+    "StoredClaimFields",
     "article_needed",
     "claim_fields",
     "claim_record",
     "join_claim",
     "join_verdict",
     "pack",
+    "pack_v2",
     "parse_verdict",
     "read_article",
     "read_claim",
@@ -68,6 +72,7 @@ __all__ = [
     "unpack",
     "verdict_claim_ids",
     "verdict_json",
+    "verdict_packed_part",
     "verdict_payload",
 ]
 

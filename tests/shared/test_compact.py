@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from shared import compact
 from shared.schemas import Attribution, Claim, Entity, StoredArticle
+from tests.shared.articles import PUBLISHED, article_and_first_claim
 from tests.shared.verdicts import assessed_verdict
 
 
@@ -132,33 +132,16 @@ def test_format_3_packs_smaller_than_format_2() -> None:
 
 
 _BODY = "Officials said the fire forced 300 residents to leave. The depot stays shut."
-_PUBLISHED = datetime(2025, 10, 21, 9, 0, tzinfo=UTC)
+_PUBLISHED = PUBLISHED
+_ARTICLE, _CLAIM = article_and_first_claim(_BODY, article_id="a1", claim_id="c1", number="300")
 
 
 def _article() -> StoredArticle:
-    return StoredArticle(
-        article_id="a1",
-        title="Depot fire",
-        body=_BODY,
-        source="Lakeside Herald",
-        published_at=_PUBLISHED,
-        received_at=_PUBLISHED,
-    )
+    return _ARTICLE
 
 
 def _claim(**update: object) -> Claim:
-    claim = Claim(
-        claim_id="c1",
-        article_id="a1",
-        source="Lakeside Herald",
-        text=_BODY[:54],
-        start=0,
-        end=54,
-        entities=[Entity(text="300", label="CARDINAL", key="num:300", start=31, end=34)],
-        checkworthiness=0.8,
-        published_at=_PUBLISHED,
-    )
-    return claim.model_copy(update=update)
+    return _CLAIM.model_copy(update=update)
 
 
 def _json(stored: bytes) -> dict[str, Any]:

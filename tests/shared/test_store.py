@@ -29,7 +29,6 @@ from shared.schemas import (
     ArticleStatus,
     Claim,
     ClaimKind,
-    Entity,
     Modality,
     StoredArticle,
     Verdict,
@@ -37,6 +36,7 @@ from shared.schemas import (
 )
 from shared.settings import Settings
 from shared.stream import publish
+from tests.shared.articles import article_and_first_claim
 from tests.shared.verdicts import assessed_verdict, verdict_for
 from tests.verify import scenario_claims as sc
 
@@ -272,20 +272,11 @@ def test_stored_claims_leave_out_defaults_and_read_back_equal(
 def test_claims_are_joined_with_their_article_on_every_read(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
-    body = "The mayor said 40 homes flooded overnight. Rain is expected to continue."
-    article = StoredArticle(
-        article_id="a9", body=body, source="Outlet", published_at=NOW, received_at=NOW
-    )
-    claim = Claim(
-        claim_id="k1",
+    article, claim = article_and_first_claim(
+        "The mayor said 40 homes flooded overnight. Rain is expected to continue.",
         article_id="a9",
-        source="Outlet",
-        text=body[:42],
-        start=0,
-        end=42,
-        entities=[Entity(text="40", label="CARDINAL", key="num:40", start=15, end=17)],
-        checkworthiness=0.8,
-        published_at=NOW,
+        claim_id="k1",
+        number="40",
     )
     _save_claims(fake_redis, article=article, claims=[claim])
     record = raw_command(fake_redis, "GET", keys.claim("k1"))

@@ -1,0 +1,43 @@
+"""An article and a claim that is its first sentence, for the tests of claims stored beside
+their article."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shared.schemas import Claim, Entity, StoredArticle
+
+PUBLISHED = datetime(2025, 10, 21, 9, 0, tzinfo=UTC)
+
+
+def article_and_first_claim(
+    body: str, *, article_id: str, claim_id: str, number: str, source: str = "Lakeside Herald"
+) -> tuple[StoredArticle, Claim]:
+    """``body``'s article and a claim of its first sentence naming ``number`` (which the
+    sentence holds), with the article's outlet and time."""
+    article = StoredArticle(
+        article_id=article_id,
+        title="Depot fire",
+        body=body,
+        source=source,
+        published_at=PUBLISHED,
+        received_at=PUBLISHED,
+    )
+    end = body.index(".") + 1
+    at = body.index(number)
+    claim = Claim(
+        claim_id=claim_id,
+        article_id=article_id,
+        source=source,
+        text=body[:end],
+        start=0,
+        end=end,
+        entities=[
+            Entity(
+                text=number, label="CARDINAL", key=f"num:{number}", start=at, end=at + len(number)
+            )
+        ],
+        checkworthiness=0.8,
+        published_at=PUBLISHED,
+    )
+    return article, claim
