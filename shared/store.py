@@ -221,8 +221,12 @@ def newest_claim_ids(
     if not older:
         return start, []
     # A claim re-verified since the listing began is in both: skip it here. Its published
-    # versions are filed by article, which the claim names.
-    articles = {claim.claim_id: claim.article_id for claim in get_claims(client, older)}
+    # versions are filed by article, which the stored claim names; no need to join it.
+    articles = {
+        cid: compact.claim_fields(claim).article_id
+        for cid, (claim, _) in get_records(client, older).items()
+        if claim
+    }
     pipe = client.pipeline(transaction=False)
     for claim_id in older:
         pipe.hexists(keys.published_versions(stream, articles.get(claim_id, "")), claim_id)
