@@ -77,6 +77,7 @@ from services.extract.nlp import load_nlp  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
 from services.verify.flows import verdict_document  # noqa: E402
 from shared import compact, keys  # noqa: E402
+from shared.runtime import settle_heap  # noqa: E402
 from shared.schemas import (  # noqa: E402
     Attribution,
     Claim,
@@ -496,6 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     load_models(settings)
     templates, corpus = _templates(min(args.source_articles, sizes[0]))
+    # What a verify worker does once its models are loaded (shared.runtime): objects that live
+    # as long as the process, models and here the templates, stay out of every full collection.
+    settle_heap()
     rewriter = Rewriter(templates, days_per_variant=args.days_per_variant)
     rng = random.Random(7)
     all_real = [(c, t) for t in templates for c in t.claims]

@@ -55,6 +55,8 @@ __all__ = [
 ]
 
 StanceFn = Callable[[Sequence[str], Sequence[str]], npt.NDArray[np.floating]]
+# Article id -> all its stored claims, in article order.
+ArticleClaims = Mapping[str, Sequence[Claim]]
 STANCE_ORDER = (Stance.agree, Stance.disagree, Stance.discuss, Stance.unrelated)
 # Digits an evidence item reports. Scoring uses the unrounded values; more digits would be
 # false precision to a reader, and every stored verdict would carry them.
@@ -362,7 +364,7 @@ def assess(
     coverage: Sequence[ProviderCoverage] = (),
     near_copy_threshold: float,
     own_text: str = "",
-    article_claims: Mapping[str, Sequence[Claim]] | None = None,
+    article_claims: ArticleClaims | Callable[[Sequence[str]], ArticleClaims] | None = None,
 ) -> Assessment:
     """Verdict, confidence, origins, evidence and explanation for ``claim``.
 
@@ -373,10 +375,16 @@ def assess(
 
     ``article_claims`` maps article ids (the claim's own and its candidates') to all their
     claims. It tells whom an unattributed sentence relays (the speaker its article cites for
-    the event) and whether the claim's origin hedges the same assertion elsewhere.
+    the event) and whether the claim's origin hedges the same assertion elsewhere. Given as a
+    function of article ids, it is asked only for the articles of candidates that survive
+    judging: about half of them, each of which would cost reading all its claims.
     """
-    article_claims = article_claims or {}
     judged = _judge(claim, candidates, stance_fn)
+    if callable(article_claims):
+        article_claims = article_claims(
+            sorted({claim.article_id, *(j.candidate.claim.article_id for j in judged)})
+        )
+    article_claims = article_claims or {}
     found = _origins_of(
         claim,
         judged,

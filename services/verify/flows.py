@@ -9,6 +9,7 @@ scheduling re-verification); ``bench/inprocess.py`` calls these two without Cele
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -85,10 +86,6 @@ def assess_claim(
         # Index before searching: of two claims verified at once, at least one sees the other.
         make_findable(client, claim=claim, body=own_text, borrowed=borrowed)
     candidates = load_candidates(client, claim, cap=settings.candidate_cap, borrowed=borrowed)
-    # Whom an unattributed sentence relays, and how its origin hedges: read from whole articles.
-    article_claims = retrieval.load_article_claims(
-        client, [claim.article_id, *(c.claim.article_id for c in candidates)]
-    )
     result = assess(
         claim=claim,
         candidates=candidates,
@@ -97,7 +94,9 @@ def assess_claim(
         coverage=coverage,
         near_copy_threshold=settings.near_copy_threshold,
         own_text=own_text,
-        article_claims=article_claims,
+        # Whom an unattributed sentence relays, and how its origin hedges: read from whole
+        # articles, and only those of candidates the judging keeps.
+        article_claims=functools.partial(retrieval.load_article_claims, client),
     )
     return result, len(candidates)
 

@@ -141,3 +141,26 @@ def test_a_relay_named_by_a_state_organ_is_a_witness_of_the_statement() -> None:
     assert "independently report that the Russian Defense Ministry made this statement" in (
         result.explanation
     )
+
+
+def test_articles_are_read_only_for_candidates_that_survive_judging() -> None:
+    ap = _ap_claim()
+    stated, relayed = _blog()
+    unrelated = claim(
+        "farm-1",
+        text="The county fair opened on Saturday with a record number of prize pumpkins",
+        source="Harvest Weekly",
+        article_id="farm",
+    )
+    stored = {"ap": [ap], "blog": [stated, relayed], "farm": [unrelated]}
+    asked: list[list[str]] = []
+
+    def read_articles(article_ids: object) -> dict[str, list[Claim]]:
+        asked.append(list(article_ids))  # type: ignore[call-overload]
+        return {aid: stored[aid] for aid in asked[-1]}
+
+    lazy = _run(ap, [relayed, unrelated], article_claims=read_articles)
+    assert asked == [["ap", "blog"]]  # the pumpkin fair is judged unrelated: never read
+    eager = _run(ap, [relayed, unrelated], article_claims=stored)
+    assert lazy == eager
+    assert lazy.independent_origins == 1  # the blog's article was read: it relays the ministry
