@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services.verify.assess import Assessment, assess
 from services.verify.origins import CopyProbe, group_near_copies, merge_speakers, signature
 from shared.schemas import Claim, ClaimKind
@@ -155,8 +157,8 @@ def test_articles_are_read_only_for_candidates_that_survive_judging() -> None:
     stored = {"ap": [ap], "blog": [stated, relayed], "farm": [unrelated]}
     asked: list[list[str]] = []
 
-    def read_articles(article_ids: object) -> dict[str, list[Claim]]:
-        asked.append(list(article_ids))  # type: ignore[call-overload]
+    def read_articles(article_ids: Sequence[str]) -> dict[str, list[Claim]]:
+        asked.append(list(article_ids))
         return {aid: stored[aid] for aid in asked[-1]}
 
     lazy = _run(ap, [relayed, unrelated], article_claims=read_articles)
