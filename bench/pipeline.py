@@ -396,7 +396,8 @@ def run_stack(
         settle(client, collector, quiet=3.0)
 
         trim_acknowledged(client, stream=STREAM)  # as the workers' sweep does, every tick
-        memory_before = int(client.info("memory")["used_memory"])
+        info_before = client.info("memory")
+        memory_before = int(info_before["used_memory"])
         stream_before = (collector.entries, collector.entry_bytes)
         roots = {name: child.pid for name, child in stack.children.items()}
         assert server.process is not None
@@ -431,9 +432,11 @@ def run_stack(
             return {"burst": burst_json}
         # What the sweep's next tick would do; the collector has acknowledged everything.
         trimmed = trim_acknowledged(client, stream=STREAM)
-        memory = _memory(
-            client, burst, used=int(client.info("memory")["used_memory"]) - memory_before
-        ) | {
+        info_after = client.info("memory")
+        memory = _memory(client, burst, used=int(info_after["used_memory"]) - memory_before) | {
+            # Where Redis itself puts the delta: the keys' data, its own tables, client
+            # buffers, the AOF buffer, Lua scripts.
+            "info_memory_delta_bytes": _info_delta(info_before, info_after),
             "stream_entries_trimmed_before": trimmed,
             "stream_entries_published": collector.entries - stream_before[0],
             # A stream nobody consumes keeps every payload until MAXLEN: this much per article.
@@ -464,6 +467,30 @@ def run_stack(
         collector.stop()
         stack.stop()
         client.close()
+
+
+_INFO_MEMORY_PARTS = (
+    "used_memory",
+    "used_memory_dataset",
+    "used_memory_overhead",
+    "used_memory_startup",
+    "mem_clients_normal",
+    "mem_clients_slaves",
+    "mem_aof_buffer",
+    "used_memory_scripts",
+    "used_memory_lua",
+    "mem_replication_backlog",
+)
+
+
+def _info_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
+    """``INFO memory`` fields that say where the bytes are, after minus before (the fields
+    this Redis version reports)."""
+    return {
+        name: int(after[name]) - int(before[name])
+        for name in _INFO_MEMORY_PARTS
+        if name in before and name in after
+    }
 
 
 def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> dict[str, Any]:

@@ -53,6 +53,9 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
     assert isinstance(memory, dict)
     assert memory["stream_entries_published"] >= result["burst"]["claims"] > 0  # type: ignore[index]
     assert memory["stream_payload_bytes_per_article_if_unconsumed"] > 0
+    parts = memory["info_memory_delta_bytes"]
+    assert parts["used_memory"] == memory["used_memory_delta_bytes"]
+    assert {"used_memory_dataset", "used_memory_overhead", "mem_clients_normal"} <= set(parts)
     # The like-for-like ratio is the median of the rounds, each a burst beside a ceiling.
     rounds = result["rounds"]
     assert isinstance(rounds, list) and [r["round"] for r in rounds] == [1, 2]
