@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from crosscheck.redis_server import TUNING
 from shared.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,6 +32,12 @@ def test_redis_is_durable_and_never_evicts() -> None:
     args = _command(SERVICES["redis"])
     assert args[args.index("--appendonly") + 1] == "yes"
     assert args[args.index("--maxmemory-policy") + 1] == "noeviction"
+
+
+def test_redis_runs_with_the_embedded_servers_tuning() -> None:
+    args = _command(SERVICES["redis"])
+    for name, value in zip(TUNING[::2], TUNING[1::2], strict=True):
+        assert args[args.index(name) + 1] == value, name
 
 
 def test_app_services_share_one_image() -> None:
