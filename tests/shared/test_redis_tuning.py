@@ -13,10 +13,7 @@ from shared.schemas import ArticleStatus, StoredArticle
 from tests.shared.articles import PUBLISHED
 
 COMPACT = {b"ziplist", b"listpack"}  # Redis 6 and Redis 7 names of the compact encoding
-WORDS = (
-    "council ferry harbour storm minister report budget river police court school fire"
-    " depot bridge vote election company shares market rain flood rescue hospital"
-).split()
+WORDS = ["council", "ferry", "storm", "report", "budget", "river", "court", "fire", "vote"]
 
 
 @pytest.fixture
@@ -50,7 +47,7 @@ def test_an_article_of_news_size_is_stored_in_a_compact_hash(client: redis.Redis
 
 
 def test_an_article_too_large_for_it_still_reads_back(client: redis.Redis) -> None:
-    article = _article("big", words=200_000)
+    article = _article("big", words=20_000)  # ~140 kB of text, ~10 kB packed
     store.save_article(client, article)
     assert client.object("encoding", keys.article("big")) == b"hashtable"
     found = store.get_article(client, "big")
