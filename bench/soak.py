@@ -143,16 +143,23 @@ class Consumer(threading.Thread):
         super().__init__(daemon=True)
         self.client = redis.Redis.from_url(url, decode_responses=True)
         ensure_group(self.client, stream=STREAM, group="soak", from_start=True)
-        self.seen: Counter[tuple[str, int]] = Counter()
+        self._seen: Counter[tuple[str, int]] = Counter()
+        self._lock = threading.Lock()  # the report reads while late re-verifications arrive
         self.stopping = threading.Event()
+
+    def seen(self) -> Counter[tuple[str, int]]:
+        """A copy of the (claim, version) counts so far."""
+        with self._lock:
+            return self._seen.copy()
 
     def run(self) -> None:
         while not self.stopping.is_set():
             batch = read_group(
                 self.client, stream=STREAM, group="soak", consumer="soak", count=500, block_ms=200
             )
-            for message in batch:
-                self.seen[(message.doc.claim_id, message.doc.version)] += 1
+            with self._lock:
+                for message in batch:
+                    self._seen[(message.doc.claim_id, message.doc.version)] += 1
             ack(self.client, stream=STREAM, group="soak", entry_ids=[m.entry_id for m in batch])
 
     def stop(self) -> None:
@@ -274,7 +281,8 @@ def _soak(
     start_sample = start_sample or samples[0]
 
     claim_ids = _claim_ids(client, accepted)
-    consumed = {claim for claim, _ in consumer.seen}
+    seen = consumer.seen()
+    consumed = {claim for claim, _ in seen}
     missing_ttl, checked = transient_keys(client)
     listing = client.lrange(keys.claims_listing(STREAM), 0, -1)
     report = Report(
@@ -287,9 +295,9 @@ def _soak(
         failed=sum(1 for s in done.values() if s == "failed"),
         lost_articles=len(accepted) - sum(1 for s in done.values() if s == "done"),
         claims=len(claim_ids),
-        verdicts_consumed=sum(consumer.seen.values()),
+        verdicts_consumed=sum(seen.values()),
         lost_verdicts=len(claim_ids - consumed),
-        duplicate_verdicts=sum(n - 1 for n in consumer.seen.values() if n > 1),
+        duplicate_verdicts=sum(n - 1 for n in seen.values() if n > 1),
         stream_maxlen=args.stream_maxlen,
         stream_len_max=max(s.stream_len for s in samples),
         transient_keys_without_ttl=missing_ttl,
