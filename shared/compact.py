@@ -65,7 +65,6 @@ __all__ = [
     "pack_v2",
     "parse_verdict",
     "read_article",
-    "read_claim",
     "split_record",
     "stored_article",
     "stored_claim",
@@ -343,17 +342,6 @@ def join_claim(
     if values["attribution"] is not None:
         values["attribution"] = Attribution.model_construct(**values["attribution"].__dict__)
     return Claim.model_construct(**values)
-
-
-def read_claim(
-    stored: str | bytes, *, claim_id: str | None = None, article: StoredArticle | None = None
-) -> Claim:
-    """One stored claim, joined with its ``article`` when stored without what it holds."""
-    fields = claim_fields(stored)
-    claim = join_claim(fields, claim_id=claim_id or "", article=article)
-    if claim is None:
-        raise ValueError(f"claim {claim_id} is stored without its text; its article is needed")
-    return claim
 
 
 def claim_record(claim: Claim, *, article: StoredArticle | None = None) -> bytes:

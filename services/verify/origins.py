@@ -131,6 +131,8 @@ def signature(text: str) -> Signature:
 # slots then agree by chance with odds of 2**-16, which moves an estimate by at most 1.5e-5,
 # and a stored signature takes 256 bytes instead of 512.
 _SLOT_MASK = 0xFFFF
+# Bytes of a stored signature: 16-bit slots, or the whole 32-bit slots stored before.
+_STORED_SIZES = (2 * NUM_PERM, 4 * NUM_PERM)
 
 
 def signature_bytes(sig: Signature) -> bytes:
@@ -152,9 +154,6 @@ def read_signature(stored: str | bytes) -> Signature | None:
         return None
     dtype = "<u2" if len(raw) == 2 * NUM_PERM else "<u4"
     return np.frombuffer(raw, dtype=dtype).astype(np.uint32)
-
-
-_STORED_SIZES = (2 * NUM_PERM, 4 * NUM_PERM)
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:

@@ -207,7 +207,10 @@ def test_a_stored_verdict_leaves_out_its_claims_and_reads_back_whole(
     record = raw_command(fake_redis, "GET", keys.claim(doc.claim_id))
     claim_part, raw = compact.split_record(record)
     article = store.get_article(fake_redis, doc.article_id)
-    assert compact.read_claim(claim_part, claim_id=doc.claim_id, article=article) == doc.claim
+    joined = compact.join_claim(
+        compact.claim_fields(claim_part), claim_id=doc.claim_id, article=article
+    )
+    assert joined == doc.claim
     assert not fake_redis.exists(keys.legacy_verdict(doc.claim_id))
     assert raw.startswith(f"1:{content_hash(doc)}:z3:".encode())
     assert len(raw) < len(compact.verdict_json(doc)) * 0.6  # packed
