@@ -90,7 +90,7 @@ from crosscheck.stack import (  # noqa: E402
     default_concurrency,
     worker_command,
 )
-from shared import keys, store  # noqa: E402
+from shared import store  # noqa: E402
 from shared.celery_app import batches, queue_keys  # noqa: E402
 from shared.schemas import ArticleStatus  # noqa: E402
 from shared.settings import Settings, get_settings  # noqa: E402
@@ -240,17 +240,15 @@ def wait_verified(
         while pending:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{len(pending)} articles not verified after {timeout:.0f}s")
-            pipe = client.pipeline(transaction=False)
             ordered = sorted(pending)
-            for article_id in ordered:
-                pipe.hget(keys.article(article_id), "status")
-                pipe.lrange(keys.article_claims(article_id), 0, -1)
-            replies = pipe.execute()
+            statuses = store.get_statuses(client, ordered)
             with collector._lock:
                 first = set(collector.first)
-            for i, article_id in enumerate(ordered):
-                status, ids = replies[2 * i], replies[2 * i + 1]
-                if status in ("done", "failed") and all(c in first for c in ids):
+            for article_id in ordered:
+                if statuses.get(article_id) not in (ArticleStatus.done, ArticleStatus.failed):
+                    continue
+                ids = store.list_article_claim_ids(client, article_id)
+                if all(c in first for c in ids):
                     claims[article_id] = list(ids)
                     pending.discard(article_id)
                     bar.update()

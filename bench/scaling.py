@@ -17,8 +17,8 @@ Filling 50k articles through spaCy would take hours, so the corpus is synthesise
    text, claim text, entity keys, places, quantities and times are rewritten together, so
    retrieval faces realistic near-misses: the same people in other weeks, other people at
    the same place and time, the same event with other numbers.
-3. Each synthetic article is stored as the pipeline stores it (article hash, claim JSON,
-   claim list, pending set) and its claims are indexed with the real
+3. Each synthetic article is stored as the pipeline stores it (its hash: document and
+   claims' frame) and its claims are indexed with the real
    ``retrieval.index_claim``, all through pipelines of a few thousand commands.
 
 At each size, a fixed sample of ``--probes`` real claims (variant 0) is verified with the
@@ -76,7 +76,7 @@ from services.extract.claims import extract_many  # noqa: E402
 from services.extract.nlp import load_nlp  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
 from services.verify.flows import verdict_document  # noqa: E402
-from shared import compact, keys  # noqa: E402
+from shared import compact, ids, keys  # noqa: E402
 from shared.runtime import settle_heap  # noqa: E402
 from shared.schemas import (  # noqa: E402
     Attribution,
@@ -119,10 +119,20 @@ def _scale_numbers(text: str, factor: float) -> str:
     return _NUMBER.sub(repl, text)
 
 
+def synthetic_article_id(n: int) -> str:
+    """Article ``n`` of the corpus, with an id of the form ingest gives (16 hex digits)."""
+    return hashlib.blake2b(f"s{n}".encode(), digest_size=8).hexdigest()
+
+
+def synthetic_claim_id(article_id: str, index: int) -> str:
+    """The ``index``-th claim of an article, with an id of the form the extractor gives."""
+    return ids.claim_id(article_id=article_id, kind="synthetic", start=index, end=index)
+
+
 def _parent(claim: Claim, index_of: dict[str, int], article_id: str) -> str | None:
     if claim.parent_claim_id is None or claim.parent_claim_id not in index_of:
         return None
-    return f"{article_id}-{index_of[claim.parent_claim_id]}"
+    return synthetic_claim_id(article_id, index_of[claim.parent_claim_id])
 
 
 class Rewriter:
@@ -163,7 +173,7 @@ class Rewriter:
                 c.model_copy(
                     update={
                         "article_id": article_id,
-                        "claim_id": f"{article_id}-{i}",
+                        "claim_id": synthetic_claim_id(article_id, i),
                         "parent_claim_id": _parent(c, index_of, article_id),
                     }
                 )
@@ -205,7 +215,7 @@ class Rewriter:
             claims.append(
                 c.model_copy(
                     update={
-                        "claim_id": f"{article_id}-{i}",
+                        "claim_id": synthetic_claim_id(article_id, i),
                         "article_id": article_id,
                         "parent_claim_id": _parent(c, index_of, article_id),
                         "source": source,
@@ -304,9 +314,10 @@ def fill(
     start: int,
     stop: int,
     batch: int,
-) -> int:
-    """Store and index synthetic articles ``start..stop-1``; returns their raw text bytes."""
-    raw = 0
+) -> tuple[int, int]:
+    """Store and index synthetic articles ``start..stop-1``; returns their raw text bytes
+    and their claims."""
+    raw = claims_made = 0
 
     with progress(stop - start, f"fill to {stop}", unit="article") as bar:
         for block in chunks(range(start, stop), batch):
@@ -315,25 +326,24 @@ def fill(
             for n in block:
                 template = templates[n % len(templates)]
                 variant = n // len(templates)
-                article, claims = rewriter.article(template, variant, article_id=f"s{n}")
+                article, claims = rewriter.article(
+                    template, variant, article_id=synthetic_article_id(n)
+                )
                 made.append((article, claims))
                 raw += len(article.body.encode()) + len(article.title.encode())
+                claims_made += len(claims)
+                # As ingest and the extractor store them: the document, then the claims'
+                # frame (extract_store.queue_save_claims), without the pending set that
+                # verification would empty.
                 pipe.hset(
                     keys.article(article.article_id),
                     mapping={
-                        "doc": compact.stored_article(article),
+                        keys.ARTICLE_DOC: compact.stored_article(article),
                         "status": "done",
                         "reason": "",
+                        keys.ARTICLE_CLAIMS: compact.framed_claims(claims, article=article),
                     },
                 )
-                for claim in claims:
-                    pipe.set(
-                        keys.claim(claim.claim_id), compact.claim_record(claim, article=article)
-                    )
-                if claims:
-                    pipe.rpush(
-                        keys.article_claims(article.article_id), *[c.claim_id for c in claims]
-                    )
             pipe.execute()
             # Then the index, once the claims are readable (a claim that names nothing
             # borrows its keys from its stored siblings).
@@ -343,12 +353,12 @@ def fill(
                 # One signature per article, stored as index_claim stores it.
                 if claims:
                     sig = origins.signature_bytes(origins.signature(article.body))
-                    pipe.set(keys.article_minhash(article.article_id), sig)
+                    pipe.hset(keys.article(article.article_id), keys.ARTICLE_MINHASH, sig)
                 for claim in claims:
                     retrieval.index_claim(queue, claim)  # type: ignore[arg-type]
                 bar.update()
             pipe.execute()
-    return raw
+    return raw, claims_made
 
 
 def _templates(n: int) -> tuple[list[Template], str]:
@@ -411,7 +421,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             a = done.assessment
             doc = verdict_document(claim, a)
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
-            stored_bytes.append(len(compact.verdict_payload(doc)))  # in the claim's record
+            stored_bytes.append(len(compact.verdict_payload(doc)))  # in its article's hash
             bar.update()
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},
@@ -515,26 +525,30 @@ def main(argv: list[str] | None = None) -> int:
         for i in picked:
             claim, template = all_real[i]
             index = templates.index(template)
-            # Variant 0 of template i is article s<i>; its claims keep their order.
+            # Variant 0 of template i is article synthetic_article_id(i); its claims keep their order.
             k = template.claims.index(claim)
             probes.append(
                 (
                     claim.model_copy(
-                        update={"claim_id": f"s{index}-{k}", "article_id": f"s{index}"}
+                        update={
+                            "claim_id": synthetic_claim_id(synthetic_article_id(index), k),
+                            "article_id": synthetic_article_id(index),
+                        }
                     ),
                     template.article.body,
                 )
             )
-        raw, filled = 0, 0
+        raw, filled, claims_total = 0, 0, 0
         for size in sizes:
-            raw += fill(client, rewriter, templates, start=filled, stop=size, batch=args.batch)
+            added = fill(client, rewriter, templates, start=filled, stop=size, batch=args.batch)
+            raw += added[0]
+            claims_total += added[1]
             filled = size
             probe(client, probes[: min(20, len(probes))])  # warm caches, first-touch costs
             timing = probe(client, probes)
             used = int(client.info("memory")["used_memory"]) - base_memory
             families = memory_report(client, sample=args.memory_sample)
-            claims_total = sum(f["keys"] for name, f in families.items() if name == "claim_record")
-            # The probes verify a sample; every claim's record would carry a verdict too. The
+            # The probes verify a sample; every claim would carry a verdict too. The
             # stream is trimmed once its consumers acknowledge it; unread, it keeps every payload.
             verdict_est = timing["stored_verdict_bytes_mean"] * claims_total
             unread_stream_est = timing["verdict_json_bytes_mean"] * claims_total

@@ -46,7 +46,7 @@ if str(REPO) not in sys.path:  # run as a script: the repository's packages
 
 from crosscheck.redis_server import RedisServer, free_port  # noqa: E402
 from crosscheck.stack import Stack  # noqa: E402
-from shared import keys  # noqa: E402
+from shared import keys, store  # noqa: E402
 from shared.stream import ack, ensure_group, read_group  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "soak.json"
@@ -357,10 +357,9 @@ def _drain(stack: Stack, ids: list[str], *, timeout: float) -> dict[str, str]:
 
 
 def _claim_ids(client: redis.Redis, article_ids: list[str]) -> set[str]:
-    pipe = client.pipeline(transaction=False)
-    for article_id in article_ids:
-        pipe.lrange(keys.article_claims(article_id), 0, -1)
-    return {claim for claims in pipe.execute() for claim in claims}
+    return {
+        c for article_id in article_ids for c in store.list_article_claim_ids(client, article_id)
+    }
 
 
 def print_table(report: Report) -> None:

@@ -1,12 +1,17 @@
 """The compact forms Redis holds for articles, claims and verdicts, and the joins that undo
 them. No I/O.
 
-A claim is stored once, under ``keys.claim``, without the fields at their default value,
-and without what its article holds: its id (the key names it), its text and its entities'
+An article's claims are stored together, in one value of the article's hash
+(``framed_claims``): a JSON object per claim and line, in text order, packed as one. Each
+claim is stored without the fields at their default value, and without what its article
+holds: its id (the key names it), its text and its entities'
 texts (slices of the body at their offsets), its outlet and its publication time, whenever
 they are the article's. Readers join them back from the article's document
 (``shared.store.read_claims``). A claim's text is a sentence of its article, so storing it
 again stored the article twice; articles are never deleted, so the join always finds one.
+In the frame a claim also leaves out its article id, and its id is the local part ``i``
+(``shared.ids.claim_home``). Claims whose ids do not name their article, as ids did before,
+are stored alone under ``keys.claim``, in the record described below.
 
 A verdict document repeats its claim (``claim`` and the fields copied from it) and, in each
 evidence item that is a stored claim, that claim's article, outlet and text. The verdict key
@@ -41,14 +46,15 @@ import json
 import re
 import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import zstandard
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
+from shared import ids
 from shared.schemas import Attribution, Claim, Entity, StoredArticle, VerdictDoc
 
 __all__ = [
@@ -59,12 +65,15 @@ __all__ = [
     "article_needed",
     "claim_fields",
     "claim_record",
+    "framed_claim_ids",
+    "framed_claims",
     "join_claim",
     "join_verdict",
     "pack",
     "pack_v2",
     "parse_verdict",
     "read_article",
+    "read_framed_claims",
     "split_record",
     "stored_article",
     "stored_claim",
@@ -306,6 +315,7 @@ def join_claim(
     None when that article is needed but not given."""
     values = dict(fields.__dict__)
     spans: dict[str, tuple[int, int]] = values.pop(_SPANS)
+    values.pop(_LOCAL_ID, None)
     given = fields.model_fields_set
     body = ""
     if article_needed(fields) is not None:
@@ -342,6 +352,59 @@ def join_claim(
     if values["attribution"] is not None:
         values["attribution"] = Attribution.model_construct(**values["attribution"].__dict__)
     return Claim.model_construct(**values)
+
+
+# A framed claim's local id (``shared.ids.claim_home``), the first field of its line.
+_LOCAL_ID = "i"
+_FRAMED_ID = re.compile(r'^\[?\{"i":"([0-9a-f]+)"', re.MULTILINE)
+
+
+class _FramedClaimFields(StoredClaimFields):
+    """A claim as its article's frame stores it: its local id and no article id."""
+
+    article_id: str = ""
+    i: str
+
+
+_FRAME = TypeAdapter(list[_FramedClaimFields])
+
+
+def framed_claims(claims: Sequence[Claim], *, article: StoredArticle) -> bytes:
+    """The claims of ``article`` as one packed value, in the order given. Each claim's id
+    must be ``<article id>.<local>`` (``shared.ids.claim_home``); only the local part is
+    stored, and nothing its article holds (``_held_by_article``)."""
+    lines = []
+    for claim in claims:
+        home = ids.claim_home(claim.claim_id)
+        if home is None or home[0] != article.article_id:
+            raise ValueError(f"claim {claim.claim_id!r} is not one of {article.article_id!r}")
+        exclude, spans = _held_by_article(claim, article)
+        exclude["article_id"] = True
+        fields: dict[str, Any] = {_LOCAL_ID: home[1]}
+        fields |= claim.model_dump(mode="json", exclude=exclude, exclude_defaults=True)
+        if spans:
+            fields[_SPANS] = spans
+        # json.dumps escapes line breaks inside strings: a line is always one claim.
+        lines.append(json.dumps(fields, ensure_ascii=False, separators=(",", ":")))
+    return pack("[" + ",\n".join(lines) + "]")
+
+
+def read_framed_claims(stored: bytes, *, article: StoredArticle) -> list[Claim]:
+    """The claims ``framed_claims`` stored for ``article``, in their order."""
+    claims = []
+    for fields in _FRAME.validate_json(unpack(stored)):
+        fields.article_id = article.article_id
+        claim_id = f"{article.article_id}{ids.CLAIM_SEP}{fields.i}"
+        joined = join_claim(fields, claim_id=claim_id, article=article)
+        if joined is not None:
+            claims.append(joined)
+    return claims
+
+
+def framed_claim_ids(stored: bytes, *, article_id: str) -> list[str]:
+    """The ids of the claims in a frame, in order, without parsing them."""
+    found = _FRAMED_ID.findall(unpack(stored))
+    return [f"{article_id}{ids.CLAIM_SEP}{local}" for local in found]
 
 
 def claim_record(claim: Claim, *, article: StoredArticle | None = None) -> bytes:

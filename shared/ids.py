@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
+
+# Separates a claim id's article from the claim's local part. Local parts are hex digits and
+# never hold it; an article id may, so a claim id splits at its last one.
+CLAIM_SEP = "."
+_LOCAL_DIGITS = 8
+_LOCAL = re.compile(f"[0-9a-f]{{{_LOCAL_DIGITS}}}")
 
 
 def new_article_id() -> str:
@@ -11,9 +18,23 @@ def new_article_id() -> str:
 
 
 def claim_id(*, article_id: str, kind: str, start: int, end: int) -> str:
-    """Stable id of a claim: re-extracting an article yields the same ids."""
-    digest = hashlib.blake2b(f"{article_id}|{kind}|{start}|{end}".encode(), digest_size=8)
-    return digest.hexdigest()
+    """Stable id of a claim: re-extracting an article yields the same ids.
+
+    ``<article id>.<8 hex digits>``: the id leads to its article, so every claim of an
+    article is stored in the article's own hash (``shared.store``) and found from its id
+    alone. Two claims of one article share a local part with odds of about n**2 / 2**33.
+    """
+    digest = hashlib.blake2b(f"{kind}|{start}|{end}".encode(), digest_size=_LOCAL_DIGITS // 2)
+    return f"{article_id}{CLAIM_SEP}{digest.hexdigest()}"
+
+
+def claim_home(claim_id: str) -> tuple[str, str] | None:
+    """(article id, local part) of a claim id that ``claim_id`` made; None for any other id,
+    such as the 16 hex digits ids were before they named their article."""
+    article_id, sep, local = claim_id.rpartition(CLAIM_SEP)
+    if not sep or not article_id or _LOCAL.fullmatch(local) is None:
+        return None
+    return article_id, local
 
 
 def fingerprint(*parts: str) -> str:

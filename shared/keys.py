@@ -1,10 +1,10 @@
 """Every Redis key crosscheck uses, in one place.
 
 Keys that a single operation touches together share a ``{hash tag}`` so the layout works
-on Redis Cluster: an article and its claim list live in ``{a:<article_id>}``; a claim's
-document and verdict live in ``{c:<claim_id>}``. Index postings are
-single keys, read with pipelines rather than multi-key commands, so they can sit on any
-shard.
+on Redis Cluster: an article, its claims and their verdicts live in ``{a:<article_id>}``. A
+claim stored before claim ids named their article has its record in ``{c:<claim_id>}``.
+Index postings are single keys, read with pipelines rather than multi-key commands, so they
+can sit on any shard.
 """
 
 from __future__ import annotations
@@ -13,17 +13,36 @@ PREFIX = "crosscheck"
 
 
 def article(article_id: str) -> str:
-    """Hash: the article record (fields of ``StoredArticle``)."""
+    """Hash: the article and everything stored per article, in the fields below. One key per
+    article rather than one per claim: Redis's own cost of a key (~100 B) was as much as a
+    claim's packed value, and an article's claims compress far better together."""
     return f"{PREFIX}:{{a:{article_id}}}:article"
 
 
+# Fields of ``article``: the packed document (``shared.compact.stored_article``), its status,
+# the reason for a failure and the language the extractor found.
+ARTICLE_DOC = "doc"
+ARTICLE_STATUS_FIELDS = ("status", "reason", "detected_language")
+# The article's claims, one packed value in text order (``shared.compact.framed_claims``).
+ARTICLE_CLAIMS = "claims"
+# The article's MinHash signature (near-copy detection).
+ARTICLE_MINHASH = "minhash"
+
+
+def article_verdict(local: str) -> str:
+    """Field of ``article``: the latest verdict of the claim ``<article id>.<local>``, as
+    ``<version>:<content hash>:<packed document>`` (``shared.compact``)."""
+    return f"v:{local}"
+
+
 def article_claims(article_id: str) -> str:
-    """List: the claim ids of an article, in text order."""
+    """List: the ids of an article's claims stored before ``ARTICLE_CLAIMS``, in text order;
+    read, and deleted when the article is extracted again."""
     return f"{PREFIX}:{{a:{article_id}}}:claims"
 
 
 def article_minhash(article_id: str) -> str:
-    """String: packed MinHash signature of the article text (near-copy detection)."""
+    """String: the MinHash signature stored before ``ARTICLE_MINHASH``; read, never written."""
     return f"{PREFIX}:{{a:{article_id}}}:minhash"
 
 
@@ -44,8 +63,8 @@ def dedupe(fingerprint: str) -> str:
 
 
 def claim(claim_id: str) -> str:
-    """String: the claim's record, the packed claim and then its latest verdict
-    (``shared.compact``)."""
+    """String: the record of a claim whose id does not name its article (``shared.ids``):
+    the packed claim and then its latest verdict (``shared.compact``)."""
     return f"{PREFIX}:{{c:{claim_id}}}:claim"
 
 

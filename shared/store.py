@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import redis
 
 from shared import compact, keys, recovery
+from shared.ids import claim_home
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
@@ -20,7 +21,10 @@ __all__ = [
     "get_article_docs",
     "get_bodies",
     "get_claim",
+    "get_article_claims",
+    "get_claim_frames",
     "get_claims",
+    "get_framed_claims",
     "get_records",
     "get_verdict",
     "get_verdicts",
@@ -32,14 +36,12 @@ __all__ = [
     "set_article_status",
 ]
 
-_ARTICLE_JSON_FIELD = "doc"
-
 
 def save_article(client: redis.Redis | redis.client.Pipeline, article: StoredArticle) -> None:
     client.hset(
         keys.article(article.article_id),
         mapping={
-            _ARTICLE_JSON_FIELD: compact.stored_article(article),
+            keys.ARTICLE_DOC: compact.stored_article(article),
             "status": article.status.value,
             "reason": article.reason or "",
         },
@@ -47,12 +49,18 @@ def save_article(client: redis.Redis | redis.client.Pipeline, article: StoredArt
 
 
 def get_article(client: redis.Redis, article_id: str) -> StoredArticle | None:
-    raw: dict[bytes, bytes] = raw_command(client, "HGETALL", keys.article(article_id))
-    packed = raw.pop(_ARTICLE_JSON_FIELD.encode(), None) if raw else None
+    # Named fields only: the hash also holds the article's claims and verdicts.
+    packed, *values = raw_command(
+        client, "HMGET", keys.article(article_id), keys.ARTICLE_DOC, *keys.ARTICLE_STATUS_FIELDS
+    )
     if packed is None:
         return None
     article = compact.read_article(packed)
-    fields = {name.decode(): value.decode() for name, value in raw.items()}
+    fields = {
+        name: value.decode()
+        for name, value in zip(keys.ARTICLE_STATUS_FIELDS, values, strict=True)
+        if value is not None
+    }
     # Status and language live in their own fields so updating them never rewrites the body.
     article.status = ArticleStatus(fields.get("status", article.status.value))
     article.reason = fields.get("reason") or None
@@ -77,7 +85,7 @@ def get_article_docs(client: redis.Redis, article_ids: Iterable[str]) -> dict[st
         return {}
     pipe = client.pipeline(transaction=False)
     for article_id in ids:
-        raw_command(pipe, "HGET", keys.article(article_id), _ARTICLE_JSON_FIELD)
+        raw_command(pipe, "HGET", keys.article(article_id), keys.ARTICLE_DOC)
     return {
         article_id: compact.read_article(raw)
         for article_id, raw in zip(ids, pipe.execute(), strict=True)
@@ -118,13 +126,65 @@ def promote_article_status(
 
 
 def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
-    ids: list[str] = client.lrange(keys.article_claims(article_id), 0, -1)  # type: ignore[assignment]
-    return ids
+    """The ids of an article's claims in text order, without parsing the claims."""
+    pipe = client.pipeline(transaction=False)
+    raw_command(pipe, "HGET", keys.article(article_id), keys.ARTICLE_CLAIMS)
+    pipe.lrange(keys.article_claims(article_id), 0, -1)
+    frame, older = pipe.execute()
+    framed = compact.framed_claim_ids(frame, article_id=article_id) if frame else []
+    return framed + [_text(i) for i in older]
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def get_framed_claims(client: redis.Redis, frames: Mapping[str, bytes]) -> dict[str, list[Claim]]:
+    """Article id -> its claims in text order, from its stored frame (``keys.ARTICLE_CLAIMS``,
+    as ``get_claim_frames`` reads them), joined with the article's document, read in one
+    round trip. An article that is gone is left out."""
+    docs = get_article_docs(client, frames)
+    return {
+        article_id: compact.read_framed_claims(frame, article=docs[article_id])
+        for article_id, frame in frames.items()
+        if article_id in docs
+    }
+
+
+def get_claim_frames(
+    client: redis.Redis, article_ids: Iterable[str]
+) -> tuple[dict[str, bytes], dict[str, list[str]]]:
+    """In one round trip, for each of ``article_ids``: its stored frame of claims, and the
+    ids of its claims stored alone before frames (``keys.article_claims``). Articles with
+    neither are left out of each."""
+    unique = list(dict.fromkeys(article_ids))
+    pipe = client.pipeline(transaction=False)
+    for article_id in unique:
+        raw_command(pipe, "HGET", keys.article(article_id), keys.ARTICLE_CLAIMS)
+        pipe.lrange(keys.article_claims(article_id), 0, -1)
+    replies = pipe.execute() if unique else []
+    frames = {a: frame for a, frame in zip(unique, replies[0::2], strict=True) if frame}
+    older = {
+        a: [_text(i) for i in ids] for a, ids in zip(unique, replies[1::2], strict=True) if ids
+    }
+    return frames, older
+
+
+def get_article_claims(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, list[Claim]]:
+    """All stored claims of each of ``article_ids``, in text order (articles with none left
+    out)."""
+    frames, older = get_claim_frames(client, article_ids)
+    found = get_framed_claims(client, frames)
+    alone = {c.claim_id: c for c in get_claims(client, [i for ids in older.values() for i in ids])}
+    for article_id, ids in older.items():
+        found.setdefault(article_id, []).extend(alone[i] for i in ids if i in alone)
+    return found
 
 
 def get_records(client: redis.Redis, claim_ids: Iterable[str]) -> dict[str, tuple[bytes, bytes]]:
-    """Each stored claim's record, split (``compact.split_record``): claim id -> (stored
-    claim, stored verdict), in one round trip; claims with no record left out."""
+    """The records of claims stored alone (``keys.claim``), split (``compact.split_record``):
+    claim id -> (stored claim, stored verdict), in one round trip; claims with no record left
+    out."""
     ids = list(dict.fromkeys(claim_ids))
     if not ids:
         return {}
@@ -135,21 +195,37 @@ def get_records(client: redis.Redis, claim_ids: Iterable[str]) -> dict[str, tupl
     return {cid: compact.split_record(raw) for cid, raw in zip(ids, replies, strict=True) if raw}
 
 
+def _by_article(claim_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Article id -> the ids of ``claim_ids`` that name it (``shared.ids.claim_home``)."""
+    found: dict[str, list[str]] = {}
+    for cid in dict.fromkeys(claim_ids):
+        home = claim_home(cid)
+        if home is not None:
+            found.setdefault(home[0], []).append(cid)
+    return found
+
+
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
     found = get_claims(client, [claim_id])
     return found[0] if found else None
 
 
 def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
-    """The stored claims of ``claim_ids`` in order, missing ones left out."""
+    """The stored claims of ``claim_ids`` in order, missing ones left out: those whose ids
+    name their article from its frame, any other from its own record."""
     ids = list(claim_ids)
-    records = get_records(client, ids)
-    claims = read_claims(client, {cid: claim for cid, (claim, _) in records.items() if claim})
-    return [claims[cid] for cid in ids if cid in claims]
+    wanted = set(ids)
+    found: dict[str, Claim] = {}
+    frames, _ = get_claim_frames(client, _by_article(ids))
+    for claims in get_framed_claims(client, frames).values():
+        found |= {c.claim_id: c for c in claims if c.claim_id in wanted}
+    records = get_records(client, [cid for cid in ids if cid not in found])
+    found |= read_claims(client, {cid: claim for cid, (claim, _) in records.items() if claim})
+    return [found[cid] for cid in ids if cid in found]
 
 
 def read_claims(client: redis.Redis, stored: Mapping[str, bytes]) -> dict[str, Claim]:
-    """Claim id -> claim, from stored claims (``compact.stored_claim``); those stored
+    """Claim id -> claim, from claims stored alone (``compact.stored_claim``); those stored
     without what their article holds are joined with it, read in one more round trip.
     A claim whose article is gone is left out."""
     fields = {cid: compact.claim_fields(value) for cid, value in stored.items()}
@@ -167,15 +243,40 @@ def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
     return found[0] if found else None
 
 
-def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:
-    """Whole verdict documents of ``claim_ids`` in order, claims without one left out.
+def _framed_verdicts(
+    client: redis.Redis, claim_ids: Iterable[str]
+) -> tuple[dict[str, Claim], dict[str, dict[str, Any]]]:
+    """(claims, stored verdict fields) of the claims of ``claim_ids`` that their articles'
+    hashes hold, one read per article in one round trip: the document, the frame and the
+    verdicts asked for."""
+    by_article = _by_article(claim_ids)
+    pipe = client.pipeline(transaction=False)
+    for article_id, ids in by_article.items():
+        fields = [keys.article_verdict(claim_home(cid)[1]) for cid in ids]  # type: ignore[index]
+        raw_command(
+            pipe, "HMGET", keys.article(article_id), keys.ARTICLE_DOC, keys.ARTICLE_CLAIMS, *fields
+        )
+    claims: dict[str, Claim] = {}
+    stored: dict[str, dict[str, Any]] = {}
+    replies = pipe.execute() if by_article else []
+    for ids, (doc, frame, *verdicts) in zip(by_article.values(), replies, strict=True):
+        if doc is None or frame is None:
+            continue
+        article = compact.read_article(doc)
+        claims |= {c.claim_id: c for c in compact.read_framed_claims(frame, article=article)}
+        for cid, verdict in zip(ids, verdicts, strict=True):
+            if verdict:
+                stored[cid] = compact.parse_verdict(verdict, claim_id=cid)
+    return claims, stored
 
-    Two round trips: the claims' records, each with its verdict, then the claims their
-    evidence names (a third for verdicts still under their own key, from before records).
-    """
-    ids = list(claim_ids)
-    records = get_records(client, ids)
-    apart = [cid for cid in dict.fromkeys(ids) if cid not in records or not records[cid][1]]
+
+def _verdicts_alone(
+    client: redis.Redis, claim_ids: Sequence[str]
+) -> tuple[dict[str, Claim], dict[str, dict[str, Any]]]:
+    """(claims, stored verdict fields) of claims stored alone: the records, each with its
+    verdict, and then verdicts still under their own key, from before records."""
+    records = get_records(client, claim_ids)
+    apart = [cid for cid in dict.fromkeys(claim_ids) if cid not in records or not records[cid][1]]
     if apart:
         pipe = client.pipeline(transaction=False)
         for cid in apart:
@@ -189,6 +290,23 @@ def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictD
         for cid, (_, verdict) in records.items()
         if verdict
     }
+    return claims, stored
+
+
+def get_verdicts(client: redis.Redis, claim_ids: Iterable[str]) -> list[VerdictDoc]:
+    """Whole verdict documents of ``claim_ids`` in order, claims without one left out.
+
+    Two round trips: the claims with their verdicts (from their articles' hashes, or their
+    own records), then the claims their evidence names; more only for claims stored alone
+    in older layouts.
+    """
+    ids = list(claim_ids)
+    claims, stored = _framed_verdicts(client, ids)
+    alone = [cid for cid in ids if cid not in claims]
+    if alone:
+        more_claims, more_stored = _verdicts_alone(client, alone)
+        claims |= more_claims
+        stored |= more_stored
     needed = {
         named
         for fields in stored.values()

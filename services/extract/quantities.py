@@ -107,7 +107,9 @@ class FoundQuantity:
 
 def _is_number_word(token: Token) -> bool:
     low = token.lower_
-    return low in NUMBER_WORDS or low in _SCALES or low == "dozen" or _NUMERIC.match(low) is not None
+    return (
+        low in NUMBER_WORDS or low in _SCALES or low == "dozen" or _NUMERIC.match(low) is not None
+    )
 
 
 def parse_number(words: Sequence[str]) -> float | None:

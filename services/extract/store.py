@@ -5,9 +5,10 @@ from __future__ import annotations
 import redis
 
 from shared import compact, keys, recovery
+from shared.ids import claim_home
 from shared.schemas import Claim, StoredArticle
 
-# Writes a claim into its record (shared.compact) and keeps the verdict already there: a
+# Writes a claim stored alone into its record (shared.compact) and keeps the verdict already there: a
 # re-extraction rewrites claims, not what was concluded about them.
 _SAVE_CLAIM = (
     compact.RECORD_PARTS_LUA
@@ -28,17 +29,39 @@ def save_claims(
 ) -> None:
     """Replace the article's claims and record the language the extractor found (without
     rewriting the body), and push back the article's stall deadline if given. Claim ids are
-    deterministic, so a re-run rewrites the same keys."""
+    deterministic, so a re-run rewrites the same fields."""
     pipe = client.pipeline(transaction=True)
     if stall_deadline is not None:
         recovery.progress(pipe, article_ids=[article.article_id], until=stall_deadline)
     if language is not None:
         pipe.hset(keys.article(article.article_id), "detected_language", language)
-    pipe.delete(keys.article_claims(article.article_id), keys.article_pending(article.article_id))
-    for claim in claims:
+    queue_save_claims(pipe, article=article, claims=claims)
+    pipe.execute()
+
+
+def queue_save_claims(
+    pipe: redis.client.Pipeline, *, article: StoredArticle, claims: list[Claim]
+) -> None:
+    """Queue on ``pipe`` the writes that replace the article's claims and mark them pending.
+
+    Claims whose ids name the article (every claim the extractor makes) go into one frame in
+    the article's hash; its verdict fields stay, since a re-extraction rewrites claims, not
+    what was concluded about them. Any other claim is stored alone, in its own record, and
+    listed under ``keys.article_claims``.
+    """
+    article_id = article.article_id
+    framed = [c for c in claims if (claim_home(c.claim_id) or ("",))[0] == article_id]
+    alone = [c for c in claims if (claim_home(c.claim_id) or ("",))[0] != article_id]
+    pipe.delete(keys.article_claims(article_id), keys.article_pending(article_id))
+    if framed:
+        frame = compact.framed_claims(framed, article=article)
+        pipe.hset(keys.article(article_id), keys.ARTICLE_CLAIMS, frame)
+    else:
+        pipe.hdel(keys.article(article_id), keys.ARTICLE_CLAIMS)
+    for claim in alone:
         record = compact.claim_record(claim, article=article)
         pipe.eval(_SAVE_CLAIM, 1, keys.claim(claim.claim_id), record)
+    if alone:
+        pipe.rpush(keys.article_claims(article_id), *[c.claim_id for c in alone])
     if claims:
-        pipe.rpush(keys.article_claims(article.article_id), *[c.claim_id for c in claims])
-        pipe.sadd(keys.article_pending(article.article_id), *[c.claim_id for c in claims])
-    pipe.execute()
+        pipe.sadd(keys.article_pending(article_id), *[c.claim_id for c in claims])

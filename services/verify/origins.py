@@ -32,7 +32,7 @@ relays that speaker: ``article_speaker`` picks the speaker the article cites mos
 event, and the sentence takes it as origin instead of the outlet.
 
 Whole articles are compared when both sides have a stored article signature
-(``keys.article_minhash``), otherwise the sentence windows around the claims: never one with the
+(``keys.ARTICLE_MINHASH``), otherwise the sentence windows around the claims: never one with the
 other, since a window holds only a fraction of its article's shingles.
 
 The threshold (``settings.near_copy_threshold``, default 0.6), measured on the scenario

@@ -8,9 +8,11 @@ buckets, such as "in 2025", are too vague to index) and of its publication date;
 also read the neighbouring buckets, so an event on either side of a bucket edge is still
 found. A claim that names nothing ("the fire at the depot on Tuesday") is filed under the
 keys of the claim in its article that shares most of its words (``context_keys``), read
-with one extra round trip. A member names the claim and its article's tag (``article_tag``:
-32 bits standing for the article), so same-article claims are dropped without another read;
-it is 13 bytes, binary (``_member``), and scored by publication time.
+with one extra round trip. A member names the claim and its article, so same-article claims
+are dropped without another read: a claim id names its article (``shared.ids``), and an id
+that does not is followed by its article's tag (``article_tag``, 32 bits standing for the
+article). It is 13 bytes, binary, when the ids are hex (``_member``), and scored by
+publication time.
 
 Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of
 buckets are read, each with ``ZREVRANGE 0 per_term-1`` (the newest members) and ``ZCARD``,
@@ -29,7 +31,7 @@ its size. Old buckets can be trimmed or expired by a maintenance job without tou
 code; a bucket older than the re-verification horizon is never read by new claims' lookups
 unless they are about that time.
 
-The MinHash signature of each indexed article (``keys.article_minhash``) is stored here too,
+The MinHash signature of each indexed article (``keys.ARTICLE_MINHASH``) is stored here too,
 once per article (every claim of an article shares it), so near-copy detection compares whole
 articles across workers.
 """
@@ -48,6 +50,7 @@ import redis
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
 from shared import keys, store
+from shared.ids import CLAIM_SEP, claim_home
 from shared.redis_client import raw_command
 from shared.schemas import Claim
 from shared.settings import get_settings
@@ -78,7 +81,10 @@ BORROW_MIN = 0.3
 DEFAULT_BUCKET_DAYS = 7
 PARSED_CLAIMS = 16_384  # parsed claims kept per process, ~1-2 kB each
 MEMBER_SEP = "@"
-# Leads a binary member: 0xff never occurs in UTF-8, so no text member starts with it.
+# Lead binary members: 0xfe and 0xff never occur in UTF-8, so no text member starts with
+# either. 0xfe: an article id's 8 bytes, then the claim's local part's 4. 0xff: a claim id
+# of 16 hex digits, from before ids named their article, then the article tag's 4 bytes.
+PACKED_FRAMED = b"\xfe"
 PACKED_MEMBER = b"\xff"
 _PACKED_LENGTH = 13
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
@@ -183,10 +189,16 @@ def article_tag(article_id: str) -> str:
 
 
 def _member(claim: Claim) -> bytes:
-    """The claim's posting member: for an id of 16 hex digits (every id the extractor
-    makes) ``PACKED_MEMBER``, the id's 8 bytes and the article tag's 4; for any other id,
-    ``<claim_id>@<article tag>``. The binary form is half the text form's 25 bytes, in a
-    structure that holds one member per claim and term."""
+    """The claim's posting member. For an id that names an article id of 16 hex digits
+    (every id the extractor makes for an article ingest named): ``PACKED_FRAMED``, the
+    article id's 8 bytes and the local part's 4. For an id that names its article otherwise:
+    the id. For any other id: ``<claim_id>@<article tag>``. The binary forms are half the
+    text forms' size, in a structure that holds one member per claim and term."""
+    home = claim_home(claim.claim_id)
+    if home is not None and home[0] == claim.article_id:
+        if _HEX_ID.fullmatch(home[0]):
+            return PACKED_FRAMED + bytes.fromhex(home[0] + home[1])
+        return claim.claim_id.encode()
     tag = article_tag(claim.article_id)
     if _HEX_ID.fullmatch(claim.claim_id):
         return PACKED_MEMBER + bytes.fromhex(claim.claim_id + tag)
@@ -194,11 +206,17 @@ def _member(claim: Claim) -> bytes:
 
 
 def _read_member(raw: bytes) -> tuple[str, str]:
-    """(claim id, article tag) of a member; a member written before tags holds the
-    article's full id instead of its tag."""
+    """(claim id, its article's id or tag) of a member; a member written before tags holds
+    the article's full id instead of its tag."""
+    if len(raw) == _PACKED_LENGTH and raw.startswith(PACKED_FRAMED):
+        article_id = raw[1:9].hex()
+        return f"{article_id}{CLAIM_SEP}{raw[9:].hex()}", article_id
     if len(raw) == _PACKED_LENGTH and raw.startswith(PACKED_MEMBER):
         return raw[1:9].hex(), raw[9:].hex()
-    claim_id, _, article = raw.decode().partition(MEMBER_SEP)
+    text = raw.decode()
+    if MEMBER_SEP not in text and (home := claim_home(text)) is not None:
+        return text, home[0]
+    claim_id, _, article = text.partition(MEMBER_SEP)
     return claim_id, article
 
 
@@ -235,7 +253,8 @@ def index_claim(
     for term in terms:
         pipe.zadd(keys.posting(term), {member: score})
     if article_text:
-        pipe.set(keys.article_minhash(claim.article_id), _signature_bytes(article_text))
+        signature = _signature_bytes(article_text)
+        pipe.hset(keys.article(claim.article_id), keys.ARTICLE_MINHASH, signature)
     pipe.execute()
     return terms
 
@@ -295,32 +314,56 @@ def candidates(
 def load_signatures(
     client: redis.Redis, article_ids: Sequence[str]
 ) -> dict[str, origins.Signature]:
-    """Stored signatures of ``article_ids``, one read each (missing ones are left out)."""
+    """Stored signatures of ``article_ids`` in one round trip (missing ones are left out):
+    each from its article's hash, or its own key, where signatures were stored before."""
     unique = sorted(set(article_ids))
     if not unique:
         return {}
     pipe = client.pipeline(transaction=False)
     for article_id in unique:
+        raw_command(pipe, "HGET", keys.article(article_id), keys.ARTICLE_MINHASH)
         raw_command(pipe, "GET", keys.article_minhash(article_id))
+    replies = pipe.execute()
     found: dict[str, origins.Signature] = {}
-    for article_id, raw in zip(unique, pipe.execute(), strict=True):
+    for article_id, in_hash, alone in zip(unique, replies[0::2], replies[1::2], strict=True):
+        raw = in_hash or alone
         sig = origins.read_signature(raw) if isinstance(raw, str | bytes) else None
         if sig is not None:
             found[article_id] = sig
     return found
 
 
-# claim id -> (stored claim, parsed claim). The record is still read, and its claim part
-# compared, on every load: a claim is immutable once extracted, but a re-extraction or
-# another store may hold another claim under the same id, and comparing bytes costs far less
-# than unpacking and parsing them. (The verdict part changes; the claim part does not.)
+# article id -> (stored frame, its parsed claims), and claim id -> (stored claim, parsed
+# claim) for claims stored alone. The frame or record is still read, and compared, on every
+# load: claims are immutable once extracted, but a re-extraction or another store may hold
+# others under the same ids, and comparing bytes costs far less than unpacking and parsing
+# them. (Verdicts live beside claims but change; they are not part of what is compared.)
+_parsed_articles: OrderedDict[str, tuple[bytes, list[Claim]]] = OrderedDict()
 _parsed: OrderedDict[str, tuple[bytes, Claim]] = OrderedDict()
+PARSED_ARTICLES = 1_024  # about 20 claims each
 
 
-def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
-    """The stored claims of ``claim_ids`` in order, missing ones left out, as
-    ``store.get_claims``; a claim whose stored bytes were parsed before is not parsed (nor
-    joined with its article) again."""
+def _framed_claims(client: redis.Redis, frames: dict[str, bytes]) -> dict[str, list[Claim]]:
+    """``store.get_framed_claims``, parsing only frames not parsed before."""
+    found: dict[str, list[Claim]] = {}
+    unseen: dict[str, bytes] = {}
+    for article_id, frame in frames.items():
+        seen = _parsed_articles.get(article_id)
+        if seen is not None and seen[0] == frame:
+            _parsed_articles.move_to_end(article_id)
+            found[article_id] = seen[1]
+        else:
+            unseen[article_id] = frame
+    for article_id, claims in store.get_framed_claims(client, unseen).items():
+        _parsed_articles[article_id] = (unseen[article_id], claims)
+        if len(_parsed_articles) > PARSED_ARTICLES:
+            _parsed_articles.popitem(last=False)
+        found[article_id] = claims
+    return found
+
+
+def _claims_alone(client: redis.Redis, claim_ids: Sequence[str]) -> dict[str, Claim]:
+    """Claims stored alone (``keys.claim``), parsing only records not parsed before."""
     records = store.get_records(client, claim_ids)
     found: dict[str, Claim] = {}
     unseen: dict[str, bytes] = {}
@@ -336,26 +379,40 @@ def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
         if len(_parsed) > PARSED_CLAIMS:
             _parsed.popitem(last=False)
         found[claim_id] = claim
+    return found
+
+
+def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
+    """The stored claims of ``claim_ids`` in order, missing ones left out, as
+    ``store.get_claims``; stored bytes parsed before are not parsed (nor joined with their
+    article) again. A claim whose id names its article is read with all of that article's
+    claims, in one value."""
+    wanted = set(claim_ids)
+    found: dict[str, Claim] = {}
+    articles = sorted({home[0] for cid in wanted if (home := claim_home(cid)) is not None})
+    if articles:
+        frames, _ = store.get_claim_frames(client, articles)
+        for claims in _framed_claims(client, frames).values():
+            found |= {c.claim_id: c for c in claims if c.claim_id in wanted}
+    rest = [cid for cid in dict.fromkeys(claim_ids) if cid not in found]
+    if rest:
+        found |= _claims_alone(client, rest)
     return [found[claim_id] for claim_id in claim_ids if claim_id in found]
 
 
 def load_article_claims(client: redis.Redis, article_ids: Sequence[str]) -> dict[str, list[Claim]]:
     """All stored claims of each article in ``article_ids``, in article order.
 
-    Two round trips however many articles: one for the id lists, one for the claims.
+    One round trip for the articles' frames, one more for the documents of frames not
+    parsed before, and one for claims stored alone, if any.
     """
     unique = sorted(set(article_ids))
     if not unique:
         return {}
-    pipe = client.pipeline(transaction=False)
-    for article_id in unique:
-        pipe.lrange(keys.article_claims(article_id), 0, -1)
-    id_lists = [
-        [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in ids]
-        for ids in pipe.execute()
-    ]
-    claims = {c.claim_id: c for c in load_claims(client, [i for ids in id_lists for i in ids])}
-    return {
-        article_id: [claims[i] for i in ids if i in claims]
-        for article_id, ids in zip(unique, id_lists, strict=True)
-    }
+    frames, older = store.get_claim_frames(client, unique)
+    found = _framed_claims(client, frames)
+    if older:
+        alone = _claims_alone(client, [i for ids in older.values() for i in ids])
+        for article_id, ids in older.items():
+            found[article_id] = [*found.get(article_id, []), *(alone[i] for i in ids if i in alone)]
+    return {article_id: found.get(article_id, []) for article_id in unique}

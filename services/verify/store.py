@@ -11,6 +11,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery, stream
+from shared.ids import claim_home
 from shared.redis_client import raw_command
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
@@ -45,6 +46,20 @@ redis.call('DEL', KEYS[2], KEYS[3])
 return {version, 1}
 """
 )
+
+# The same for a claim whose id names its article: its verdict is the field ARGV[3] of the
+# article's hash (KEYS[1]), with no older layouts to read.
+_SAVE_FRAMED_VERDICT = """
+local verdict = redis.call('HGET', KEYS[1], ARGV[3]) or ''
+local version, previous = string.match(verdict, '^(%d+):(%x+):')
+version = tonumber(version or '0')
+if previous and string.sub(previous, 1, #ARGV[1]) == ARGV[1] then
+  return {version, 0, verdict}
+end
+version = version + 1
+redis.call('HSET', KEYS[1], ARGV[3], version .. ':' .. ARGV[1] .. ':' .. ARGV[2])
+return {version, 1}
+"""
 
 # Marks one claim verified and adds the claims its first verdict is new evidence for to the
 # article's re-verify set. While claims of the article are still pending it returns nothing;
@@ -82,13 +97,26 @@ def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple
     one round trip. Returns (doc, changed) for each: an unchanged verdict comes back with the
     stored version and time.
 
-    The claim's record gets the version, the content hash and ``compact.verdict_payload``
-    (what the claims hold is left out); the content hash covers the whole document, as
-    published.
+    The verdict's field in its article's hash (a claim stored alone: its record) gets the
+    version, the content hash and ``compact.verdict_payload`` (what the claims hold is left
+    out); the content hash covers the whole document, as published.
     """
     pipe = client.pipeline(transaction=False)
     for doc in docs:
-        # Raw reply: an unchanged verdict comes back packed.
+        home = claim_home(doc.claim_id)
+        # Raw replies: an unchanged verdict comes back packed.
+        if home is not None and home[0] == doc.article_id:
+            raw_command(
+                pipe,
+                "EVAL",
+                _SAVE_FRAMED_VERDICT,
+                1,
+                keys.article(doc.article_id),
+                content_hash(doc),
+                compact.verdict_payload(doc),
+                keys.article_verdict(home[1]),
+            )
+            continue
         raw_command(
             pipe,
             "EVAL",

@@ -157,15 +157,19 @@ def test_an_article_signature_is_stored_once_for_all_its_claims(
     for item in (first.claim, sibling):
         retrieval.index_claim(client, item, bucket_days=7, article_text=first.body)
     article_id = first.claim.article_id
-    assert [k for k in client.scan_iter() if k.endswith(":minhash")] == [
-        keys.article_minhash(article_id)
-    ]
-    assert f"{{a:{article_id}}}" in keys.article_minhash(article_id)  # the article's slot
+    # A field of the article's own hash: no key of its own.
+    assert [k for k in client.scan_iter() if ":idx:" not in k] == [keys.article(article_id)]
+    assert client.hkeys(keys.article(article_id)) == [keys.ARTICLE_MINHASH]
     loaded = retrieval.load_signatures(client, [article_id, "missing", article_id])
     assert list(loaded) == [article_id]
     assert loaded[article_id].shape == (NUM_PERM,)
-    # Stored as raw bytes (2 per slot), not text; a Base64 signature from before still reads.
-    assert client.strlen(keys.article_minhash(article_id)) == 2 * NUM_PERM
+    # Stored as raw bytes (2 per slot), not text.
+    assert client.hstrlen(keys.article(article_id), keys.ARTICLE_MINHASH) == 2 * NUM_PERM
+    # Signatures stored before, under a key of their own, still read: raw, or Base64 earlier.
+    moved_id = "moved-article"
+    client.set(keys.article_minhash(moved_id), signature_bytes(loaded[article_id]))
+    moved = retrieval.load_signatures(client, [moved_id])[moved_id]
+    assert (moved == loaded[article_id]).all()
     legacy_id = "legacy-article"
     client.set(
         keys.article_minhash(legacy_id), base64.b64encode(signature_bytes(loaded[article_id]))
