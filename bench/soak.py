@@ -47,6 +47,8 @@ if str(REPO) not in sys.path:  # run as a script: the repository's packages
 from crosscheck.redis_server import RedisServer, free_port  # noqa: E402
 from crosscheck.stack import Stack  # noqa: E402
 from shared import keys, store  # noqa: E402
+from shared.ids import unpack_claim_id  # noqa: E402
+from shared.redis_client import raw_command  # noqa: E402
 from shared.stream import ack, ensure_group, read_group  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "soak.json"
@@ -284,7 +286,10 @@ def _soak(
     seen = consumer.seen()
     consumed = {claim for claim, _ in seen}
     missing_ttl, checked = transient_keys(client)
-    listing = client.lrange(keys.claims_listing(STREAM), 0, -1)
+    listing = [
+        unpack_claim_id(raw)
+        for raw in raw_command(client, "LRANGE", keys.claims_listing(STREAM), 0, -1)
+    ]
     report = Report(
         duration_s=round(ingest_s, 1),
         target_rate=args.rate,

@@ -97,8 +97,9 @@ def recovery_lock() -> str:
 
 
 def published_versions(stream: str, article_id: str) -> str:
-    """Hash: claim id -> the highest verdict version published to ``stream``, for the claims
-    of one article. In the stream's hash slot, so one script tests, appends and lists. One
+    """Hash: claim -> the highest verdict version published to ``stream``, for the claims of
+    one article; a claim whose id names the article is filed by the id's local part
+    (``shared.ids``), any other by its id. In the stream's hash slot, so one script tests, appends and lists. One
     small hash per article rather than one for all: Redis packs a hash of a few short fields
     into a single allocation, about a fifth of what a field of a large hash costs."""
     return f"{{{stream}}}:versions:{article_id}"
@@ -106,7 +107,7 @@ def published_versions(stream: str, article_id: str) -> str:
 
 def claims_listing(stream: str) -> str:
     """List: claim ids in the order their first verdict was published (``GET /claims``
-    reads it newest first). In the stream's hash slot, as ``published_versions``."""
+    reads it newest first), packed where they can be (``shared.ids.pack_claim_id``). In the stream's hash slot, as ``published_versions``."""
     return f"{{{stream}}}:claims"
 
 

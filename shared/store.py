@@ -9,7 +9,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery
-from shared.ids import claim_home
+from shared.ids import claim_home, unpack_claim_id
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
@@ -332,7 +332,8 @@ def newest_claim_ids(
     if start < length:
         stop = min(start + count, length)
         # Indexes from the oldest end, from one length: claims appended since shift nothing.
-        ids: list[str] = client.lrange(listing, length - stop, length - 1 - start)  # type: ignore[assignment]
+        raw = raw_command(client, "LRANGE", listing, length - stop, length - 1 - start)
+        ids = [unpack_claim_id(member) for member in raw]
         return stop, list(enumerate(reversed(ids), start))
     rank = start - length
     older: list[str] = client.zrevrange(keys.legacy_claims_all(), rank, rank + count - 1)  # type: ignore[assignment]

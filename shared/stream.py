@@ -19,13 +19,15 @@ from typing import Any, cast
 import redis
 
 from shared import keys
+from shared.ids import claim_home, pack_claim_id
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
 
 # The stream, the published versions and the listing share a hash slot ({stream} tag), so
 # one script tests and appends atomically: a retried task never publishes a version twice,
 # a version older than one already published is not published at all, and a claim is listed
-# once, when its first verdict is published.
+# once, when its first verdict is published. The versions are filed under ARGV[3] in the
+# article's hash, and the listing holds ARGV[5] (``_filed``).
 _PUBLISH_ONCE = """
 local last = redis.call('HGET', KEYS[2], ARGV[3])
 local version = tonumber(ARGV[4])
@@ -34,15 +36,26 @@ if last and tonumber(last) >= version then
 end
 redis.call('HSET', KEYS[2], ARGV[3], version)
 if not last then
-  redis.call('RPUSH', KEYS[3], ARGV[3])
+  redis.call('RPUSH', KEYS[3], ARGV[5])
 end
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'claim', ARGV[1])
 """
 
 
+def _filed(doc: VerdictDoc) -> tuple[str, bytes]:
+    """(field of the article's published versions, listing member) for ``doc``'s claim: an
+    id that names the article is filed by its local part, since the hash's key names the
+    article, and listed packed (``shared.ids.pack_claim_id``); any other id as it is."""
+    home = claim_home(doc.claim_id)
+    if home is None or home[0] != doc.article_id:
+        return doc.claim_id, doc.claim_id.encode()
+    return home[1], pack_claim_id(doc.claim_id)
+
+
 def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: VerdictDoc) -> None:
     """Add the publish script to ``pipe``; ``published_entry`` reads its reply."""
     stream = settings.stream_name
+    field, member = _filed(doc)
     pipe.eval(
         _PUBLISH_ONCE,
         3,
@@ -51,8 +64,9 @@ def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: Verdi
         keys.claims_listing(stream),
         doc.model_dump_json(),
         str(settings.stream_maxlen),
-        doc.claim_id,
+        field,
         str(doc.version),
+        member,
     )
 
 

@@ -50,7 +50,7 @@ import redis
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
 from shared import keys, store
-from shared.ids import CLAIM_SEP, claim_home
+from shared.ids import CLAIM_SEP, PACKED_CLAIM, claim_home, pack_claim_id, unpack_claim_id
 from shared.redis_client import raw_command
 from shared.schemas import Claim
 from shared.settings import get_settings
@@ -82,9 +82,9 @@ DEFAULT_BUCKET_DAYS = 7
 PARSED_CLAIMS = 16_384  # parsed claims kept per process, ~1-2 kB each
 MEMBER_SEP = "@"
 # Lead binary members: 0xfe and 0xff never occur in UTF-8, so no text member starts with
-# either. 0xfe: an article id's 8 bytes, then the claim's local part's 4. 0xff: a claim id
-# of 16 hex digits, from before ids named their article, then the article tag's 4 bytes.
-PACKED_FRAMED = b"\xfe"
+# either. 0xfe: a claim id packed (``shared.ids.pack_claim_id``). 0xff: a claim id of 16 hex
+# digits, from before ids named their article, then the article tag's 4 bytes.
+PACKED_FRAMED = PACKED_CLAIM
 PACKED_MEMBER = b"\xff"
 _PACKED_LENGTH = 13
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
@@ -196,9 +196,7 @@ def _member(claim: Claim) -> bytes:
     text forms' size, in a structure that holds one member per claim and term."""
     home = claim_home(claim.claim_id)
     if home is not None and home[0] == claim.article_id:
-        if _HEX_ID.fullmatch(home[0]):
-            return PACKED_FRAMED + bytes.fromhex(home[0] + home[1])
-        return claim.claim_id.encode()
+        return pack_claim_id(claim.claim_id)
     tag = article_tag(claim.article_id)
     if _HEX_ID.fullmatch(claim.claim_id):
         return PACKED_MEMBER + bytes.fromhex(claim.claim_id + tag)
@@ -209,8 +207,8 @@ def _read_member(raw: bytes) -> tuple[str, str]:
     """(claim id, its article's id or tag) of a member; a member written before tags holds
     the article's full id instead of its tag."""
     if len(raw) == _PACKED_LENGTH and raw.startswith(PACKED_FRAMED):
-        article_id = raw[1:9].hex()
-        return f"{article_id}{CLAIM_SEP}{raw[9:].hex()}", article_id
+        claim_id = unpack_claim_id(raw)
+        return claim_id, claim_id.rpartition(CLAIM_SEP)[0]
     if len(raw) == _PACKED_LENGTH and raw.startswith(PACKED_MEMBER):
         return raw[1:9].hex(), raw[9:].hex()
     text = raw.decode()

@@ -11,7 +11,8 @@ import redis
 from click.testing import CliRunner
 
 from crosscheck.cli import cli
-from shared import keys
+from shared import ids, keys, store
+from shared.redis_client import raw_command
 from shared.settings import Settings
 from shared.stream import (
     ack,
@@ -64,6 +65,35 @@ def test_a_claim_is_listed_once_when_its_first_verdict_is_published(
     for claim_id, version in [("c1", 1), ("c2", 1), ("c1", 2), ("c1", 2), ("c3", 4)]:
         publish(fake_redis, settings=stream_settings, doc=minimal_verdict(claim_id, version))
     assert fake_redis.lrange(keys.claims_listing(STREAM), 0, -1) == ["c1", "c2", "c3"]
+
+
+def test_claims_whose_ids_name_their_article_are_filed_by_local_part(
+    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
+) -> None:
+    """The article's hash of published versions names the claim by its local part (the
+    article is in the key), and the listing holds a 13-byte id."""
+    article_id = "3fa2c1d07b9e4a65"
+    made = [
+        ids.claim_id(article_id=article_id, kind="assertion", start=n, end=n + 9) for n in (0, 9)
+    ]
+    for claim_id, version in [(made[0], 1), (made[1], 1), (made[0], 2), (made[0], 1)]:
+        doc = minimal_verdict(claim_id, version).model_copy(update={"article_id": article_id})
+        publish(fake_redis, settings=stream_settings, doc=doc)
+    assert fake_redis.xlen(STREAM) == 3
+    assert fake_redis.hgetall(keys.published_versions(STREAM, article_id)) == {
+        made[0][-8:]: "2",
+        made[1][-8:]: "1",
+    }
+    listed = raw_command(fake_redis, "LRANGE", keys.claims_listing(STREAM), 0, -1)
+    assert [len(member) for member in listed] == [13, 13]
+    assert [ids.unpack_claim_id(member) for member in listed] == made
+    assert store.newest_claim_ids(fake_redis, stream=STREAM, start=0, count=5) == (
+        2,
+        [(0, made[1]), (1, made[0])],
+    )
+    # Ids of any other form are listed as text, and read back the same.
+    for other in ("c1", "wire.2025.0a1b2c3d"):
+        assert ids.unpack_claim_id(ids.pack_claim_id(other)) == other
 
 
 def test_publish_trims_the_stream_approximately(fake_redis: fakeredis.FakeRedis) -> None:
