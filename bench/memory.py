@@ -21,6 +21,7 @@ FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("verdict_version", r"^crosscheck:\{c:[^}]+\}:version$"),
         ("reverify_lock", r"^crosscheck:\{c:[^}]+\}:reverify$"),
         ("posting", r"^crosscheck:idx:"),
+        ("packed_posting", r"^crosscheck:ix:"),
         ("claims_listing", r"^\{[^}]+\}:claims$"),
         ("legacy_claims_all", r"^crosscheck:claims$"),
         ("dedupe", r"^crosscheck:\{dedupe\}:"),

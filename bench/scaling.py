@@ -272,12 +272,12 @@ class Rewriter:
 class _Queue:
     """Stands in for the client given to ``retrieval.index_claim``.
 
-    Its write-only pipelines (ZADD, SET) are replayed onto one outer pipeline and answer
+    Its write-only pipelines (ZADD, the packed-posting script, HSET) are replayed onto one outer pipeline and answer
     nothing; a pipeline that reads (the sibling claims of a claim that names nothing) runs
     at once on the real client, so the real indexing code decides every term.
     """
 
-    _WRITES = frozenset({"zadd", "set"})
+    _WRITES = frozenset({"zadd", "eval", "hset", "set"})
 
     def __init__(self, client: redis.Redis, pipe: Any) -> None:
         self._client = client

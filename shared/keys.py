@@ -118,5 +118,12 @@ def legacy_claims_all() -> str:
 
 
 def posting(term: str) -> str:
-    """Sorted set of ``claim_id@article_id`` sharing an index term (key|time bucket), scored by time."""
+    """Sorted set of the claims sharing an index term (key|time bucket), scored by time:
+    members of any form but packed claim ids (``services.verify.retrieval``)."""
     return f"{PREFIX}:idx:{term}"
+
+
+def packed_posting(term: str) -> str:
+    """String: the packed claim ids (``shared.ids.pack_claim_id``, 13 bytes each) sharing an
+    index term, end to end, oldest first."""
+    return f"{PREFIX}:ix:{term}"

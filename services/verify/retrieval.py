@@ -1,7 +1,7 @@
 """The candidate index: claims findable by shared named things within a time window.
 
-Layout. One sorted set per *term*, ``keys.posting(term)``, where a term is a canonical
-entity, speaker or place key joined with a time bucket (``raqqa|t105080``). A bucket is
+Layout. One posting per *term*, where a term is a canonical entity, speaker or place key
+joined with a time bucket (``raqqa|t105080``). A bucket is
 ``settings.time_bucket_days`` days wide unless ``bucket_days`` is given. A claim is indexed
 under the buckets of its event times (ranges spanning more than ``MAX_SPAN_BUCKETS``
 buckets, such as "in 2025", are too vague to index) and of its publication date; lookups
@@ -11,23 +11,34 @@ keys of the claim in its article that shares most of its words (``context_keys``
 with one extra round trip. A member names the claim and its article, so same-article claims
 are dropped without another read: a claim id names its article (``shared.ids``), and an id
 that does not is followed by its article's tag (``article_tag``, 32 bits standing for the
-article). It is 13 bytes, binary, when the ids are hex (``_member``), and scored by
-publication time.
+article).
+
+Two forms of posting. A claim id the extractor gives an article ingest named packs into 13
+bytes (``shared.ids.pack_claim_id``); those are appended to a string,
+``keys.packed_posting(term)``, in the order they are indexed. Most terms hold one or two
+claims, and a string of 13 or 26 bytes costs Redis about half what a sorted set of one
+member does, and each further member 13 bytes rather than a sorted set's ~25 (over 60 once
+it outgrows the compact encoding). Members of any other form, and every member from before
+packed postings, are in a sorted set scored by publication time, ``keys.posting(term)``.
+Lookups read both.
 
 Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of
-buckets are read, each with ``ZREVRANGE 0 per_term-1`` (the newest members) and ``ZCARD``,
-all in one pipeline round trip. Candidates are ranked by the sum, over distinct keys they
-share, of a rarity weight ``1 / log2(2 + ZCARD)`` (an IDF: a key in every story says little),
-and the top ``cap`` are returned.
+buckets are read, each the newest ``per_term`` members of either form (``GETRANGE`` of the
+string's end, ``ZREVRANGE``) and their counts, all in one pipeline round trip. Candidates are
+ranked by the sum, over distinct keys they share, of a rarity weight
+``1 / log2(2 + members)`` (an IDF: a key in every story says little), and the top ``cap``
+are returned.
 
-Concurrency. Indexing is only ``ZADD`` of a deterministic member and score, each atomic and
-idempotent: two workers indexing at once, or one re-indexing after a retry, leave the same
-state. There is no read-modify-write.
+Concurrency. Indexing a packed member is one script that appends it unless the string
+holds it already; a sorted set's is ``ZADD`` of a deterministic member and score. Each is
+atomic and idempotent: two workers indexing at once, or one re-indexing after a retry,
+leave the same state.
 
-Growth. Postings have no TTL. Each claim adds one member (about 20 bytes) to at most
-``MAX_KEYS x (event + publication buckets)`` sets, so memory grows linearly with claims, but
-each set stops growing once its time bucket is in the past, and reads stay capped whatever
-its size. Old buckets can be trimmed or expired by a maintenance job without touching this
+Growth. Postings have no TTL. Each claim adds one member (13 bytes packed) to at most
+``MAX_KEYS x (event + publication buckets)`` postings, so memory grows linearly with claims,
+but each posting stops growing once its time bucket is in the past, and reads stay capped
+whatever its size. Checking a packed posting for the member before appending reads it
+whole: a few kilobytes for a common term in a week's bucket. Old buckets can be trimmed or expired by a maintenance job without touching this
 code; a bucket older than the re-verification horizon is never read by new claims' lookups
 unless they are about that time.
 
@@ -218,6 +229,28 @@ def _read_member(raw: bytes) -> tuple[str, str]:
     return claim_id, article
 
 
+# Appends ARGV[1], a packed member, to the string KEYS[1] unless it holds it already, at a
+# member boundary. SET of the whole value rather than APPEND: Redis sizes a value SET to it,
+# but grows an appended one with as much again to spare.
+_APPEND_MEMBER = """
+local value = redis.call('GET', KEYS[1]) or ''
+local width = #ARGV[1]
+local from = 1
+while true do
+  local at = string.find(value, ARGV[1], from, true)
+  if not at then
+    break
+  end
+  if (at - 1) % width == 0 then
+    return 0
+  end
+  from = at + 1
+end
+redis.call('SET', KEYS[1], value .. ARGV[1])
+return 1
+"""
+
+
 def _score(claim: Claim) -> float:
     when = claim.published_at
     if when is None:
@@ -247,9 +280,13 @@ def index_claim(
         keys=borrowed_keys(client, claim) if borrowed is None else borrowed,
     )
     pipe = client.pipeline(transaction=False)
-    member, score = _member(claim), _score(claim)
+    member = _member(claim)
+    packed = len(member) == _PACKED_LENGTH and member.startswith(PACKED_CLAIM)
     for term in terms:
-        pipe.zadd(keys.posting(term), {member: score})
+        if packed:
+            pipe.eval(_APPEND_MEMBER, 1, keys.packed_posting(term), member)
+        else:
+            pipe.zadd(keys.posting(term), {member: _score(claim)})
     if article_text:
         signature = _signature_bytes(article_text)
         pipe.hset(keys.article(claim.article_id), keys.ARTICLE_MINHASH, signature)
@@ -286,6 +323,8 @@ def candidates(
         return []
     pipe = client.pipeline(transaction=False)
     for term in terms:
+        raw_command(pipe, "GETRANGE", keys.packed_posting(term), -per_term * _PACKED_LENGTH, -1)
+        pipe.strlen(keys.packed_posting(term))
         raw_command(pipe, "ZREVRANGE", keys.posting(term), 0, per_term - 1)
         pipe.zcard(keys.posting(term))
     replies = pipe.execute()
@@ -296,7 +335,10 @@ def candidates(
     # Members written before tags name the article in full.
     own_article = {claim.article_id, article_tag(claim.article_id)}
     for i, term in enumerate(terms):
-        members, size = replies[2 * i], int(replies[2 * i + 1])
+        packed, length, older, count = replies[4 * i : 4 * i + 4]
+        members = _packed_members(packed, newest=per_term)
+        members += older[: max(0, per_term - len(members))]
+        size = int(length) // _PACKED_LENGTH + int(count)
         key = term.rpartition("|")[0]
         weight = _rarity(size)
         for raw in members:
@@ -307,6 +349,13 @@ def candidates(
             per_key[key] = max(per_key.get(key, 0.0), weight)
     ranked = sorted(best.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     return [claim_id for claim_id, _ in ranked[:cap]]
+
+
+def _packed_members(value: bytes, *, newest: int) -> list[bytes]:
+    """The newest ``newest`` members of a packed posting's end (``GETRANGE`` of a string
+    always starts at a member boundary: its length is a multiple of the width)."""
+    found = [value[at : at + _PACKED_LENGTH] for at in range(0, len(value), _PACKED_LENGTH)]
+    return found[-newest:] if newest > 0 else []
 
 
 def load_signatures(

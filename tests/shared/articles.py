@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from shared import ids
 from shared.schemas import Claim, Entity, StoredArticle
 
 PUBLISHED = datetime(2025, 10, 21, 9, 0, tzinfo=UTC)
@@ -41,3 +42,26 @@ def article_and_first_claim(
         published_at=PUBLISHED,
     )
     return article, claim
+
+
+def sentence_claims(article: StoredArticle) -> list[Claim]:
+    """A claim per sentence of ``article``, with the ids the extractor gives."""
+    claims, start = [], 0
+    while (end := article.body.find(".", start)) >= 0:
+        end += 1
+        claims.append(
+            Claim(
+                claim_id=ids.claim_id(
+                    article_id=article.article_id, kind="assertion", start=start, end=end
+                ),
+                article_id=article.article_id,
+                source=article.source,
+                published_at=article.published_at,
+                text=article.body[start:end],
+                start=start,
+                end=end,
+                checkworthiness=0.7,
+            )
+        )
+        start = end + 1
+    return claims

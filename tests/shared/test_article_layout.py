@@ -15,7 +15,7 @@ from services.verify.store import save_verdicts
 from shared import compact, ids, keys, store
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, StoredArticle, VerdictDoc
-from tests.shared.articles import PUBLISHED
+from tests.shared.articles import PUBLISHED, sentence_claims
 from tests.shared.verdicts import FACT_CHECK, verdict_for
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import keyword_stance
@@ -37,29 +37,6 @@ def _article(article_id: str = ARTICLE, body: str = BODY) -> StoredArticle:
         received_at=PUBLISHED,
         published_at=PUBLISHED,
     )
-
-
-def _sentence_claims(article: StoredArticle) -> list[Claim]:
-    """A claim per sentence of ``article``, with the ids the extractor gives."""
-    claims, start = [], 0
-    while (end := article.body.find(".", start)) >= 0:
-        end += 1
-        claims.append(
-            Claim(
-                claim_id=ids.claim_id(
-                    article_id=article.article_id, kind="assertion", start=start, end=end
-                ),
-                article_id=article.article_id,
-                source=article.source,
-                published_at=article.published_at,
-                text=article.body[start:end],
-                start=start,
-                end=end,
-                checkworthiness=0.7,
-            )
-        )
-        start = end + 1
-    return claims
 
 
 def _save(client: fakeredis.FakeRedis, article: StoredArticle, claims: list[Claim]) -> None:
@@ -92,7 +69,7 @@ def test_claim_ids_name_their_article() -> None:
 
 def test_an_articles_claims_are_one_value_of_its_hash(fake_redis: fakeredis.FakeRedis) -> None:
     article = _article()
-    claims = _sentence_claims(article)
+    claims = sentence_claims(article)
     _save(fake_redis, article, claims)
 
     # No key per claim, and no claim list: the article's hash and its pending set.
@@ -123,11 +100,11 @@ def test_an_articles_claims_are_one_value_of_its_hash(fake_redis: fakeredis.Fake
 
 def test_a_frame_holds_only_its_articles_claims() -> None:
     article = _article()
-    (first, *_) = _sentence_claims(article)
+    (first, *_) = sentence_claims(article)
     stranger = first.model_copy(update={"claim_id": "9e79db93a9040157"})
     with pytest.raises(ValueError, match="is not one of"):
         compact.framed_claims([stranger], article=article)
-    other = _sentence_claims(_article("0123456789abcdef"))[0]
+    other = sentence_claims(_article("0123456789abcdef"))[0]
     with pytest.raises(ValueError, match="is not one of"):
         compact.framed_claims([other], article=article)
 
@@ -179,7 +156,7 @@ def test_claims_stored_alone_before_still_read_beside_a_frame(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
     article = _article()
-    claims = _sentence_claims(article)
+    claims = sentence_claims(article)
     # An article extracted before claim ids named it: a record per claim and a claim list.
     old = [c.model_copy(update={"claim_id": f"{n:016x}"}) for n, c in enumerate(claims, 1)]
     _save(fake_redis, article, old)
@@ -213,7 +190,7 @@ def test_a_frame_read_again_is_parsed_only_when_it_changed(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
     article = _article()
-    claims = _sentence_claims(article)
+    claims = sentence_claims(article)
     _save(fake_redis, article, claims)
     retrieval._parsed_articles.clear()
     first = retrieval.load_claims(fake_redis, [claims[0].claim_id])
@@ -239,10 +216,10 @@ def test_a_claim_whose_id_names_a_hex_article_is_a_binary_posting_member(
             }
         )
         terms = retrieval.index_claim(fake_redis, claim, bucket_days=7)
-        members = raw_command(fake_redis, "ZRANGE", keys.posting(terms[0]), 0, -1)
-        assert bytes.fromhex(article_id) + bytes.fromhex(claim.claim_id[-8:]) in [
-            m[1:] for m in members if len(m) == 13 and m[:1] == retrieval.PACKED_FRAMED
-        ]
+        packed = raw_command(fake_redis, "GET", keys.packed_posting(terms[0]))
+        assert packed[-13:] == retrieval.PACKED_FRAMED + bytes.fromhex(
+            article_id + claim.claim_id[-8:]
+        )
         if article_id == "aa" * 8:
             own = claim
         else:
@@ -259,7 +236,7 @@ def test_a_verdict_of_a_claim_of_another_article_id_is_stored_alone(
 ) -> None:
     # A claim carrying an id that names another article is no claim of that article's frame.
     article = _article()
-    (claim,) = _sentence_claims(article)[:1]
+    (claim,) = sentence_claims(article)[:1]
     moved = claim.model_copy(update={"article_id": "0123456789abcdef"})
     _save(fake_redis, _article("0123456789abcdef"), [moved])
     assert fake_redis.exists(keys.claim(moved.claim_id))

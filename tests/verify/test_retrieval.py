@@ -18,7 +18,7 @@ from services.verify.origins import (
     signature,
     signature_bytes,
 )
-from shared import keys, store
+from shared import ids, keys, store
 from shared.redis_client import raw_command
 from shared.schemas import Claim
 from tests.verify import scenario_claims as sc
@@ -286,3 +286,73 @@ def test_members_of_extractor_ids_are_13_bytes_and_text_members_still_read(
     )
     found = retrieval.candidates(client, claims[0], cap=10, bucket_days=7)
     assert set(found) == {c.claim_id for c in claims[1:]} | {elsewhere}
+
+
+def packed_dated(article: int, *keys_: str, on: str = "2025-05-03", start: int = 0) -> Claim:
+    """``dated``, with an id as the extractor gives claims of an article ingest named."""
+    article_id = f"{article:016x}"
+    made = dated("x", *keys_, on=on)
+    claim_id = ids.claim_id(article_id=article_id, kind="assertion", start=start, end=start + 1)
+    return made.model_copy(update={"claim_id": claim_id, "article_id": article_id})
+
+
+def test_packed_members_are_appended_to_one_string_once(client: fakeredis.FakeRedis) -> None:
+    claims = [packed_dated(n, "acme") for n in range(1, 4)]
+    for item in [*claims, claims[0]]:  # the first indexed again, as a retried task does
+        retrieval.index_claim(client, item, bucket_days=7)
+    term = retrieval.index_terms(claims[0], bucket_days=7)[0]
+    value = raw_command(client, "GET", keys.packed_posting(term))
+    assert value == b"".join(ids.pack_claim_id(c.claim_id) for c in claims)
+    assert not client.exists(keys.posting(term))
+    # A member's bytes found across a boundary between two others is not that member.
+    straddling = value[7:20]
+    client.set(keys.packed_posting("straddle"), value)
+    script = retrieval._APPEND_MEMBER
+    assert client.eval(script, 1, keys.packed_posting("straddle"), straddling) == 1
+    assert client.eval(script, 1, keys.packed_posting("straddle"), straddling) == 0
+
+    found = retrieval.candidates(client, claims[0], cap=10, bucket_days=7)
+    assert found == [claims[1].claim_id, claims[2].claim_id]
+    # Another claim of the first claim's article: its siblings are never its candidates.
+    sibling = packed_dated(1, "acme", start=50)
+    assert retrieval.candidates(client, sibling, cap=10, bucket_days=7) == found
+
+
+def test_packed_and_older_sorted_set_postings_are_read_together(
+    client: fakeredis.FakeRedis,
+) -> None:
+    packed = [packed_dated(n, "acme") for n in range(1, 31)]
+    older = [dated(f"old{n:02}", "acme") for n in range(30)]
+    for item in [*older, *packed]:
+        retrieval.index_claim(client, item, bucket_days=7)
+    probe = dated("p", "acme", "zorvat_mine")
+    retrieval.index_claim(client, dated("rare", "zorvat_mine"), bucket_days=7)
+    found = retrieval.candidates(client, probe, cap=100, bucket_days=7)
+    assert set(found) == {c.claim_id for c in [*packed, *older]} | {"rare"}
+    # The rarity weight counts the members of both forms: 60 share acme, one zorvat_mine.
+    assert found[0] == "rare"
+    # Reads stay capped: the newest packed members first, then the sorted set's.
+    capped = retrieval.candidates(client, probe, cap=100, bucket_days=7, per_term=40)
+    assert set(capped) - {"rare"} == {c.claim_id for c in packed[-30:]} | {
+        c.claim_id for c in older[-10:]
+    }
+    newest = retrieval.candidates(client, probe, cap=100, bucket_days=7, per_term=5)
+    assert set(newest) - {"rare"} == {c.claim_id for c in packed[-5:]}
+
+
+def test_concurrent_packed_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
+    claims = [packed_dated(n, "acme") for n in range(1, 121)]
+
+    def work(part: list[Claim]) -> None:
+        for item in part:
+            retrieval.index_claim(client, item, bucket_days=7)
+
+    threads = [threading.Thread(target=work, args=(claims[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    term = retrieval.index_terms(claims[0], bucket_days=7)[0]
+    value = raw_command(client, "GET", keys.packed_posting(term))
+    members = {value[at : at + 13] for at in range(0, len(value), 13)}
+    assert len(value) == 13 * 120 and members == {ids.pack_claim_id(c.claim_id) for c in claims}
