@@ -15,6 +15,8 @@ FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("article", r"^crosscheck:\{a:[^}]+\}:article$"),
         ("article_claims", r"^crosscheck:\{a:[^}]+\}:claims$"),
         ("article_pending", r"^crosscheck:\{a:[^}]+\}:pending$"),
+        ("article_verdicts", r"^crosscheck:\{a:[^}]+\}:verdicts$"),
+        ("article_reverify", r"^crosscheck:\{a:[^}]+\}:reverify$"),
         ("minhash", r"^crosscheck:\{a:[^}]+\}:minhash$"),
         ("claim_record", r"^crosscheck:\{c:[^}]+\}:claim$"),  # the claim and its verdict
         ("legacy_verdict", r"^crosscheck:\{c:[^}]+\}:verdict$"),

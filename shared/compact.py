@@ -65,8 +65,10 @@ __all__ = [
     "article_needed",
     "claim_fields",
     "claim_record",
+    "FramedVerdict",
     "framed_claim_ids",
     "framed_claims",
+    "framed_verdict_fields",
     "join_claim",
     "join_verdict",
     "pack",
@@ -74,14 +76,17 @@ __all__ = [
     "parse_verdict",
     "read_article",
     "read_framed_claims",
+    "read_verdict_frame",
     "split_record",
     "stored_article",
     "stored_claim",
     "unpack",
     "verdict_claim_ids",
+    "verdict_frame",
     "verdict_json",
     "verdict_packed_part",
     "verdict_payload",
+    "verdict_text",
 ]
 
 # Fields of a verdict document copied from its claim, and of an evidence item from its claim.
@@ -457,6 +462,47 @@ def verdict_payload(doc: VerdictDoc) -> bytes:
     the stored value carries in front, nor the claim id, which its key names."""
     exclude = _joined_fields(doc, also=_IN_VERDICT_KEY)
     return pack(doc.model_dump_json(exclude=exclude, exclude_defaults=True))
+
+
+def verdict_text(doc: VerdictDoc) -> str:
+    """What ``verdict_payload`` packs, unpacked: for ``verdict_frame``."""
+    exclude = _joined_fields(doc, also=_IN_VERDICT_KEY)
+    return doc.model_dump_json(exclude=exclude, exclude_defaults=True)
+
+
+@dataclass(frozen=True, slots=True)
+class FramedVerdict:
+    """One claim's entry in its article's verdict frame."""
+
+    version: int
+    content_hash: str
+    text: str  # ``verdict_text``
+
+
+def verdict_frame(entries: Mapping[str, FramedVerdict]) -> bytes:
+    """The latest verdicts of an article's claims, by the claims' local ids, as one packed
+    value: a line per claim, ``<local> <version> <content hash> <verdict_text>``. An
+    article's verdicts repeat its outlets, origins and phrasing, and pack to about half
+    their size apart."""
+    lines = (f"{local} {e.version} {e.content_hash} {e.text}" for local, e in entries.items())
+    return pack("\n".join(lines))
+
+
+def read_verdict_frame(stored: bytes) -> dict[str, FramedVerdict]:
+    """The entries ``verdict_frame`` packed."""
+    entries = {}
+    for line in unpack(stored).split("\n"):
+        local, version, content_hash, text = line.split(" ", 3)
+        entries[local] = FramedVerdict(int(version), content_hash, text)
+    return entries
+
+
+def framed_verdict_fields(entry: FramedVerdict, *, claim_id: str) -> dict[str, Any]:
+    """The fields of a framed verdict, as ``parse_verdict`` gives a stored one's."""
+    fields: dict[str, Any] = json.loads(entry.text)
+    fields["version"] = entry.version
+    fields["claim_id"] = claim_id
+    return fields
 
 
 def verdict_packed_part(stored: bytes) -> bytes:

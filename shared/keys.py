@@ -29,10 +29,11 @@ ARTICLE_CLAIMS = "claims"
 ARTICLE_MINHASH = "minhash"
 
 
-def article_verdict(local: str) -> str:
-    """Field of ``article``: the latest verdict of the claim ``<article id>.<local>``, as
-    ``<version>:<content hash>:<packed document>`` (``shared.compact``)."""
-    return f"v:{local}"
+def article_verdicts(article_id: str) -> str:
+    """String: the latest verdicts of the article's claims, one packed value
+    (``shared.compact.verdict_frame``). A key of its own rather than a field of ``article``:
+    it is rewritten under WATCH, which other writes to the article's hash would disturb."""
+    return f"{PREFIX}:{{a:{article_id}}}:verdicts"
 
 
 def article_claims(article_id: str) -> str:

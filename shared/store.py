@@ -9,7 +9,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery
-from shared.ids import claim_home, unpack_claim_id
+from shared.ids import CLAIM_SEP, claim_home, unpack_claim_id
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
@@ -246,27 +246,28 @@ def get_verdict(client: redis.Redis, claim_id: str) -> VerdictDoc | None:
 def _framed_verdicts(
     client: redis.Redis, claim_ids: Iterable[str]
 ) -> tuple[dict[str, Claim], dict[str, dict[str, Any]]]:
-    """(claims, stored verdict fields) of the claims of ``claim_ids`` that their articles'
-    hashes hold, one read per article in one round trip: the document, the frame and the
-    verdicts asked for."""
+    """(claims, stored verdict fields) of the claims of ``claim_ids`` that their articles
+    hold, in one round trip: each article's document, claims and verdicts."""
     by_article = _by_article(claim_ids)
     pipe = client.pipeline(transaction=False)
-    for article_id, ids in by_article.items():
-        fields = [keys.article_verdict(claim_home(cid)[1]) for cid in ids]  # type: ignore[index]
-        raw_command(
-            pipe, "HMGET", keys.article(article_id), keys.ARTICLE_DOC, keys.ARTICLE_CLAIMS, *fields
-        )
+    for article_id in by_article:
+        raw_command(pipe, "HMGET", keys.article(article_id), keys.ARTICLE_DOC, keys.ARTICLE_CLAIMS)
+        raw_command(pipe, "GET", keys.article_verdicts(article_id))
     claims: dict[str, Claim] = {}
     stored: dict[str, dict[str, Any]] = {}
     replies = pipe.execute() if by_article else []
-    for ids, (doc, frame, *verdicts) in zip(by_article.values(), replies, strict=True):
+    for ids, (doc, frame), verdicts in zip(
+        by_article.values(), replies[0::2], replies[1::2], strict=True
+    ):
         if doc is None or frame is None:
             continue
         article = compact.read_article(doc)
         claims |= {c.claim_id: c for c in compact.read_framed_claims(frame, article=article)}
-        for cid, verdict in zip(ids, verdicts, strict=True):
-            if verdict:
-                stored[cid] = compact.parse_verdict(verdict, claim_id=cid)
+        entries = compact.read_verdict_frame(verdicts) if verdicts else {}
+        for cid in ids:
+            entry = entries.get(cid.rpartition(CLAIM_SEP)[2])
+            if entry is not None:
+                stored[cid] = compact.framed_verdict_fields(entry, claim_id=cid)
     return claims, stored
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery, stream
-from shared.ids import claim_home
+from shared.ids import CLAIM_SEP, claim_home
 from shared.redis_client import raw_command
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
@@ -47,20 +48,6 @@ return {version, 1}
 """
 )
 
-# The same for a claim whose id names its article: its verdict is the field ARGV[3] of the
-# article's hash (KEYS[1]), with no older layouts to read.
-_SAVE_FRAMED_VERDICT = """
-local verdict = redis.call('HGET', KEYS[1], ARGV[3]) or ''
-local version, previous = string.match(verdict, '^(%d+):(%x+):')
-version = tonumber(version or '0')
-if previous and string.sub(previous, 1, #ARGV[1]) == ARGV[1] then
-  return {version, 0, verdict}
-end
-version = version + 1
-redis.call('HSET', KEYS[1], ARGV[3], version .. ':' .. ARGV[1] .. ':' .. ARGV[2])
-return {version, 1}
-"""
-
 # Marks one claim verified and adds the claims its first verdict is new evidence for to the
 # article's re-verify set. While claims of the article are still pending it returns nothing;
 # once none is, it returns the whole set (every caller that finds the article complete does:
@@ -93,42 +80,85 @@ def content_hash(doc: VerdictDoc) -> str:
 
 
 def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple[VerdictDoc, bool]]:
-    """Store each of ``docs`` under the next version of its claim if its content changed, in
-    one round trip. Returns (doc, changed) for each: an unchanged verdict comes back with the
+    """Store each of ``docs`` under the next version of its claim if its content changed.
+    Returns (doc, changed) for each, in order: an unchanged verdict comes back with the
     stored version and time.
 
-    The verdict's field in its article's hash (a claim stored alone: its record) gets the
-    version, the content hash and ``compact.verdict_payload`` (what the claims hold is left
-    out); the content hash covers the whole document, as published.
+    A claim whose id names its article (``shared.ids``) has its verdict in the article's
+    frame (``_save_framed``): one read and one write per article. Any other claim's record
+    gets the version, the content hash and ``compact.verdict_payload`` (what the claims hold
+    is left out) from a script, all in one round trip. The content hash covers the whole
+    document, as published.
     """
-    pipe = client.pipeline(transaction=False)
-    for doc in docs:
+    results: dict[int, tuple[VerdictDoc, bool]] = {}
+    by_article: dict[str, list[tuple[int, VerdictDoc]]] = {}
+    alone: list[tuple[int, VerdictDoc]] = []
+    for at, doc in enumerate(docs):
         home = claim_home(doc.claim_id)
-        # Raw replies: an unchanged verdict comes back packed.
         if home is not None and home[0] == doc.article_id:
+            by_article.setdefault(doc.article_id, []).append((at, doc))
+        else:
+            alone.append((at, doc))
+    for article_id, framed in by_article.items():
+        saved = _save_framed(client, article_id, [doc for _, doc in framed])
+        results |= {at: result for (at, _), result in zip(framed, saved, strict=True)}
+    if alone:
+        pipe = client.pipeline(transaction=False)
+        for _, doc in alone:
+            # Raw reply: an unchanged verdict comes back packed.
             raw_command(
                 pipe,
                 "EVAL",
-                _SAVE_FRAMED_VERDICT,
-                1,
-                keys.article(doc.article_id),
+                _SAVE_VERDICT,
+                3,
+                keys.claim(doc.claim_id),
+                keys.legacy_verdict(doc.claim_id),
+                keys.legacy_verdict_version(doc.claim_id),
                 content_hash(doc),
                 compact.verdict_payload(doc),
-                keys.article_verdict(home[1]),
             )
-            continue
-        raw_command(
-            pipe,
-            "EVAL",
-            _SAVE_VERDICT,
-            3,
-            keys.claim(doc.claim_id),
-            keys.legacy_verdict(doc.claim_id),
-            keys.legacy_verdict_version(doc.claim_id),
-            content_hash(doc),
-            compact.verdict_payload(doc),
-        )
-    return [_saved(doc, reply) for doc, reply in zip(docs, pipe.execute(), strict=True)]
+        replies = pipe.execute()
+        for (at, doc), reply in zip(alone, replies, strict=True):
+            results[at] = _saved(doc, reply)
+    return [results[at] for at in range(len(docs))]
+
+
+def _save_framed(
+    client: redis.Redis, article_id: str, docs: Sequence[VerdictDoc]
+) -> list[tuple[VerdictDoc, bool]]:
+    """``save_verdicts`` for claims of one article: its verdict frame is read, updated and
+    written back under WATCH, and read again if another writer changed it meanwhile."""
+    key = keys.article_verdicts(article_id)
+    with client.pipeline(transaction=True) as pipe:
+        while True:
+            try:
+                pipe.watch(key)  # type: ignore[no-untyped-call]
+                stored = raw_command(pipe, "GET", key)
+                entries = compact.read_verdict_frame(stored) if stored else {}
+                results = [_framed_update(entries, doc) for doc in docs]
+                if any(changed for _, changed in results):
+                    pipe.multi()
+                    pipe.set(key, compact.verdict_frame(entries))
+                    pipe.execute()
+                return results
+            except redis.WatchError:
+                continue
+
+
+def _framed_update(
+    entries: dict[str, compact.FramedVerdict], doc: VerdictDoc
+) -> tuple[VerdictDoc, bool]:
+    """Put ``doc`` into ``entries`` under its next version unless its content is the stored
+    one's; then it comes back with the stored version and time."""
+    local = doc.claim_id.rpartition(CLAIM_SEP)[2]
+    digest = content_hash(doc)
+    held = entries.get(local)
+    if held is not None and held.content_hash == digest:
+        verified_at = datetime.fromisoformat(json.loads(held.text)["verified_at"])
+        return doc.model_copy(update={"version": held.version, "verified_at": verified_at}), False
+    version = (held.version if held is not None else 0) + 1
+    entries[local] = compact.FramedVerdict(version, digest, compact.verdict_text(doc))
+    return doc.model_copy(update={"version": version}), True
 
 
 def _saved(doc: VerdictDoc, reply: Any) -> tuple[VerdictDoc, bool]:

@@ -4,6 +4,8 @@ and write beside them."""
 
 from __future__ import annotations
 
+import threading
+
 import fakeredis
 import pytest
 
@@ -109,7 +111,7 @@ def test_a_frame_holds_only_its_articles_claims() -> None:
         compact.framed_claims([other], article=article)
 
 
-def test_verdicts_are_fields_of_the_article_and_read_back_whole(
+def test_an_articles_verdicts_are_one_value_and_read_back_whole(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
     first, *others = [_reidentified(s) for s in sc.three_independent()]
@@ -128,10 +130,13 @@ def test_verdicts_are_fields_of_the_article_and_read_back_whole(
 
     ((saved, changed),) = save_verdicts(fake_redis, [doc])
     assert changed and saved.version == 1
-    article_key = keys.article(first.claim.article_id)
     local = ids.claim_home(doc.claim_id)[1]  # type: ignore[index]
-    field = raw_command(fake_redis, "HGET", article_key, keys.article_verdict(local))
-    assert field.startswith(b"1:") and not fake_redis.exists(keys.claim(doc.claim_id))
+    frame = raw_command(fake_redis, "GET", keys.article_verdicts(first.claim.article_id))
+    (entry,) = compact.read_verdict_frame(frame).values()
+    assert compact.read_verdict_frame(frame) == {local: entry} and entry.version == 1
+    assert not fake_redis.exists(keys.claim(doc.claim_id))
+    # Nothing its claims hold is stored again: not the claim, nor the evidence's texts.
+    assert first.claim.text not in entry.text and '"claim"' not in entry.text
     read = store.get_verdict(fake_redis, doc.claim_id)
     assert read == saved and read.model_dump_json() == saved.model_dump_json()
     assert store.get_verdicts(fake_redis, ["missing", doc.claim_id]) == [saved]
@@ -242,8 +247,44 @@ def test_a_verdict_of_a_claim_of_another_article_id_is_stored_alone(
     assert fake_redis.exists(keys.claim(moved.claim_id))
     ((saved, _),) = save_verdicts(fake_redis, [verdict_for(moved)])
     assert isinstance(saved, VerdictDoc)
+    assert not fake_redis.exists(keys.article_verdicts("0123456789abcdef"))
     assert fake_redis.hkeys(keys.article("0123456789abcdef")) == [
         keys.ARTICLE_DOC,
         "status",
         "reason",
     ]
+
+
+def test_concurrent_verdicts_on_one_article_lose_nothing(
+    fake_redis: fakeredis.FakeRedis,
+) -> None:
+    """Each verify task rewrites its article's frame; one that read it before another's
+    write reads it again rather than overwriting that write."""
+    article = _article()
+    more = [
+        c.model_copy(
+            update={"claim_id": ids.claim_id(article_id=ARTICLE, kind="x", start=n, end=n)}
+        )
+        for n, c in enumerate(sentence_claims(article) * 10)
+    ]
+    _save(fake_redis, article, more)
+    errors: list[Exception] = []
+
+    def work(part: list[Claim]) -> None:
+        try:
+            for claim in part:
+                save_verdicts(fake_redis, [verdict_for(claim)])
+        except Exception as error:  # noqa: BLE001  reported below: a thread fails silently
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(more[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    frame = raw_command(fake_redis, "GET", keys.article_verdicts(ARTICLE))
+    assert len(compact.read_verdict_frame(frame)) == len(more) == 30
+    docs = store.get_verdicts(fake_redis, [c.claim_id for c in more])
+    assert [d.claim_id for d in docs] == [c.claim_id for c in more]
+    assert all(d.version == 1 for d in docs)
