@@ -67,6 +67,7 @@ __all__ = [
     "claim_record",
     "FramedVerdict",
     "framed_claim_ids",
+    "framed_claim_lines",
     "framed_claims",
     "framed_verdict_fields",
     "join_claim",
@@ -75,6 +76,7 @@ __all__ = [
     "pack_v2",
     "parse_verdict",
     "read_article",
+    "read_framed_claim",
     "read_framed_claims",
     "read_verdict_frame",
     "split_record",
@@ -408,14 +410,27 @@ def framed_claims(claims: Sequence[Claim], *, article: StoredArticle) -> bytes:
 
 def read_framed_claims(stored: bytes, *, article: StoredArticle) -> list[Claim]:
     """The claims ``framed_claims`` stored for ``article``, in their order."""
-    claims = []
-    for fields in _FRAME.validate_json(unpack(stored)):
-        fields.article_id = article.article_id
-        claim_id = f"{article.article_id}{ids.CLAIM_SEP}{fields.i}"
-        joined = join_claim(fields, claim_id=claim_id, article=article)
-        if joined is not None:
-            claims.append(joined)
-    return claims
+    return [_joined_framed(fields, article) for fields in _FRAME.validate_json(unpack(stored))]
+
+
+def _joined_framed(fields: _FramedClaimFields, article: StoredArticle) -> Claim:
+    fields.article_id = article.article_id
+    claim_id = f"{article.article_id}{ids.CLAIM_SEP}{fields.i}"
+    joined = join_claim(fields, claim_id=claim_id, article=article)
+    assert joined is not None  # the article is given
+    return joined
+
+
+def framed_claim_lines(stored: bytes) -> dict[str, str]:
+    """Local id -> the JSON of that claim, unparsed, in the frame's order: for readers
+    that parse only the claims they need (``read_framed_claim``)."""
+    lines = unpack(stored)[1:-1].split(",\n")  # framed_claims' own layout
+    return {line[6 : line.index('"', 6)]: line for line in lines if line}
+
+
+def read_framed_claim(line: str, *, article: StoredArticle) -> Claim:
+    """The claim of one entry of ``framed_claim_lines``."""
+    return _joined_framed(_FramedClaimFields.model_validate_json(line), article)
 
 
 def framed_claim_ids(stored: bytes, *, article_id: str) -> list[str]:

@@ -54,16 +54,17 @@ import math
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date
 
 import redis
 
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
-from shared import keys, store
+from shared import compact, keys, store
 from shared.ids import CLAIM_SEP, PACKED_CLAIM, claim_home, pack_claim_id, unpack_claim_id
 from shared.redis_client import raw_command
-from shared.schemas import Claim
+from shared.schemas import Claim, StoredArticle
 from shared.settings import get_settings
 
 __all__ = [
@@ -380,32 +381,54 @@ def load_signatures(
     return found
 
 
-# article id -> (stored frame, its parsed claims), and claim id -> (stored claim, parsed
-# claim) for claims stored alone. The frame or record is still read, and compared, on every
-# load: claims are immutable once extracted, but a re-extraction or another store may hold
-# others under the same ids, and comparing bytes costs far less than unpacking and parsing
-# them. (Verdicts live beside claims but change; they are not part of what is compared.)
-_parsed_articles: OrderedDict[str, tuple[bytes, list[Claim]]] = OrderedDict()
+# article id -> its frame as read, and the claims of it parsed so far; claim id -> (stored
+# claim, parsed claim) for claims stored alone. The frame or record is still read, and
+# compared, on every load: claims are immutable once extracted, but a re-extraction or
+# another store may hold others under the same ids, and comparing bytes costs far less than
+# unpacking and parsing them. (Verdicts are stored apart and are not compared.) A frame's
+# claims are parsed one by one, as asked for: a verification reads the claims of a few
+# dozen candidates from as many articles, and parsing each article whole tripled the
+# objects a worker made, and with them its pauses for full collections.
+@dataclass(slots=True)
+class _Frame:
+    stored: bytes
+    article: StoredArticle
+    lines: dict[str, str]  # local id -> its claim's JSON (compact.framed_claim_lines)
+    parsed: dict[str, Claim]
+
+    def claims(self, locals_: Iterable[str]) -> list[Claim]:
+        found = []
+        for local in locals_:
+            claim = self.parsed.get(local)
+            if claim is None and local in self.lines:
+                claim = compact.read_framed_claim(self.lines[local], article=self.article)
+                self.parsed[local] = claim
+            if claim is not None:
+                found.append(claim)
+        return found
+
+
+_frames: OrderedDict[str, _Frame] = OrderedDict()
 _parsed: OrderedDict[str, tuple[bytes, Claim]] = OrderedDict()
 PARSED_ARTICLES = 1_024  # about 20 claims each
 
 
-def _framed_claims(client: redis.Redis, frames: dict[str, bytes]) -> dict[str, list[Claim]]:
-    """``store.get_framed_claims``, parsing only frames not parsed before."""
-    found: dict[str, list[Claim]] = {}
-    unseen: dict[str, bytes] = {}
-    for article_id, frame in frames.items():
-        seen = _parsed_articles.get(article_id)
-        if seen is not None and seen[0] == frame:
-            _parsed_articles.move_to_end(article_id)
-            found[article_id] = seen[1]
-        else:
-            unseen[article_id] = frame
-    for article_id, claims in store.get_framed_claims(client, unseen).items():
-        _parsed_articles[article_id] = (unseen[article_id], claims)
-        if len(_parsed_articles) > PARSED_ARTICLES:
-            _parsed_articles.popitem(last=False)
-        found[article_id] = claims
+def _load_frames(client: redis.Redis, frames: dict[str, bytes]) -> dict[str, _Frame]:
+    """A ``_Frame`` for each stored frame of ``frames``: the cached one if its bytes are
+    the same, else a new one, whose article documents are read in one round trip."""
+    found: dict[str, _Frame] = {}
+    for article_id, stored in frames.items():
+        seen = _frames.get(article_id)
+        if seen is not None and seen.stored == stored:
+            _frames.move_to_end(article_id)
+            found[article_id] = seen
+    unseen = [a for a in frames if a not in found]
+    for article_id, article in store.get_article_docs(client, unseen).items():
+        stored = frames[article_id]
+        frame = _Frame(stored, article, compact.framed_claim_lines(stored), {})
+        _frames[article_id] = found[article_id] = frame
+        if len(_frames) > PARSED_ARTICLES:
+            _frames.popitem(last=False)
     return found
 
 
@@ -434,13 +457,16 @@ def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
     ``store.get_claims``; stored bytes parsed before are not parsed (nor joined with their
     article) again. A claim whose id names its article is read with all of that article's
     claims, in one value."""
-    wanted = set(claim_ids)
     found: dict[str, Claim] = {}
-    articles = sorted({home[0] for cid in wanted if (home := claim_home(cid)) is not None})
-    if articles:
-        frames, _ = store.get_claim_frames(client, articles)
-        for claims in _framed_claims(client, frames).values():
-            found |= {c.claim_id: c for c in claims if c.claim_id in wanted}
+    wanted: dict[str, list[str]] = {}
+    for cid in dict.fromkeys(claim_ids):
+        home = claim_home(cid)
+        if home is not None:
+            wanted.setdefault(home[0], []).append(home[1])
+    if wanted:
+        frames, _ = store.get_claim_frames(client, wanted)
+        for article_id, frame in _load_frames(client, frames).items():
+            found |= {c.claim_id: c for c in frame.claims(wanted[article_id])}
     rest = [cid for cid in dict.fromkeys(claim_ids) if cid not in found]
     if rest:
         found |= _claims_alone(client, rest)
@@ -451,13 +477,13 @@ def load_article_claims(client: redis.Redis, article_ids: Sequence[str]) -> dict
     """All stored claims of each article in ``article_ids``, in article order.
 
     One round trip for the articles' frames, one more for the documents of frames not
-    parsed before, and one for claims stored alone, if any.
+    read before, and one for claims stored alone, if any.
     """
     unique = sorted(set(article_ids))
     if not unique:
         return {}
     frames, older = store.get_claim_frames(client, unique)
-    found = _framed_claims(client, frames)
+    found = {a: frame.claims(frame.lines) for a, frame in _load_frames(client, frames).items()}
     if older:
         alone = _claims_alone(client, [i for ids in older.values() for i in ids])
         for article_id, ids in older.items():

@@ -191,16 +191,20 @@ def test_claims_stored_alone_before_still_read_beside_a_frame(
     assert retrieval.load_article_claims(fake_redis, [ARTICLE]) == {ARTICLE: [*claims, extra]}
 
 
-def test_a_frame_read_again_is_parsed_only_when_it_changed(
+def test_a_frame_is_parsed_claim_by_claim_and_again_only_when_it_changed(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
     article = _article()
     claims = sentence_claims(article)
     _save(fake_redis, article, claims)
-    retrieval._parsed_articles.clear()
+    retrieval._frames.clear()
     first = retrieval.load_claims(fake_redis, [claims[0].claim_id])
     again = retrieval.load_claims(fake_redis, [claims[0].claim_id])
     assert first == again == [claims[0]] and again[0] is first[0]  # from the cache
+    # Only the claim asked for was parsed; the article's whole list parses the rest.
+    assert list(retrieval._frames[ARTICLE].parsed) == [claims[0].claim_id[-8:]]
+    whole = retrieval.load_article_claims(fake_redis, [ARTICLE])[ARTICLE]
+    assert whole == claims and whole[0] is first[0]
     # Re-extracted with another claim: the new frame is read, not the cached one.
     changed = [claims[0].model_copy(update={"checkworthiness": 0.2}), *claims[1:]]
     _save(fake_redis, article, changed)
