@@ -28,7 +28,12 @@ as they are, format 1 (``z1:``) as Base64 text. Values in any format, and plain 
 before packing, still read. Packed values are bytes: readers ask redis-py for the raw reply
 (``shared.redis_client.raw_command``), since the clients here decode replies as UTF-8.
 
-A claim and its latest verdict share one key (``keys.claim``), as one record:
+The latest verdicts of an article's framed claims are one packed value too
+(``verdict_frame``, under ``keys.article_verdicts``): a line per claim with its local id,
+version, content hash and document, without what the claims hold. The verify service
+rewrites it under WATCH (``services.verify.store``).
+
+A claim stored alone and its latest verdict share one key (``keys.claim``), as one record:
 ``<n>:<packed claim of n bytes><stored verdict>``, where the stored verdict, once there is
 one, is ``<version>:<content hash>:<packed document>``. One key per claim rather than two
 saves Redis's own cost of a key (~100 B each, as much as a small value), and a verdict is

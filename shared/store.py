@@ -21,7 +21,6 @@ __all__ = [
     "get_article_docs",
     "get_bodies",
     "get_claim",
-    "get_article_claims",
     "get_claim_frames",
     "get_claims",
     "get_framed_claims",
@@ -127,12 +126,10 @@ def promote_article_status(
 
 def list_article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
     """The ids of an article's claims in text order, without parsing the claims."""
-    pipe = client.pipeline(transaction=False)
-    raw_command(pipe, "HGET", keys.article(article_id), keys.ARTICLE_CLAIMS)
-    pipe.lrange(keys.article_claims(article_id), 0, -1)
-    frame, older = pipe.execute()
+    frames, older = get_claim_frames(client, [article_id])
+    frame = frames.get(article_id)
     framed = compact.framed_claim_ids(frame, article_id=article_id) if frame else []
-    return framed + [_text(i) for i in older]
+    return framed + older.get(article_id, [])
 
 
 def _text(value: str | bytes) -> str:
@@ -168,17 +165,6 @@ def get_claim_frames(
         a: [_text(i) for i in ids] for a, ids in zip(unique, replies[1::2], strict=True) if ids
     }
     return frames, older
-
-
-def get_article_claims(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, list[Claim]]:
-    """All stored claims of each of ``article_ids``, in text order (articles with none left
-    out)."""
-    frames, older = get_claim_frames(client, article_ids)
-    found = get_framed_claims(client, frames)
-    alone = {c.claim_id: c for c in get_claims(client, [i for ids in older.values() for i in ids])}
-    for article_id, ids in older.items():
-        found.setdefault(article_id, []).extend(alone[i] for i in ids if i in alone)
-    return found
 
 
 def get_records(client: redis.Redis, claim_ids: Iterable[str]) -> dict[str, tuple[bytes, bytes]]:

@@ -8,8 +8,8 @@ from shared import compact, keys, recovery
 from shared.ids import claim_home
 from shared.schemas import Claim, StoredArticle
 
-# Writes a claim stored alone into its record (shared.compact) and keeps the verdict already there: a
-# re-extraction rewrites claims, not what was concluded about them.
+# Writes a claim stored alone into its record (shared.compact) and keeps the verdict
+# already there: a re-extraction rewrites claims, not what was concluded about them.
 _SAVE_CLAIM = (
     compact.RECORD_PARTS_LUA
     + """
@@ -45,8 +45,8 @@ def queue_save_claims(
     """Queue on ``pipe`` the writes that replace the article's claims and mark them pending.
 
     Claims whose ids name the article (every claim the extractor makes) go into one frame in
-    the article's hash; its verdict fields stay, since a re-extraction rewrites claims, not
-    what was concluded about them. Any other claim is stored alone, in its own record, and
+    the article's hash; its verdicts (``keys.article_verdicts``) stay, since a re-extraction
+    rewrites claims, not what was concluded about them. Any other claim is stored alone, in its own record, and
     listed under ``keys.article_claims``.
     """
     article_id = article.article_id

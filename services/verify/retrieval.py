@@ -16,9 +16,9 @@ article).
 Two forms of posting. A claim id the extractor gives an article ingest named packs into 13
 bytes (``shared.ids.pack_claim_id``); those are appended to a string,
 ``keys.packed_posting(term)``, in the order they are indexed. Most terms hold one or two
-claims, and a string of 13 or 26 bytes costs Redis about half what a sorted set of one
-member does, and each further member 13 bytes rather than a sorted set's ~25 (over 60 once
-it outgrows the compact encoding). Members of any other form, and every member from before
+claims: a posting of one costs 95 B as a string against 112 B as a sorted set, its key
+included (Redis 6.2), and each further member 13 B rather than a sorted set's ~20 (over 60
+once it outgrows the compact encoding). Members of any other form, and every member from before
 packed postings, are in a sorted set scored by publication time, ``keys.posting(term)``.
 Lookups read both.
 
@@ -38,9 +38,10 @@ Growth. Postings have no TTL. Each claim adds one member (13 bytes packed) to at
 ``MAX_KEYS x (event + publication buckets)`` postings, so memory grows linearly with claims,
 but each posting stops growing once its time bucket is in the past, and reads stay capped
 whatever its size. Checking a packed posting for the member before appending reads it
-whole: a few kilobytes for a common term in a week's bucket. Old buckets can be trimmed or expired by a maintenance job without touching this
-code; a bucket older than the re-verification horizon is never read by new claims' lookups
-unless they are about that time.
+whole: a few kilobytes for a common term in a week's bucket. Old buckets can be trimmed or
+expired by a maintenance job without touching this code; a bucket older than the
+re-verification horizon is never read by new claims' lookups unless they are about that
+time.
 
 The MinHash signature of each indexed article (``keys.ARTICLE_MINHASH``) is stored here too,
 once per article (every claim of an article shares it), so near-copy detection compares whole

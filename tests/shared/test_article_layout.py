@@ -92,7 +92,6 @@ def test_an_articles_claims_are_one_value_of_its_hash(fake_redis: fakeredis.Fake
         ARTICLE: claims,
         "none": [],
     }
-    assert store.get_article_claims(fake_redis, [ARTICLE]) == {ARTICLE: claims}
     # A local part no claim has is no claim.
     assert store.get_claim(fake_redis, f"{ARTICLE}.00000000") is None
     # The document reads as before, the frame beside it.
