@@ -65,3 +65,15 @@ def sentence_claims(article: StoredArticle) -> list[Claim]:
         )
         start = end + 1
     return claims
+
+
+def stored_article(article_id: str, body: str) -> StoredArticle:
+    """An article of ``body`` from one outlet, published at ``PUBLISHED``."""
+    return StoredArticle(
+        article_id=article_id,
+        title="Harbour news",
+        body=body,
+        source="Lakeside Herald",
+        published_at=PUBLISHED,
+        received_at=PUBLISHED,
+    )

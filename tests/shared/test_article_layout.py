@@ -1,5 +1,5 @@
-"""Claims whose ids name their article live in the article's hash: one frame holding every
-claim, and a field per verdict. Claims stored alone, as every claim was before, still read
+"""Claims whose ids name their article live in the article's hash, in one frame, and their
+verdicts in one value beside it. Claims stored alone, as every claim was before, still read
 and write beside them."""
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ import pytest
 
 from services.extract.store import save_claims
 from services.verify import retrieval
-from services.verify.assess import assess
-from services.verify.flows import verdict_document
 from services.verify.store import save_verdicts
 from shared import compact, ids, keys, store
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, StoredArticle, VerdictDoc
-from tests.shared.articles import PUBLISHED, sentence_claims
-from tests.shared.verdicts import FACT_CHECK, verdict_for
+from tests.shared.articles import PUBLISHED, sentence_claims, stored_article
+from tests.shared.verdicts import assessed_verdict, verdict_for
 from tests.verify import scenario_claims as sc
-from tests.verify.factories import keyword_stance
 
 ARTICLE = "3fa2c1d07b9e4a65"  # as ingest names articles: 16 hex digits
 BODY = (
@@ -31,14 +28,7 @@ BODY = (
 
 
 def _article(article_id: str = ARTICLE, body: str = BODY) -> StoredArticle:
-    return StoredArticle(
-        article_id=article_id,
-        title="Floods",
-        body=body,
-        source="Lakeside Herald",
-        received_at=PUBLISHED,
-        published_at=PUBLISHED,
-    )
+    return stored_article(article_id, body)
 
 
 def _save(client: fakeredis.FakeRedis, article: StoredArticle, claims: list[Claim]) -> None:
@@ -113,18 +103,10 @@ def test_a_frame_holds_only_its_articles_claims() -> None:
 def test_an_articles_verdicts_are_one_value_and_read_back_whole(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
-    first, *others = [_reidentified(s) for s in sc.three_independent()]
-    for story in (first, *others):
+    first, *others = stories = [_reidentified(s) for s in sc.three_independent()]
+    for story in stories:
         _save(fake_redis, _article(story.claim.article_id, story.body), [story.claim])
-    result = assess(
-        claim=first.claim,
-        candidates=[o.candidate() for o in others],
-        stance_fn=keyword_stance,
-        external=[FACT_CHECK],
-        near_copy_threshold=0.6,
-        own_text=first.body,
-    )
-    doc = verdict_document(first.claim, result)
+    doc, _ = assessed_verdict(stories)
     assert [e.claim_id for e in doc.evidence if e.claim_id]  # it names claims of other articles
 
     ((saved, changed),) = save_verdicts(fake_redis, [doc])

@@ -13,7 +13,7 @@ from services.verify import retrieval
 from services.verify.store import save_verdicts
 from shared import keys, store
 from shared.schemas import ArticleStatus, Entity, StoredArticle
-from tests.shared.articles import PUBLISHED, sentence_claims
+from tests.shared.articles import sentence_claims, stored_article
 from tests.shared.verdicts import verdict_for
 
 COMPACT = {b"ziplist", b"listpack"}  # Redis 6 and Redis 7 names of the compact encoding
@@ -30,14 +30,7 @@ def client(redis_db_url: str) -> Iterator[redis.Redis]:
 def _article(article_id: str, words: int) -> StoredArticle:
     rng = random.Random(words)
     body = " ".join(rng.choice(WORDS) + ("." if i % 12 == 11 else "") for i in range(words))
-    return StoredArticle(
-        article_id=article_id,
-        title="Harbour news",
-        body=body,
-        source="Lakeside Herald",
-        published_at=PUBLISHED,
-        received_at=PUBLISHED,
-    )
+    return stored_article(article_id, body)
 
 
 def test_an_article_of_news_size_is_stored_in_a_compact_hash(client: redis.Redis) -> None:

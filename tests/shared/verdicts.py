@@ -21,10 +21,12 @@ FACT_CHECK = EvidenceItem(
 )
 
 
-def assessed_verdict() -> tuple[VerdictDoc, list[Claim]]:
-    """Three independent fire reports judged as the verify task does, plus a fact-check;
-    and every claim the document names."""
-    first, *others = sc.three_independent()
+def assessed_verdict(
+    stories: list[sc.Sourced] | None = None,
+) -> tuple[VerdictDoc, list[Claim]]:
+    """Three independent fire reports (or ``stories``: the first judged against the others)
+    judged as the verify task does, plus a fact-check; and every claim the document names."""
+    first, *others = stories if stories is not None else sc.three_independent()
     result = assess(
         claim=first.claim,
         candidates=[o.candidate() for o in others],

@@ -133,9 +133,7 @@ def test_lookup_is_one_round_trip(
     assert set(found) == {"seed-blog-a", "seed-blog-s"}
 
 
-def test_concurrent_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
-    claims = [dated(f"c{i:03}", "acme") for i in range(200)]
-
+def index_on_four_threads(client: fakeredis.FakeRedis, claims: list[Claim]) -> None:
     def work(part: list[Claim]) -> None:
         for item in part:
             retrieval.index_claim(client, item, bucket_days=7)
@@ -145,6 +143,11 @@ def test_concurrent_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
         t.start()
     for t in threads:
         t.join()
+
+
+def test_concurrent_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
+    claims = [dated(f"c{i:03}", "acme") for i in range(200)]
+    index_on_four_threads(client, claims)
     term = retrieval.index_terms(claims[0], bucket_days=7)[0]
     assert client.zcard(keys.posting(term)) == 200
 
@@ -342,16 +345,7 @@ def test_packed_and_older_sorted_set_postings_are_read_together(
 
 def test_concurrent_packed_indexing_loses_nothing(client: fakeredis.FakeRedis) -> None:
     claims = [packed_dated(n, "acme") for n in range(1, 121)]
-
-    def work(part: list[Claim]) -> None:
-        for item in part:
-            retrieval.index_claim(client, item, bucket_days=7)
-
-    threads = [threading.Thread(target=work, args=(claims[i::4],)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    index_on_four_threads(client, claims)
     term = retrieval.index_terms(claims[0], bucket_days=7)[0]
     value = raw_command(client, "GET", keys.packed_posting(term))
     members = {value[at : at + 13] for at in range(0, len(value), 13)}
