@@ -380,7 +380,6 @@ def join_claim(
 
 # A framed claim's local id (``shared.ids.claim_home``), the first field of its line.
 _LOCAL_ID = "i"
-_FRAMED_ID = re.compile(r'^\[?\{"i":"([0-9a-f]+)"', re.MULTILINE)
 
 
 class _FramedClaimFields(StoredClaimFields):
@@ -440,7 +439,7 @@ def read_framed_claim(line: str, *, article: StoredArticle) -> Claim:
 
 def framed_claim_ids(stored: bytes, *, article_id: str) -> list[str]:
     """The ids of the claims in a frame, in order, without parsing them."""
-    found = _FRAMED_ID.findall(unpack(stored))
+    found = framed_claim_lines(stored)
     return [f"{article_id}{ids.CLAIM_SEP}{local}" for local in found]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 
 # Separates a claim id's article from the claim's local part. Local parts are hex digits and
 # never hold it; an article id may, so a claim id splits at its last one.
@@ -35,6 +36,24 @@ def claim_home(claim_id: str) -> tuple[str, str] | None:
     if not sep or not article_id or _LOCAL.fullmatch(local) is None:
         return None
     return article_id, local
+
+
+def local_in(claim_id: str, *, article_id: str) -> str | None:
+    """The local part of ``claim_id`` if it names ``article_id``; None for an id that names
+    another article, or none. Such claims are stored in their article (``shared.store``)."""
+    home = claim_home(claim_id)
+    return home[1] if home is not None and home[0] == article_id else None
+
+
+def by_article(claim_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Article id -> {claim id: local part} of the ids of ``claim_ids`` that name their
+    article, each once, in order; other ids are left out."""
+    found: dict[str, dict[str, str]] = {}
+    for claim_id in claim_ids:
+        home = claim_home(claim_id)
+        if home is not None:
+            found.setdefault(home[0], {})[claim_id] = home[1]
+    return found
 
 
 # Leads a packed claim id: 0xfe never occurs in UTF-8, so no id stored as text starts with it.

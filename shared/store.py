@@ -9,7 +9,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery
-from shared.ids import CLAIM_SEP, claim_home, unpack_claim_id
+from shared.ids import by_article, unpack_claim_id
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, DeadLetter, StoredArticle, VerdictDoc
 from shared.settings import Settings
@@ -181,16 +181,6 @@ def get_records(client: redis.Redis, claim_ids: Iterable[str]) -> dict[str, tupl
     return {cid: compact.split_record(raw) for cid, raw in zip(ids, replies, strict=True) if raw}
 
 
-def _by_article(claim_ids: Iterable[str]) -> dict[str, list[str]]:
-    """Article id -> the ids of ``claim_ids`` that name it (``shared.ids.claim_home``)."""
-    found: dict[str, list[str]] = {}
-    for cid in dict.fromkeys(claim_ids):
-        home = claim_home(cid)
-        if home is not None:
-            found.setdefault(home[0], []).append(cid)
-    return found
-
-
 def get_claim(client: redis.Redis, claim_id: str) -> Claim | None:
     found = get_claims(client, [claim_id])
     return found[0] if found else None
@@ -202,7 +192,7 @@ def get_claims(client: redis.Redis, claim_ids: Iterable[str]) -> list[Claim]:
     ids = list(claim_ids)
     wanted = set(ids)
     found: dict[str, Claim] = {}
-    frames, _ = get_claim_frames(client, _by_article(ids))
+    frames, _ = get_claim_frames(client, by_article(ids))
     for claims in get_framed_claims(client, frames).values():
         found |= {c.claim_id: c for c in claims if c.claim_id in wanted}
     records = get_records(client, [cid for cid in ids if cid not in found])
@@ -234,24 +224,24 @@ def _framed_verdicts(
 ) -> tuple[dict[str, Claim], dict[str, dict[str, Any]]]:
     """(claims, stored verdict fields) of the claims of ``claim_ids`` that their articles
     hold, in one round trip: each article's document, claims and verdicts."""
-    by_article = _by_article(claim_ids)
+    homes = by_article(claim_ids)
     pipe = client.pipeline(transaction=False)
-    for article_id in by_article:
+    for article_id in homes:
         raw_command(pipe, "HMGET", keys.article(article_id), keys.ARTICLE_DOC, keys.ARTICLE_CLAIMS)
         raw_command(pipe, "GET", keys.article_verdicts(article_id))
     claims: dict[str, Claim] = {}
     stored: dict[str, dict[str, Any]] = {}
-    replies = pipe.execute() if by_article else []
-    for ids, (doc, frame), verdicts in zip(
-        by_article.values(), replies[0::2], replies[1::2], strict=True
+    replies = pipe.execute() if homes else []
+    for locals_, (doc, frame), verdicts in zip(
+        homes.values(), replies[0::2], replies[1::2], strict=True
     ):
         if doc is None or frame is None:
             continue
         article = compact.read_article(doc)
         claims |= {c.claim_id: c for c in compact.read_framed_claims(frame, article=article)}
         entries = compact.read_verdict_frame(verdicts) if verdicts else {}
-        for cid in ids:
-            entry = entries.get(cid.rpartition(CLAIM_SEP)[2])
+        for cid, local in locals_.items():
+            entry = entries.get(local)
             if entry is not None:
                 stored[cid] = compact.framed_verdict_fields(entry, claim_id=cid)
     return claims, stored

@@ -19,7 +19,7 @@ from typing import Any, cast
 import redis
 
 from shared import keys
-from shared.ids import claim_home, pack_claim_id
+from shared.ids import local_in, pack_claim_id
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
 
@@ -46,10 +46,10 @@ def _filed(doc: VerdictDoc) -> tuple[str, bytes]:
     """(field of the article's published versions, listing member) for ``doc``'s claim: an
     id that names the article is filed by its local part, since the hash's key names the
     article, and listed packed (``shared.ids.pack_claim_id``); any other id as it is."""
-    home = claim_home(doc.claim_id)
-    if home is None or home[0] != doc.article_id:
+    local = local_in(doc.claim_id, article_id=doc.article_id)
+    if local is None:
         return doc.claim_id, doc.claim_id.encode()
-    return home[1], pack_claim_id(doc.claim_id)
+    return local, pack_claim_id(doc.claim_id)
 
 
 def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: VerdictDoc) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 
 from shared import compact, keys, recovery
-from shared.ids import claim_home
+from shared.ids import local_in
 from shared.schemas import Claim, StoredArticle
 
 # Writes a claim stored alone into its record (shared.compact) and keeps the verdict
@@ -50,8 +50,8 @@ def queue_save_claims(
     listed under ``keys.article_claims``.
     """
     article_id = article.article_id
-    framed = [c for c in claims if (claim_home(c.claim_id) or ("",))[0] == article_id]
-    alone = [c for c in claims if (claim_home(c.claim_id) or ("",))[0] != article_id]
+    framed = [c for c in claims if local_in(c.claim_id, article_id=article_id) is not None]
+    alone = [c for c in claims if local_in(c.claim_id, article_id=article_id) is None]
     pipe.delete(keys.article_claims(article_id), keys.article_pending(article_id))
     if framed:
         frame = compact.framed_claims(framed, article=article)

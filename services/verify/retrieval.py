@@ -63,7 +63,15 @@ import redis
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
 from shared import compact, keys, store
-from shared.ids import CLAIM_SEP, PACKED_CLAIM, claim_home, pack_claim_id, unpack_claim_id
+from shared.ids import (
+    CLAIM_SEP,
+    PACKED_CLAIM,
+    by_article,
+    claim_home,
+    local_in,
+    pack_claim_id,
+    unpack_claim_id,
+)
 from shared.redis_client import raw_command
 from shared.schemas import Claim, StoredArticle
 from shared.settings import get_settings
@@ -95,9 +103,9 @@ DEFAULT_BUCKET_DAYS = 7
 PARSED_CLAIMS = 16_384  # parsed claims kept per process, ~1-2 kB each
 MEMBER_SEP = "@"
 # Lead binary members: 0xfe and 0xff never occur in UTF-8, so no text member starts with
-# either. 0xfe: a claim id packed (``shared.ids.pack_claim_id``). 0xff: a claim id of 16 hex
-# digits, from before ids named their article, then the article tag's 4 bytes.
-PACKED_FRAMED = PACKED_CLAIM
+# either. 0xfe (``shared.ids.PACKED_CLAIM``): a claim id packed (``shared.ids.pack_claim_id``).
+# 0xff: a claim id of 16 hex digits, from before ids named their article, then the article
+# tag's 4 bytes.
 PACKED_MEMBER = b"\xff"
 _PACKED_LENGTH = 13
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
@@ -203,12 +211,11 @@ def article_tag(article_id: str) -> str:
 
 def _member(claim: Claim) -> bytes:
     """The claim's posting member. For an id that names an article id of 16 hex digits
-    (every id the extractor makes for an article ingest named): ``PACKED_FRAMED``, the
+    (every id the extractor makes for an article ingest named): ``PACKED_CLAIM``, the
     article id's 8 bytes and the local part's 4. For an id that names its article otherwise:
     the id. For any other id: ``<claim_id>@<article tag>``. The binary forms are half the
     text forms' size, in a structure that holds one member per claim and term."""
-    home = claim_home(claim.claim_id)
-    if home is not None and home[0] == claim.article_id:
+    if local_in(claim.claim_id, article_id=claim.article_id) is not None:
         return pack_claim_id(claim.claim_id)
     tag = article_tag(claim.article_id)
     if _HEX_ID.fullmatch(claim.claim_id):
@@ -219,7 +226,7 @@ def _member(claim: Claim) -> bytes:
 def _read_member(raw: bytes) -> tuple[str, str]:
     """(claim id, its article's id or tag) of a member; a member written before tags holds
     the article's full id instead of its tag."""
-    if len(raw) == _PACKED_LENGTH and raw.startswith(PACKED_FRAMED):
+    if len(raw) == _PACKED_LENGTH and raw.startswith(PACKED_CLAIM):
         claim_id = unpack_claim_id(raw)
         return claim_id, claim_id.rpartition(CLAIM_SEP)[0]
     if len(raw) == _PACKED_LENGTH and raw.startswith(PACKED_MEMBER):
@@ -459,15 +466,11 @@ def load_claims(client: redis.Redis, claim_ids: Sequence[str]) -> list[Claim]:
     article) again. A claim whose id names its article is read with all of that article's
     claims, in one value."""
     found: dict[str, Claim] = {}
-    wanted: dict[str, list[str]] = {}
-    for cid in dict.fromkeys(claim_ids):
-        home = claim_home(cid)
-        if home is not None:
-            wanted.setdefault(home[0], []).append(home[1])
+    wanted = by_article(claim_ids)
     if wanted:
         frames, _ = store.get_claim_frames(client, wanted)
         for article_id, frame in _load_frames(client, frames).items():
-            found |= {c.claim_id: c for c in frame.claims(wanted[article_id])}
+            found |= {c.claim_id: c for c in frame.claims(wanted[article_id].values())}
     rest = [cid for cid in dict.fromkeys(claim_ids) if cid not in found]
     if rest:
         found |= _claims_alone(client, rest)

@@ -12,7 +12,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery, stream
-from shared.ids import CLAIM_SEP, claim_home
+from shared.ids import CLAIM_SEP, local_in
 from shared.redis_client import raw_command
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
@@ -94,8 +94,7 @@ def save_verdicts(client: redis.Redis, docs: Sequence[VerdictDoc]) -> list[tuple
     by_article: dict[str, list[tuple[int, VerdictDoc]]] = {}
     alone: list[tuple[int, VerdictDoc]] = []
     for at, doc in enumerate(docs):
-        home = claim_home(doc.claim_id)
-        if home is not None and home[0] == doc.article_id:
+        if local_in(doc.claim_id, article_id=doc.article_id) is not None:
             by_article.setdefault(doc.article_id, []).append((at, doc))
         else:
             alone.append((at, doc))
@@ -150,7 +149,7 @@ def _framed_update(
 ) -> tuple[VerdictDoc, bool]:
     """Put ``doc`` into ``entries`` under its next version unless its content is the stored
     one's; then it comes back with the stored version and time."""
-    local = doc.claim_id.rpartition(CLAIM_SEP)[2]
+    local = doc.claim_id.rpartition(CLAIM_SEP)[2]  # save_verdicts checked it names the article
     digest = content_hash(doc)
     held = entries.get(local)
     if held is not None and held.content_hash == digest:
