@@ -12,7 +12,7 @@ from typing import Any
 import redis
 
 from shared import compact, keys, recovery, stream
-from shared.ids import CLAIM_SEP, local_in
+from shared.ids import local_in
 from shared.redis_client import raw_command
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
@@ -126,7 +126,9 @@ def _save_framed(
     client: redis.Redis, article_id: str, docs: Sequence[VerdictDoc]
 ) -> list[tuple[VerdictDoc, bool]]:
     """``save_verdicts`` for claims of one article: its verdict frame is read, updated and
-    written back under WATCH, and read again if another writer changed it meanwhile."""
+    written back under WATCH, and read again if another writer changed it meanwhile. Each
+    verdict's entry is made once, before the first read: a retry only merges again."""
+    made = [_FramedDoc(doc, article_id) for doc in docs]
     key = keys.article_verdicts(article_id)
     with client.pipeline(transaction=True) as pipe:
         while True:
@@ -134,7 +136,7 @@ def _save_framed(
                 pipe.watch(key)  # type: ignore[no-untyped-call]
                 stored = raw_command(pipe, "GET", key)
                 entries = compact.read_verdict_frame(stored) if stored else {}
-                results = [_framed_update(entries, doc) for doc in docs]
+                results = [one.merge(entries) for one in made]
                 if any(changed for _, changed in results):
                     pipe.multi()
                     pipe.set(key, compact.verdict_frame(entries))
@@ -144,20 +146,27 @@ def _save_framed(
                 continue
 
 
-def _framed_update(
-    entries: dict[str, compact.FramedVerdict], doc: VerdictDoc
-) -> tuple[VerdictDoc, bool]:
-    """Put ``doc`` into ``entries`` under its next version unless its content is the stored
-    one's; then it comes back with the stored version and time."""
-    local = doc.claim_id.rpartition(CLAIM_SEP)[2]  # save_verdicts checked it names the article
-    digest = content_hash(doc)
-    held = entries.get(local)
-    if held is not None and held.content_hash == digest:
-        verified_at = datetime.fromisoformat(json.loads(held.text)["verified_at"])
-        return doc.model_copy(update={"version": held.version, "verified_at": verified_at}), False
-    version = (held.version if held is not None else 0) + 1
-    entries[local] = compact.FramedVerdict(version, digest, compact.verdict_text(doc))
-    return doc.model_copy(update={"version": version}), True
+class _FramedDoc:
+    """A verdict of a claim stored in its article, with its frame entry's parts."""
+
+    def __init__(self, doc: VerdictDoc, article_id: str) -> None:
+        local = local_in(doc.claim_id, article_id=article_id)
+        assert local is not None  # save_verdicts sends only these
+        self.doc, self.local = doc, local
+        self.digest = content_hash(doc)
+        self.text = compact.verdict_text(doc)
+
+    def merge(self, entries: dict[str, compact.FramedVerdict]) -> tuple[VerdictDoc, bool]:
+        """Put the verdict into ``entries`` under its next version unless its content is the
+        stored one's; then it comes back with the stored version and time."""
+        held = entries.get(self.local)
+        if held is not None and held.content_hash == self.digest:
+            verified_at = datetime.fromisoformat(json.loads(held.text)["verified_at"])
+            update = {"version": held.version, "verified_at": verified_at}
+            return self.doc.model_copy(update=update), False
+        version = (held.version if held is not None else 0) + 1
+        entries[self.local] = compact.FramedVerdict(version, self.digest, self.text)
+        return self.doc.model_copy(update={"version": version}), True
 
 
 def _saved(doc: VerdictDoc, reply: Any) -> tuple[VerdictDoc, bool]:
