@@ -24,6 +24,7 @@ FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("reverify_lock", r"^crosscheck:\{c:[^}]+\}:reverify$"),
         ("posting", r"^crosscheck:idx:"),
         ("packed_posting", r"^crosscheck:ix:"),
+        ("posting_hash", r"^crosscheck:ixh:"),
         ("claims_listing", r"^\{[^}]+\}:claims$"),
         ("legacy_claims_all", r"^crosscheck:claims$"),
         ("dedupe", r"^crosscheck:\{dedupe\}:"),

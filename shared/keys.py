@@ -126,5 +126,13 @@ def posting(term: str) -> str:
 
 def packed_posting(term: str) -> str:
     """String: the packed claim ids (``shared.ids.pack_claim_id``, 13 bytes each) sharing an
-    index term, end to end, oldest first."""
+    index term, end to end, oldest first; as written before posting hashes (read, no longer
+    written)."""
     return f"{PREFIX}:ix:{term}"
+
+
+def posting_hash(group: str, shard: int) -> str:
+    """Hash: packed postings of the terms of one group of time buckets whose keys fall in
+    ``shard``, each field a term's packed claim ids end to end, oldest first
+    (``services.verify.retrieval.posting_slot`` names the key and field)."""
+    return f"{PREFIX}:ixh:{group}:{shard}"

@@ -13,23 +13,29 @@ are dropped without another read: a claim id names its article (``shared.ids``),
 that does not is followed by its article's tag (``article_tag``, 32 bits standing for the
 article).
 
-Two forms of posting. A claim id the extractor gives an article ingest named packs into 13
-bytes (``shared.ids.pack_claim_id``); those are appended to a string,
-``keys.packed_posting(term)``, in the order they are indexed. Most terms hold one or two
-claims: a posting of one costs 95 B as a string against 112 B as a sorted set, its key
-included (Redis 6.2), and each further member 13 B rather than a sorted set's ~20 (over 60
-once it outgrows the compact encoding). Members of any other form, and every member from before
-packed postings, are in a sorted set scored by publication time, ``keys.posting(term)``.
-Lookups read both.
+Where postings are kept. A claim id the extractor gives an article ingest named packs into
+13 bytes (``shared.ids.pack_claim_id``); a term's packed members are one value, appended to
+in the order they are indexed. That value is a field of a hash (``keys.posting_hash``), not
+a key of its own: a hash per group of ``POSTING_GROUP`` time buckets and shard of the
+term's key (``posting_slot``). Most terms hold one or two claims, so a key of their own cost
+Redis more than the members did: ~95 B for a term of one member, plus ~50 B in Redis's
+table of keys. As a field of a hash in the compact encoding, the same term costs ~25 B.
+Hashes that outgrow that encoding (``hash-max-ziplist-entries`` fields, 128 unless
+configured) cost ~90 B a field, which is still less. A group spans four buckets (four weeks
+by default), so a hash stays bounded by what a month brings, and old months can be dropped
+whole. Members of any
+other form, and every member from before packed postings, are in a sorted set scored by
+publication time, ``keys.posting(term)``. Terms packed before posting hashes are strings
+(``keys.packed_posting(term)``). Lookups read all three.
 
 Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of
-buckets are read, each the newest ``per_term`` members of either form (``GETRANGE`` of the
-string's end, ``ZREVRANGE``) and their counts, all in one pipeline round trip. Candidates are
+buckets are read, each the newest ``per_term`` members of every form (a packed value's end,
+read by a script or ``GETRANGE``; ``ZREVRANGE``) and their counts, all in one pipeline round trip. Candidates are
 ranked by the sum, over distinct keys they share, of a rarity weight
 ``1 / log2(2 + members)`` (an IDF: a key in every story says little), and the top ``cap``
 are returned.
 
-Concurrency. Indexing a packed member is one script that appends it unless the string
+Concurrency. Indexing a packed member is one script that appends it unless the field
 holds it already; a sorted set's is ``ZADD`` of a deterministic member and score. Each is
 atomic and idempotent: two workers indexing at once, or one re-indexing after a retry,
 leave the same state.
@@ -38,8 +44,8 @@ Growth. Postings have no TTL. Each claim adds one member (13 bytes packed) to at
 ``MAX_KEYS x (event + publication buckets)`` postings, so memory grows linearly with claims,
 but each posting stops growing once its time bucket is in the past, and reads stay capped
 whatever its size. Checking a packed posting for the member before appending reads it
-whole: a few kilobytes for a common term in a week's bucket. Old buckets can be trimmed or
-expired by a maintenance job without touching this code; a bucket older than the
+whole, inside Redis: a few kilobytes for a common term in a week's bucket. Old buckets can
+be trimmed or expired by a maintenance job without touching this code; a bucket older than the
 re-verification horizon is never read by new claims' lookups unless they are about that
 time.
 
@@ -90,6 +96,7 @@ __all__ = [
     "load_claims",
     "load_signatures",
     "lookup_terms",
+    "posting_slot",
     "time_bucket",
 ]
 
@@ -108,6 +115,10 @@ MEMBER_SEP = "@"
 # tag's 4 bytes.
 PACKED_MEMBER = b"\xff"
 _PACKED_LENGTH = 13
+# Posting hashes: time buckets per group and shards per group. Both are part of the layout:
+# changing either moves every term to another key and field, where lookups would not find it.
+POSTING_GROUP = 4
+POSTING_SHARDS = 16
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
 
 # spaCy labels that name things; numbers, dates and the like are not index keys.
@@ -119,6 +130,23 @@ _LABEL_RANK = {"PERSON": 0, "ORG": 1, "EVENT": 2, "FAC": 3, "PRODUCT": 4, "GPE":
 
 def time_bucket(day: date, *, bucket_days: int) -> int:
     return day.toordinal() // bucket_days
+
+
+def posting_slot(term: str) -> tuple[str, str]:
+    """The posting hash and field of a term's packed members. ``raqqa|t105648``: the
+    hash of bucket group 26412 (105648 // 4) and the shard of ``raqqa``, field ``raqqa|0``
+    (the bucket's place in its group). A term without a time (``raqqa|t*``) is in group
+    ``*`` under field ``raqqa|*``."""
+    name, _, bucket = term.rpartition("|")
+    label = bucket.removeprefix("t")
+    if label.isdigit():
+        group, place = divmod(int(label), POSTING_GROUP)
+        group_label, place_label = str(group), str(place)
+    else:
+        group_label = place_label = label
+    digest = hashlib.blake2b(name.encode(), digest_size=4).digest()
+    shard = int.from_bytes(digest, "big") % POSTING_SHARDS
+    return keys.posting_hash(group_label, shard), f"{name}|{place_label}"
 
 
 def _index_keys(claim: Claim) -> list[str]:
@@ -238,15 +266,14 @@ def _read_member(raw: bytes) -> tuple[str, str]:
     return claim_id, article
 
 
-# Appends ARGV[1], a packed member, to the string KEYS[1] unless it holds it already, at a
-# member boundary. SET of the whole value rather than APPEND: Redis sizes a value SET to it,
-# but grows an appended one with as much again to spare.
+# Appends ARGV[2], a packed member, to field ARGV[1] of the posting hash KEYS[1] unless the
+# field holds it already, at a member boundary.
 _APPEND_MEMBER = """
-local value = redis.call('GET', KEYS[1]) or ''
-local width = #ARGV[1]
+local value = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+local width = #ARGV[2]
 local from = 1
 while true do
-  local at = string.find(value, ARGV[1], from, true)
+  local at = string.find(value, ARGV[2], from, true)
   if not at then
     break
   end
@@ -255,8 +282,22 @@ while true do
   end
   from = at + 1
 end
-redis.call('SET', KEYS[1], value .. ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], value .. ARGV[2])
 return 1
+"""
+
+# The last ARGV[2] bytes of field ARGV[1] of the posting hash KEYS[1], and its length: Redis
+# has no GETRANGE for a hash's field, and a common term's value is kilobytes.
+_POSTING_TAIL = """
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if not value then
+  return {'', 0}
+end
+local keep = tonumber(ARGV[2])
+if keep >= #value then
+  return {value, #value}
+end
+return {string.sub(value, #value - keep + 1), #value}
 """
 
 
@@ -293,7 +334,7 @@ def index_claim(
     packed = len(member) == _PACKED_LENGTH and member.startswith(PACKED_CLAIM)
     for term in terms:
         if packed:
-            pipe.eval(_APPEND_MEMBER, 1, keys.packed_posting(term), member)
+            pipe.eval(_APPEND_MEMBER, 1, *posting_slot(term), member)
         else:
             pipe.zadd(keys.posting(term), {member: _score(claim)})
     if article_text:
@@ -331,7 +372,9 @@ def candidates(
     if not terms or cap <= 0:
         return []
     pipe = client.pipeline(transaction=False)
+    tail = max(0, per_term) * _PACKED_LENGTH
     for term in terms:
+        raw_command(pipe, "EVAL", _POSTING_TAIL, 1, *posting_slot(term), tail)
         raw_command(pipe, "GETRANGE", keys.packed_posting(term), -per_term * _PACKED_LENGTH, -1)
         pipe.strlen(keys.packed_posting(term))
         raw_command(pipe, "ZREVRANGE", keys.posting(term), 0, per_term - 1)
@@ -344,10 +387,13 @@ def candidates(
     # Members written before tags name the article in full.
     own_article = {claim.article_id, article_tag(claim.article_id)}
     for i, term in enumerate(terms):
-        packed, length, older, count = replies[4 * i : 4 * i + 4]
+        (hashed, hashed_length), packed, length, older, count = replies[5 * i : 5 * i + 5]
+        # Newest first: the hash's members, then strings' (all written before), then the
+        # sorted set's.
         members = _packed_members(packed, newest=per_term)
+        members = (members + _packed_members(hashed, newest=per_term))[-per_term:]
         members += older[: max(0, per_term - len(members))]
-        size = int(length) // _PACKED_LENGTH + int(count)
+        size = (int(hashed_length) + int(length)) // _PACKED_LENGTH + int(count)
         key = term.rpartition("|")[0]
         weight = _rarity(size)
         for raw in members:

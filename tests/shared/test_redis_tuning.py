@@ -71,24 +71,40 @@ def test_an_article_with_its_claims_stays_one_compact_hash_and_its_verdicts_one_
     assert store.get_verdicts(client, [c.claim_id for c in claims]) == [doc for doc, _ in saved]
 
 
-def test_a_packed_posting_costs_less_than_a_sorted_set(client: redis.Redis) -> None:
-    """Most postings hold one or two claims: there, Redis's cost of the structure is most of
-    what a posting costs. Summed over many postings: the allocator may hand any one value a
-    larger block than it asked for."""
+def test_postings_in_hashes_cost_less_than_a_key_per_term(client: redis.Redis) -> None:
+    """Most postings hold one or two claims: there, Redis's cost of a key is most of what a
+    posting costs. Summed over many postings: the allocator may hand any one value a larger
+    block than it asked for."""
     article = _article("3fa2c1d07b9e4a65", words=24)
     first, _ = sentence_claims(article)
-    totals = {}
-    for form, posting in (("packed", keys.packed_posting), ("sorted set", keys.posting)):
-        terms = []
-        for n in range(200):
-            named = [Entity(text="Acme", label="ORG", key=f"org:acme{n}", start=0, end=4)]
-            made = first.model_copy(update={"entities": named})
-            if form == "sorted set":  # an id naming no article: a sorted-set member
-                made = made.model_copy(update={"claim_id": "0123456789abcdef"})
-            terms += retrieval.index_claim(client, made, bucket_days=7)
-        pipe = client.pipeline(transaction=False)
-        for term in terms:
-            pipe.memory_usage(posting(term))
-        totals[form] = sum(int(size or 0) for size in pipe.execute())
-    # About 95 against 112 bytes each on Redis 6.2 with libc malloc, the key's cost included.
-    assert 0 < totals["packed"] < 0.9 * totals["sorted set"]
+    terms = []
+    for n in range(200):
+        named = [Entity(text="Acme", label="ORG", key=f"org:acme{n}", start=0, end=4)]
+        terms += retrieval.index_claim(
+            client, first.model_copy(update={"entities": named}), bucket_days=7
+        )
+    hashes = {retrieval.posting_slot(term)[0] for term in terms}
+    assert 1 < len(hashes) <= retrieval.POSTING_SHARDS < len(terms)
+    assert all(client.object("encoding", key) in COMPACT for key in hashes)
+    # The same members as a key per term: strings as written before posting hashes, and
+    # sorted sets as members of other forms are.
+    pipe = client.pipeline(transaction=False)
+    for term in terms:
+        member = client.hget(*retrieval.posting_slot(term))
+        assert member is not None and len(member) == 13
+        pipe.set(keys.packed_posting(term), member)
+        pipe.zadd(keys.posting(term), {member: 1.0})
+    pipe.execute()
+
+    def summed(names: list[str] | set[str]) -> int:
+        sizing = client.pipeline(transaction=False)
+        for name in names:
+            sizing.memory_usage(name)
+        return sum(int(size or 0) for size in sizing.execute())
+
+    in_hashes = summed(hashes)
+    as_strings = summed([keys.packed_posting(term) for term in terms])
+    as_sorted_sets = summed([keys.posting(term) for term in terms])
+    # About 30 B a term in hashes, against 95 B as a string and 112 B as a sorted set on
+    # Redis 6.2 (keys included), before the ~50 B a key costs in Redis's table of keys.
+    assert 0 < in_hashes < 0.5 * as_strings < 0.5 * as_sorted_sets

@@ -299,26 +299,79 @@ def packed_dated(article: int, *keys_: str, on: str = "2025-05-03", start: int =
     return made.model_copy(update={"claim_id": claim_id, "article_id": article_id})
 
 
-def test_packed_members_are_appended_to_one_string_once(client: fakeredis.FakeRedis) -> None:
+def posting_value(client: fakeredis.FakeRedis, term: str) -> bytes | None:
+    value: bytes | None = raw_command(client, "HGET", *retrieval.posting_slot(term))
+    return value
+
+
+def test_a_term_is_a_field_of_its_bucket_group_and_shard() -> None:
+    key, field = retrieval.posting_slot("org:acme|t105648")
+    assert (key, field) == (keys.posting_hash("26412", int(key.rpartition(":")[2])), "org:acme|0")
+    # The group's other buckets share the hash; the next group does not.
+    assert retrieval.posting_slot("org:acme|t105651") == (key, "org:acme|3")
+    assert retrieval.posting_slot("org:acme|t105652")[0] != key
+    assert retrieval.posting_slot("org:acme|t*") == (
+        keys.posting_hash("*", int(key.rpartition(":")[2])),
+        "org:acme|*",
+    )
+    # Keys spread over the shards: 400 keys of one bucket fill every shard.
+    shards = {retrieval.posting_slot(f"org:n{n}|t105648")[0] for n in range(400)}
+    assert len(shards) == retrieval.POSTING_SHARDS
+
+
+def test_packed_members_are_appended_to_one_field_once(client: fakeredis.FakeRedis) -> None:
     claims = [packed_dated(n, "acme") for n in range(1, 4)]
     for item in [*claims, claims[0]]:  # the first indexed again, as a retried task does
         retrieval.index_claim(client, item, bucket_days=7)
     term = retrieval.index_terms(claims[0], bucket_days=7)[0]
-    value = raw_command(client, "GET", keys.packed_posting(term))
+    value = posting_value(client, term)
     assert value == b"".join(ids.pack_claim_id(c.claim_id) for c in claims)
-    assert not client.exists(keys.posting(term))
+    assert not client.exists(keys.posting(term), keys.packed_posting(term))
     # A member's bytes found across a boundary between two others is not that member.
     straddling = value[7:20]
-    client.set(keys.packed_posting("straddle"), value)
+    client.hset("straddle", "term", value)
     script = retrieval._APPEND_MEMBER
-    assert client.eval(script, 1, keys.packed_posting("straddle"), straddling) == 1
-    assert client.eval(script, 1, keys.packed_posting("straddle"), straddling) == 0
+    assert client.eval(script, 1, "straddle", "term", straddling) == 1
+    assert client.eval(script, 1, "straddle", "term", straddling) == 0
+    assert raw_command(client, "HGET", "straddle", "term") == value + straddling
 
     found = retrieval.candidates(client, claims[0], cap=10, bucket_days=7)
     assert found == [claims[1].claim_id, claims[2].claim_id]
     # Another claim of the first claim's article: its siblings are never its candidates.
     sibling = packed_dated(1, "acme", start=50)
     assert retrieval.candidates(client, sibling, cap=10, bucket_days=7) == found
+
+
+def test_the_tail_script_reads_the_newest_members_and_the_length() -> None:
+    client = fakeredis.FakeRedis()
+    value = bytes(range(65))
+    client.hset("h", "f", value)
+    script = retrieval._POSTING_TAIL
+    assert client.eval(script, 1, "h", "f", 26) == [value[-26:], 65]
+    assert client.eval(script, 1, "h", "f", 650) == [value, 65]
+    assert client.eval(script, 1, "h", "f", 0) == [b"", 65]
+    assert client.eval(script, 1, "h", "missing", 26) == [b"", 0]
+
+
+def test_packed_strings_from_before_posting_hashes_are_read_beside_them(
+    client: fakeredis.FakeRedis,
+) -> None:
+    before = [packed_dated(n, "acme") for n in range(1, 21)]
+    after = [packed_dated(n, "acme") for n in range(21, 31)]
+    term = retrieval.index_terms(before[0], bucket_days=7)[0]
+    # As session-10 workers wrote them: one string per term.
+    client.set(keys.packed_posting(term), b"".join(ids.pack_claim_id(c.claim_id) for c in before))
+    for item in after:
+        retrieval.index_claim(client, item, bucket_days=7)
+    probe = packed_dated(99, "acme", "zorvat_mine")
+    retrieval.index_claim(client, dated("rare", "zorvat_mine"), bucket_days=7)
+    found = retrieval.candidates(client, probe, cap=100, bucket_days=7)
+    assert set(found) == {c.claim_id for c in [*before, *after]} | {"rare"}
+    # Both forms' members count towards the rarity weight: 30 share acme, one zorvat_mine.
+    assert found[0] == "rare"
+    # Capped reads keep the newest: the hash's members, then the string's newest.
+    capped = retrieval.candidates(client, probe, cap=100, bucket_days=7, per_term=15)
+    assert set(capped) - {"rare"} == {c.claim_id for c in [*before[-5:], *after]}
 
 
 def test_packed_and_older_sorted_set_postings_are_read_together(
@@ -347,6 +400,7 @@ def test_concurrent_packed_indexing_loses_nothing(client: fakeredis.FakeRedis) -
     claims = [packed_dated(n, "acme") for n in range(1, 121)]
     index_on_four_threads(client, claims)
     term = retrieval.index_terms(claims[0], bucket_days=7)[0]
-    value = raw_command(client, "GET", keys.packed_posting(term))
+    value = posting_value(client, term)
+    assert value is not None
     members = {value[at : at + 13] for at in range(0, len(value), 13)}
     assert len(value) == 13 * 120 and members == {ids.pack_claim_id(c.claim_id) for c in claims}
