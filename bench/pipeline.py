@@ -396,6 +396,7 @@ def run_stack(
         trim_acknowledged(client, stream=STREAM)  # as the workers' sweep does, every tick
         info_before = client.info("memory")
         memory_before = int(info_before["used_memory"])
+        clients_before = client.client_list()
         stream_before = (collector.entries, collector.entry_bytes)
         roots = {name: child.pid for name, child in stack.children.items()}
         assert server.process is not None
@@ -435,6 +436,7 @@ def run_stack(
             # Where Redis itself puts the delta: the keys' data, its own tables, client
             # buffers, the AOF buffer, Lua scripts.
             "info_memory_delta_bytes": _info_delta(info_before, info_after),
+            "clients": _clients_delta(clients_before, client.client_list()),
             "stream_entries_trimmed_before": trimmed,
             "stream_entries_published": collector.entries - stream_before[0],
             # A stream nobody consumes keeps every payload until MAXLEN: this much per article.
@@ -488,6 +490,25 @@ def _info_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]
         name: int(after[name]) - int(before[name])
         for name in _INFO_MEMORY_PARTS
         if name in before and name in after
+    }
+
+
+def _clients_delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, Any]:
+    """Connections to Redis and what their buffers hold (``tot-mem``), before and after,
+    and the connections opened in between by their last command: a connection costs Redis
+    its buffers however many articles it carried."""
+    opened = [c for c in after if c["id"] not in {b["id"] for b in before}]
+    by_command: dict[str, int] = {}
+    for found in opened:
+        by_command[found.get("cmd", "?")] = by_command.get(found.get("cmd", "?"), 0) + 1
+    return {
+        "before": len(before),
+        "after": len(after),
+        "buffers_before_bytes": sum(int(c.get("tot-mem", 0)) for c in before),
+        "buffers_after_bytes": sum(int(c.get("tot-mem", 0)) for c in after),
+        "opened": len(opened),
+        "opened_buffers_bytes": sum(int(c.get("tot-mem", 0)) for c in opened),
+        "opened_by_last_command": dict(sorted(by_command.items())),
     }
 
 

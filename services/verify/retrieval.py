@@ -15,7 +15,7 @@ article).
 
 Where postings are kept. A claim id the extractor gives an article ingest named packs into
 13 bytes (``shared.ids.pack_claim_id``); a term's packed members are one value, appended to
-in the order they are indexed. That value is a field of a hash (``keys.posting_hash``), not
+in the order they are indexed, each without the lead byte all of them share (12 bytes). That value is a field of a hash (``keys.posting_hash``), not
 a key of its own: a hash per group of ``POSTING_GROUP`` time buckets and shard of the
 term's key (``posting_slot``). Most terms hold one or two claims, so a key of their own cost
 Redis more than the members did: ~95 B for a term of one member, plus ~50 B in Redis's
@@ -40,7 +40,7 @@ holds it already; a sorted set's is ``ZADD`` of a deterministic member and score
 atomic and idempotent: two workers indexing at once, or one re-indexing after a retry,
 leave the same state.
 
-Growth. Postings have no TTL. Each claim adds one member (13 bytes packed) to at most
+Growth. Postings have no TTL. Each claim adds one member (12 bytes packed) to at most
 ``MAX_KEYS x (event + publication buckets)`` postings, so memory grows linearly with claims,
 but each posting stops growing once its time bucket is in the past, and reads stay capped
 whatever its size. Checking a packed posting for the member before appending reads it
@@ -115,6 +115,8 @@ MEMBER_SEP = "@"
 # tag's 4 bytes.
 PACKED_MEMBER = b"\xff"
 _PACKED_LENGTH = 13
+# A posting hash holds packed claim ids only, so its members leave out the lead byte.
+_HASHED_LENGTH = _PACKED_LENGTH - len(PACKED_CLAIM)
 # Posting hashes: time buckets per group and shards per group. Both are part of the layout:
 # changing either moves every term to another key and field, where lookups would not find it.
 POSTING_GROUP = 4
@@ -334,7 +336,7 @@ def index_claim(
     packed = len(member) == _PACKED_LENGTH and member.startswith(PACKED_CLAIM)
     for term in terms:
         if packed:
-            pipe.eval(_APPEND_MEMBER, 1, *posting_slot(term), member)
+            pipe.eval(_APPEND_MEMBER, 1, *posting_slot(term), member[len(PACKED_CLAIM) :])
         else:
             pipe.zadd(keys.posting(term), {member: _score(claim)})
     if article_text:
@@ -372,7 +374,7 @@ def candidates(
     if not terms or cap <= 0:
         return []
     pipe = client.pipeline(transaction=False)
-    tail = max(0, per_term) * _PACKED_LENGTH
+    tail = max(0, per_term) * _HASHED_LENGTH
     for term in terms:
         raw_command(pipe, "EVAL", _POSTING_TAIL, 1, *posting_slot(term), tail)
         raw_command(pipe, "GETRANGE", keys.packed_posting(term), -per_term * _PACKED_LENGTH, -1)
@@ -391,9 +393,12 @@ def candidates(
         # Newest first: the hash's members, then strings' (all written before), then the
         # sorted set's.
         members = _packed_members(packed, newest=per_term)
-        members = (members + _packed_members(hashed, newest=per_term))[-per_term:]
+        members += [
+            PACKED_CLAIM + m for m in _packed_members(hashed, newest=per_term, width=_HASHED_LENGTH)
+        ]
+        members = members[-per_term:] if per_term > 0 else []
         members += older[: max(0, per_term - len(members))]
-        size = (int(hashed_length) + int(length)) // _PACKED_LENGTH + int(count)
+        size = int(hashed_length) // _HASHED_LENGTH + int(length) // _PACKED_LENGTH + int(count)
         key = term.rpartition("|")[0]
         weight = _rarity(size)
         for raw in members:
@@ -406,10 +411,10 @@ def candidates(
     return [claim_id for claim_id, _ in ranked[:cap]]
 
 
-def _packed_members(value: bytes, *, newest: int) -> list[bytes]:
-    """The newest ``newest`` members of a packed posting's end (``GETRANGE`` of a string
-    always starts at a member boundary: its length is a multiple of the width)."""
-    found = [value[at : at + _PACKED_LENGTH] for at in range(0, len(value), _PACKED_LENGTH)]
+def _packed_members(value: bytes, *, newest: int, width: int = _PACKED_LENGTH) -> list[bytes]:
+    """The newest ``newest`` members of a packed posting's end (the end read of a packed
+    value always starts at a member boundary: its length is a multiple of the width)."""
+    found = [value[at : at + width] for at in range(0, len(value), width)]
     return found[-newest:] if newest > 0 else []
 
 

@@ -207,7 +207,7 @@ def test_a_claim_whose_id_names_a_hex_article_is_a_binary_posting_member(
         )
         terms = retrieval.index_claim(fake_redis, claim, bucket_days=7)
         packed = raw_command(fake_redis, "HGET", *retrieval.posting_slot(terms[0]))
-        assert packed[-13:] == ids.PACKED_CLAIM + bytes.fromhex(article_id + claim.claim_id[-8:])
+        assert packed[-12:] == bytes.fromhex(article_id + claim.claim_id[-8:])
         if article_id == "aa" * 8:
             own = claim
         else:

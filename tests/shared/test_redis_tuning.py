@@ -11,7 +11,7 @@ import redis
 from services.extract.store import save_claims
 from services.verify import retrieval
 from services.verify.store import save_verdicts
-from shared import keys, store
+from shared import ids, keys, store
 from shared.schemas import ArticleStatus, Entity, StoredArticle
 from tests.shared.articles import sentence_claims, stored_article
 from tests.shared.verdicts import verdict_for
@@ -90,8 +90,9 @@ def test_postings_in_hashes_cost_less_than_a_key_per_term(client: redis.Redis) -
     # sorted sets as members of other forms are.
     pipe = client.pipeline(transaction=False)
     for term in terms:
-        member = client.hget(*retrieval.posting_slot(term))
-        assert member is not None and len(member) == 13
+        hashed = client.hget(*retrieval.posting_slot(term))
+        assert hashed is not None and len(hashed) == 12
+        member = ids.PACKED_CLAIM + hashed
         pipe.set(keys.packed_posting(term), member)
         pipe.zadd(keys.posting(term), {member: 1.0})
     pipe.execute()
