@@ -9,6 +9,8 @@ can sit on any shard.
 
 from __future__ import annotations
 
+import hashlib
+
 PREFIX = "crosscheck"
 
 
@@ -58,9 +60,21 @@ def article_reverify(article_id: str) -> str:
     return f"{PREFIX}:{{a:{article_id}}}:reverify"
 
 
+DEDUPE_SHARDS = 16  # part of the layout: changing it hides every fingerprint filed before
+
+
 def dedupe(fingerprint: str) -> str:
-    """String: article id for a canonical URL, text fingerprint or Idempotency-Key."""
+    """String: article id for a canonical URL, text fingerprint or Idempotency-Key, as filed
+    before ``dedupe_hash`` (read, no longer written)."""
     return f"{PREFIX}:{{dedupe}}:{fingerprint}"
+
+
+def dedupe_hash(fingerprint: str) -> str:
+    """Hash: fingerprint (a canonical URL's, a text's or an Idempotency-Key's) -> article id,
+    for the fingerprints in one of ``DEDUPE_SHARDS`` shards. A field rather than a key of its
+    own: a key cost Redis as much again as the id it held."""
+    digest = hashlib.blake2b(fingerprint.encode(), digest_size=2).digest()
+    return f"{PREFIX}:{{dedupe}}:h{int.from_bytes(digest, 'big') % DEDUPE_SHARDS}"
 
 
 def claim(claim_id: str) -> str:

@@ -126,9 +126,29 @@ def test_fingerprints_map_every_identity_to_one_id(fake_redis: fakeredis.FakeRed
     assert (again, seen) == ("a1", True)
     by_key, _ = claim_fingerprints(fake_redis, fingerprints=["idem:9"], candidate_id="a3")
     assert by_key == "a1"
+    # Fields of a few hashes, not a key per fingerprint.
+    assert fake_redis.hget(keys.dedupe_hash("idem:9"), "idem:9") == "a1"
+    assert not fake_redis.exists(*(keys.dedupe(f) for f in ("url:1", "text:1", "idem:9")))
     assert not is_enqueued(fake_redis, article_id="a1")
     mark_enqueued(fake_redis, article_id="a1")
     assert is_enqueued(fake_redis, article_id="a1")
+
+
+def test_fingerprints_filed_as_keys_before_hashes_still_count(
+    fake_redis: fakeredis.FakeRedis,
+) -> None:
+    fake_redis.set(keys.dedupe("url:old"), "a-old")
+    found, seen = claim_fingerprints(
+        fake_redis, fingerprints=["text:new", "url:old"], candidate_id="a9"
+    )
+    assert (found, seen) == ("a-old", True)
+    # The new identity joins the old article; the old one stays where it was filed.
+    assert fake_redis.hget(keys.dedupe_hash("text:new"), "text:new") == "a-old"
+    assert fake_redis.hget(keys.dedupe_hash("url:old"), "url:old") is None
+    assert claim_fingerprints(fake_redis, fingerprints=["text:new"], candidate_id="b") == (
+        "a-old",
+        True,
+    )
 
 
 def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> None:
