@@ -45,6 +45,7 @@ Writes ``bench/results/pipeline.json`` and prints a table.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import multiprocessing as mp
@@ -55,6 +56,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -99,7 +101,10 @@ from shared.stream import ensure_group, entry_order, trim_acknowledged  # noqa: 
 STREAM = "crosscheck:verified"
 QUEUE_KEYS = [key for queue in ALL_QUEUES.split(",") for key in queue_keys(queue)]
 POST_THREADS = 4
-WARMUP_ARTICLES = 2
+# Posted at once like the burst, so the API's connection pools have grown to the burst's
+# concurrency before the memory baseline: a connection costs Redis ~17 kB of buffers (6.2)
+# however many articles it carries. The work ceiling stores the same articles first.
+WARMUP_ARTICLES = 2 * POST_THREADS  # --warmup-articles
 MAX_ROUNDS = 6  # rounds after the first use databases 6..15
 
 
@@ -389,7 +394,7 @@ def run_stack(
             stack.start_verify(concurrency=args.verify_concurrency)
         stack.wait_api(timeout=120)
         print(f"stack up; worker logs in {log_dir}", file=sys.stderr)
-        warm = post_burst(stack.api_url, spare[:WARMUP_ARTICLES], desc="warm-up")
+        warm = post_burst(stack.api_url, spare[: args.warmup_articles], desc="warm-up")
         wait_verified(client, collector, warm, timeout=300, desc="warm-up verified")
         settle(client, collector, quiet=3.0)
 
@@ -447,7 +452,7 @@ def run_stack(
 
         rate = 0.5 * burst_result.articles / burst_result.seconds
         count = max(2, math.ceil(rate * args.steady_seconds))
-        steady_articles = spare[WARMUP_ARTICLES : WARMUP_ARTICLES + count]
+        steady_articles = spare[args.warmup_articles : args.warmup_articles + count]
         if len(steady_articles) < count:
             raise RuntimeError(f"need {count} steady articles, have {len(steady_articles)}")
         steady_posted = post_steady(stack.api_url, steady_articles, rate=rate, desc="steady POST")
@@ -501,6 +506,10 @@ def _clients_delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) ->
     by_command: dict[str, int] = {}
     for found in opened:
         by_command[found.get("cmd", "?")] = by_command.get(found.get("cmd", "?"), 0) + 1
+    by_process: dict[str, int] = {}
+    for found in opened:
+        owner = _connection_owner(found.get("addr", ""))
+        by_process[owner] = by_process.get(owner, 0) + 1
     return {
         "before": len(before),
         "after": len(after),
@@ -509,7 +518,25 @@ def _clients_delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) ->
         "opened": len(opened),
         "opened_buffers_bytes": sum(int(c.get("tot-mem", 0)) for c in opened),
         "opened_by_last_command": dict(sorted(by_command.items())),
+        "opened_by_process": dict(sorted(by_process.items())),
+        "after_by_process": dict(
+            sorted(Counter(_connection_owner(c.get("addr", "")) for c in after).items())
+        ),
     }
+
+
+def _connection_owner(addr: str) -> str:
+    """Which process holds the client end ``addr`` (``host:port``) of a connection: its pid
+    and the start of its command line."""
+    port = int(addr.rpartition(":")[2] or 0)
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.laddr and conn.laddr.port == port and conn.pid:
+            try:
+                line = " ".join(psutil.Process(conn.pid).cmdline()[1:4])
+            except psutil.Error:
+                line = "?"
+            return f"{conn.pid} {line}"
+    return "?"
 
 
 def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> dict[str, Any]:
@@ -727,12 +754,17 @@ def _work_ready(barrier: Any) -> None:
     barrier.wait(timeout=300)
 
 
-def _work_one(item: tuple[int, NewsArticle, bool]) -> tuple[int, list[str]]:
+def _work_article_id(name: str) -> str:
+    """16 hex digits, as ingest names articles, so claim ids pack as the pipeline's do."""
+    return hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
+def _work_one(item: tuple[str, NewsArticle, bool]) -> tuple[int, list[str]]:
     from bench.inprocess import extract_and_verify
     from shared.settings import get_settings
 
-    n, news, record = item
-    article = news.stored(f"work{n}")
+    article_id, news, record = item
+    article = news.stored(article_id)
     assert _worker_client is not None
     done = extract_and_verify(
         _worker_client, article=article, settings=get_settings(), record=record
@@ -756,10 +788,12 @@ def run_work_ceiling(
     *,
     record: bool,
     db: int,
+    stored_first: list[NewsArticle] | None = None,
 ) -> dict[str, Any]:
     """Ceiling (b) on logical database ``db``. ``record``: write verdicts as the verify task
     does (versioned verdict keys, stream entries, article bookkeeping); otherwise the
-    assessment alone."""
+    assessment alone. ``stored_first``: articles extracted and verified before the timing
+    starts, as the stack's warm-up articles are."""
     url = f"redis://127.0.0.1:{server.port}/{db}"
     client = redis.Redis.from_url(url)
     client.flushdb()
@@ -767,9 +801,11 @@ def run_work_ceiling(
     processes = sum(concurrency for _, _, concurrency in _worker_layout(args))
     ctx = mp.get_context("fork")
     barrier = ctx.Manager().Barrier(processes)
-    items = [(n, article, record) for n, article in enumerate(articles)]
+    items = [(_work_article_id(f"work{n}"), a, record) for n, a in enumerate(articles)]
+    first = [(_work_article_id(f"warm{n}"), a, record) for n, a in enumerate(stored_first or [])]
     with ctx.Pool(processes, initializer=_work_init, initargs=(url,)) as pool:
         pool.map(_work_ready, [barrier] * processes, chunksize=1)
+        pool.map(_work_one, first, chunksize=1)
         assert server.process is not None
         roots = {"redis-server": server.process.pid, "bench": os.getpid()}
         cpu_before = cpu_seconds(roots)
@@ -922,6 +958,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1800.0, help="per phase, seconds")
     parser.add_argument("--skip-ceilings", action="store_true")
     parser.add_argument(
+        "--warmup-articles",
+        type=int,
+        default=WARMUP_ARTICLES,
+        help="posted at once before the burst, and stored before each work ceiling",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=3,
@@ -949,7 +991,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work_dir = args.work_dir or tempfile.mkdtemp(prefix="crosscheck-bench-")
     # Burst, then warm-up and steady articles from the rest of the corpus.
     steady_guess = max(50, int(args.steady_seconds * 20))
-    pool, corpus = load_articles(args.articles + WARMUP_ARTICLES + steady_guess)
+    pool, corpus = load_articles(args.articles + args.warmup_articles + steady_guess)
     burst, spare = pool[: args.articles], pool[args.articles :]
     server = RedisServer(data_dir=Path(args.work_dir) / "redis").start()
     try:
@@ -964,8 +1006,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_ceilings:
             engine = run_engine_ceiling(server, args, fanout, events=args.task_events == "on")
             engine_quiet = run_engine_ceiling(server, args, fanout, events=False)
-            work = run_work_ceiling(server, args, burst, record=True, db=3)
-            assess_only = run_work_ceiling(server, args, burst, record=False, db=2)
+            warm = spare[: args.warmup_articles]
+            work = run_work_ceiling(server, args, burst, record=True, db=3, stored_first=warm)
+            assess_only = run_work_ceiling(
+                server, args, burst, record=False, db=2, stored_first=warm
+            )
             rounds = [_round_ratio(1, stack_result["burst"], work)]
             rounds += [
                 _extra_round(server, args, burst, spare, number=n)
@@ -988,6 +1033,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             "task_events": args.task_events,
             "post_threads": POST_THREADS,
+            "warmup_articles": args.warmup_articles,
             "env": args.env,
         },
         "machine": machine(),
@@ -1050,11 +1096,15 @@ def _extra_round(
     to back; even rounds run the ceiling first, so drift in the host's load favours neither."""
     stack_db, work_db = 2 + 2 * number, 3 + 2 * number
     if number % 2 == 0:
-        work = run_work_ceiling(server, args, burst, record=True, db=work_db)
+        work = run_work_ceiling(
+            server, args, burst, record=True, db=work_db, stored_first=spare[: args.warmup_articles]
+        )
         stack = run_stack(server, args, burst, spare, db=stack_db, full=False)
     else:
         stack = run_stack(server, args, burst, spare, db=stack_db, full=False)
-        work = run_work_ceiling(server, args, burst, record=True, db=work_db)
+        work = run_work_ceiling(
+            server, args, burst, record=True, db=work_db, stored_first=spare[: args.warmup_articles]
+        )
     return _round_ratio(number, stack["burst"], work)
 
 

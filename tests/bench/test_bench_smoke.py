@@ -42,6 +42,8 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
         "2",
         "--rounds",
         "2",
+        "--warmup-articles",
+        "2",
         "--env",
         "CROSSCHECK_VERIFY_BATCH_SIZE=4",
         timeout=180,
@@ -56,6 +58,11 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
     parts = memory["info_memory_delta_bytes"]
     assert parts["used_memory"] == memory["used_memory_delta_bytes"]
     assert {"used_memory_dataset", "used_memory_overhead", "mem_clients_normal"} <= set(parts)
+    # Connections the burst opened, apart: they cost Redis buffers whatever they carry.
+    clients = memory["clients"]
+    assert clients["after"] >= clients["opened"] >= 0 and clients["before"] > 0
+    assert sum(clients["after_by_process"].values()) == clients["after"]
+    assert result["config"]["warmup_articles"] == 2  # type: ignore[index]
     # The like-for-like ratio is the median of the rounds, each a burst beside a ceiling.
     rounds = result["rounds"]
     assert isinstance(rounds, list) and [r["round"] for r in rounds] == [1, 2]
