@@ -402,6 +402,7 @@ def run_stack(
         info_before = client.info("memory")
         memory_before = int(info_before["used_memory"])
         clients_before = client.client_list()
+        families_before = memory_report(client, sample=300)
         stream_before = (collector.entries, collector.entry_bytes)
         roots = {name: child.pid for name, child in stack.children.items()}
         assert server.process is not None
@@ -437,11 +438,15 @@ def run_stack(
         # What the sweep's next tick would do; the collector has acknowledged everything.
         trimmed = trim_acknowledged(client, stream=STREAM)
         info_after = client.info("memory")
-        memory = _memory(client, burst, used=int(info_after["used_memory"]) - memory_before) | {
+        after_families = memory_report(client, sample=300)
+        memory = _memory(burst, used=int(info_after["used_memory"]) - memory_before) | {
+            "families": after_families,
             # Where Redis itself puts the delta: the keys' data, its own tables, client
             # buffers, the AOF buffer, Lua scripts.
             "info_memory_delta_bytes": _info_delta(info_before, info_after),
             "clients": _clients_delta(clients_before, client.client_list()),
+            "families_before": families_before,
+            "families_delta_bytes": _families_delta(families_before, after_families),
             "stream_entries_trimmed_before": trimmed,
             "stream_entries_published": collector.entries - stream_before[0],
             # A stream nobody consumes keeps every payload until MAXLEN: this much per article.
@@ -539,7 +544,17 @@ def _connection_owner(addr: str) -> str:
     return "?"
 
 
-def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> dict[str, Any]:
+def _families_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
+    """Estimated bytes of each key family, after minus before: what the burst's keys hold,
+    with what was there at the baseline and is gone since (transient keys) subtracted."""
+    return {
+        name: int(after.get(name, {}).get("estimated_bytes", 0))
+        - int(before.get(name, {}).get("estimated_bytes", 0))
+        for name in sorted(set(before) | set(after))
+    }
+
+
+def _memory(articles: list[NewsArticle], *, used: int) -> dict[str, Any]:
     """All-in Redis memory the burst added (queues drained, the verified stream consumed
     and trimmed of what its consumer acknowledged), against its raw text."""
     raw = sum(len(a.body.encode()) + len(a.title.encode()) for a in articles)
@@ -548,7 +563,6 @@ def _memory(client: redis.Redis, articles: list[NewsArticle], *, used: int) -> d
         "bytes_per_article": round(used / len(articles), 1),
         "raw_text_bytes_per_article": round(raw / len(articles), 1),
         "ratio_to_raw": round(used / raw, 3),
-        "families": memory_report(client, sample=300),
     }
 
 
