@@ -63,6 +63,10 @@ def test_pipeline_benchmark_writes_its_figures(tmp_path: Path) -> None:
     assert clients["after"] >= clients["opened"] >= 0 and clients["before"] > 0
     assert sum(clients["after_by_process"].values()) == clients["after"]
     assert result["config"]["warmup_articles"] == 2  # type: ignore[index]
+    # Each key family before the burst and after: the burst's articles added to each.
+    delta = memory["families_delta_bytes"]
+    assert delta["article"] > 0 and delta["article_verdicts"] > 0 and delta["posting_hash"] > 0
+    assert memory["families_before"]["article"]["keys"] == 2
     # The like-for-like ratio is the median of the rounds, each a burst beside a ceiling.
     rounds = result["rounds"]
     assert isinstance(rounds, list) and [r["round"] for r in rounds] == [1, 2]
