@@ -3,8 +3,8 @@
 Keys that a single operation touches together share a ``{hash tag}`` so the layout works
 on Redis Cluster: an article, its claims and their verdicts live in ``{a:<article_id>}``. A
 claim stored before claim ids named their article has its record in ``{c:<claim_id>}``.
-Index postings are single keys, read with pipelines rather than multi-key commands, so they
-can sit on any shard.
+Index posting hashes (and the postings from before them) are read with pipelines, one key
+per command or script, so they can sit on any shard.
 """
 
 from __future__ import annotations

@@ -14,24 +14,24 @@ that does not is followed by its article's tag (``article_tag``, 32 bits standin
 article).
 
 Where postings are kept. A claim id the extractor gives an article ingest named packs into
-13 bytes (``shared.ids.pack_claim_id``); a term's packed members are one value, appended to
-in the order they are indexed, each without the lead byte all of them share (12 bytes). That value is a field of a hash (``keys.posting_hash``), not
-a key of its own: a hash per group of ``POSTING_GROUP`` time buckets and shard of the
-term's key (``posting_slot``). Most terms hold one or two claims, so a key of their own cost
-Redis more than the members did: ~95 B for a term of one member, plus ~50 B in Redis's
-table of keys. As a field of a hash in the compact encoding, the same term costs ~25 B.
-Hashes that outgrow that encoding (``hash-max-ziplist-entries`` fields, 128 unless
-configured) cost ~90 B a field, which is still less. A group spans four buckets (four weeks
-by default), so a hash stays bounded by what a month brings, and old months can be dropped
-whole. Members of any
-other form, and every member from before packed postings, are in a sorted set scored by
-publication time, ``keys.posting(term)``. Terms packed before posting hashes are strings
+13 bytes (``shared.ids.pack_claim_id``). A term's packed members are one value, appended to
+in the order they are indexed, each without the lead byte they all share (12 bytes). That
+value is a field of a hash (``keys.posting_hash``), not a key of its own: a hash per group
+of ``POSTING_GROUP`` time buckets and shard of the term's key (``posting_slot``). Most terms
+hold one or two claims, so a key of their own cost Redis more than the members did: ~95 B
+for a term of one member, plus ~50 B in Redis's table of keys. As a field of a hash in the
+compact encoding, the same term costs ~25 B. Hashes that outgrow that encoding
+(``hash-max-ziplist-entries`` fields, 128 unless configured) cost ~90 B a field, which is
+still less. A group spans four buckets (four weeks by default), so a hash stays bounded by
+what a month brings, and old months can be dropped whole. Members of any other form, and
+every member from before packed postings, are in a sorted set scored by publication time,
+``keys.posting(term)``. Terms packed before posting hashes are strings
 (``keys.packed_posting(term)``). Lookups read all three.
 
 Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of
 buckets are read, each the newest ``per_term`` members of every form (a packed value's end,
-read by a script or ``GETRANGE``; ``ZREVRANGE``) and their counts, all in one pipeline round trip. Candidates are
-ranked by the sum, over distinct keys they share, of a rarity weight
+read by a script or ``GETRANGE``; ``ZREVRANGE``) and their counts, all in one pipeline round
+trip. Candidates are ranked by the sum, over distinct keys they share, of a rarity weight
 ``1 / log2(2 + members)`` (an IDF: a key in every story says little), and the top ``cap``
 are returned.
 
@@ -45,8 +45,8 @@ Growth. Postings have no TTL. Each claim adds one member (12 bytes packed) to at
 but each posting stops growing once its time bucket is in the past, and reads stay capped
 whatever its size. Checking a packed posting for the member before appending reads it
 whole, inside Redis: a few kilobytes for a common term in a week's bucket. Old buckets can
-be trimmed or expired by a maintenance job without touching this code; a bucket older than the
-re-verification horizon is never read by new claims' lookups unless they are about that
+be trimmed or expired by a maintenance job without touching this code; a bucket older than
+the re-verification horizon is never read by new claims' lookups unless they are about that
 time.
 
 The MinHash signature of each indexed article (``keys.ARTICLE_MINHASH``) is stored here too,
@@ -390,8 +390,8 @@ def candidates(
     own_article = {claim.article_id, article_tag(claim.article_id)}
     for i, term in enumerate(terms):
         (hashed, hashed_length), packed, length, older, count = replies[5 * i : 5 * i + 5]
-        # Newest first: the hash's members, then strings' (all written before), then the
-        # sorted set's.
+        # Packed members, oldest to newest: the string's (written before posting hashes),
+        # then the hash's. The newest ``per_term`` of them, then the sorted set's newest.
         members = _packed_members(packed, newest=per_term)
         members += [
             PACKED_CLAIM + m for m in _packed_members(hashed, newest=per_term, width=_HASHED_LENGTH)
