@@ -52,20 +52,20 @@ RESULT = REPO / "bench" / "results" / "extract_real.json"
 
 _PUBLISHED = datetime(2015, 3, 1, 12, 0, tzinfo=UTC)
 _CHUNK = 32
-_RELATIVE = frozenset(
-    "who whom whose which that this these those what whatever whoever there here".split()
+_RELATIVE_WORDS_TEXT = "who whom whose which that this these those what whatever whoever there here"
+_RELATIVE = frozenset(_RELATIVE_WORDS_TEXT.split())
+_PRONOUNS_WORDS_TEXT = "he she it they we i you him her them us one"
+_PRONOUNS = frozenset(_PRONOUNS_WORDS_TEXT.split())
+_QUANTIFIERS_WORDS_TEXT = (
+    "some another many most all both each few several any either neither others other pro"
 )
-_PRONOUNS = frozenset("he she it they we i you him her them us one".split())
-_QUANTIFIERS = frozenset(
-    "some another many most all both each few several any either neither others other pro".split()
-)
+_QUANTIFIERS = frozenset(_QUANTIFIERS_WORDS_TEXT.split())
 # Anonymous but real sources: "Police said", "Witnesses told".
-_GROUP_NOUNS = frozenset(
-    """sources source police witnesses witness residents officials official insiders locals
+_GROUP_NOUNS_WORDS_TEXT = """sources source police witnesses witness residents officials official
     researchers scientists experts analysts authorities investigators correspondents reports
     prosecutors doctors critics observers activists neighbours neighbors relatives friends
-    family students staff employees workers soldiers troops rebels militants""".split()
-)
+    family students staff employees workers soldiers troops rebels militants insiders locals"""
+_GROUP_NOUNS = frozenset(_GROUP_NOUNS_WORDS_TEXT.split())
 
 
 def _slice_of(key: str) -> str:
@@ -195,7 +195,10 @@ def measure_headlines(headlines: Sequence[str], *, show: int, prefix: str) -> di
         "share_with_claim": round(len(found) / max(1, len(headlines)), 4),
         "claims": sum(len(x.claims) for x in extractions),
         "attributed": sum(
-            1 for x in extractions for c in x.claims if c.kind is ClaimKind.assertion and c.attribution
+            1
+            for x in extractions
+            for c in x.claims
+            if c.kind is ClaimKind.assertion and c.attribution
         ),
     }
     if show:
@@ -224,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
             if _slice_of(row["Body ID"]) == name and row["articleBody"].strip()
         ][: args.bodies]
         emergent = sorted(
-            {r["articleHeadline"].strip() for r in _rows(EMERGENT) if _slice_of(r["claimId"]) == name}
+            {
+                r["articleHeadline"].strip()
+                for r in _rows(EMERGENT)
+                if _slice_of(r["claimId"]) == name
+            }
             - {""}
         )
         claims = sorted(
