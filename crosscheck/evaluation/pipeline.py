@@ -114,7 +114,7 @@ class InProcessPipeline:
                     stance_fn=self._stance,
                     first_time=first_time,
                 )
-                docs.append(flows.verdict_document(claim, result))
+                docs.append(flows.verdict_document(claim, result, verified_at=datetime.now(UTC)))
                 if first_time:
                     self._evidence_ids.update(flows.evidence_claim_ids(result.evidence))
             saved, _ = flows.record_verdicts(
