@@ -99,7 +99,7 @@ def _extract(articles: Sequence[StoredArticle]) -> list[Extraction]:
     return out
 
 
-def bogus_reason(claim: Claim, *, article_keys: set[str]) -> str | None:
+def bogus_reason(claim: Claim, *, article_keys: dict[str, str]) -> str | None:
     """Why the claim's speaker is not a real speaker, or None if it may be one."""
     att = claim.attribution
     if att is None:
@@ -115,10 +115,7 @@ def bogus_reason(claim: Claim, *, article_keys: set[str]) -> str | None:
         return "unresolved pronoun"
     if len(low) == 1 and low[0] in _QUANTIFIERS:
         return "determiner fragment"
-    surname = low[-1] if len(low) == 1 else None
-    if surname is not None and any(
-        k.startswith("per:") and k.endswith("_" + surname) for k in article_keys
-    ):
+    if len(low) == 1 and article_keys.get(low[0], att.speaker_key) != att.speaker_key:
         return "surname beside full name"
     if (
         att.speaker_key.startswith("src:")
@@ -131,9 +128,14 @@ def bogus_reason(claim: Claim, *, article_keys: set[str]) -> str | None:
     return None
 
 
-def _speaker_keys(extraction: Extraction) -> set[str]:
-    keys = {e.key for c in extraction.claims for e in c.entities}
-    keys.update(c.attribution.speaker_key for c in extraction.claims if c.attribution)
+def _speaker_keys(extraction: Extraction) -> dict[str, str]:
+    """Surname -> key of each person the article names in full."""
+    keys: dict[str, str] = {}
+    for c in extraction.claims:
+        for e in c.entities:
+            words = e.text.split()
+            if e.label == "PERSON" and len(words) >= 2:
+                keys.setdefault(words[-1].lower(), e.key)
     return keys
 
 

@@ -53,6 +53,7 @@ _TITLE_GAP = "\n\n"
 # Below this many words langdetect is unreliable: a headline reads as Danish or Afrikaans.
 _SHORT_TEXT_WORDS = 20
 _ENGLISH_WORD_SHARE = 0.6
+_TITLE_COVERED = 0.5
 _MIN_RULE_WORDS = 4  # "Macaulay Culkin is dead" has four
 _PERSON = frozenset({"PERSON"})
 _GROUPS = frozenset({"ORG", "GPE", "NORP"})
@@ -128,7 +129,7 @@ def _prepare(article: StoredArticle, *, max_chars: int, lex: Lexicon) -> _Prepar
     body = (article.body or "")[:max_chars]
     published = (article.published_at or article.received_at).date()
     title = " ".join(article.title.split())
-    read_title = bool(title) and _squeeze(title) not in _squeeze(body)
+    read_title = bool(title) and not _restated(title, body)
     masked = mask_markup(body)
     language = _language(
         f"{title}\n{masked}" if read_title else masked, declared=article.language, lex=lex
@@ -148,8 +149,17 @@ def _prepare(article: StoredArticle, *, max_chars: int, lex: Lexicon) -> _Prepar
     return _Prepared(article, language, published, blocks, text=text, title_at=title_at)
 
 
-def _squeeze(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def _restated(title: str, body: str) -> bool:
+    """The body already says what the title says: it repeats the title, or uses most of
+    its content words (a lede states the headline's fact with its context, which the
+    headline's own parse lacks)."""
+    if " ".join(title.split()).casefold() in " ".join(body.split()).casefold():
+        return True
+    words = set(content_words(title))
+    if not words:
+        return True
+    covered = len(words & set(content_words(body))) / len(words)
+    return covered >= _TITLE_COVERED
 
 
 def _language(text: str, *, declared: str | None, lex: Lexicon) -> str:

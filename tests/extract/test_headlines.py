@@ -133,3 +133,16 @@ def test_a_short_english_headline_is_read_as_english(
     extraction = extract_claims(nlp=nlp, article=make_article(line))
     assert extraction.language == "en"
     assert [c.text for c in _assertions(extraction.claims)] == [line]
+
+
+def test_a_title_its_lede_restates_is_not_read_again(nlp: Language) -> None:
+    article = StoredArticle(
+        article_id="t3",
+        title="Dornholm council approves eastern tram extension",
+        body="Dornholm city council on Tuesday approved a 4.2-kilometre extension of the tram "
+        "network to the eastern suburbs, ending two years of argument over the route.",
+        source="Wire",
+        received_at=datetime(2025, 3, 11, tzinfo=UTC),
+    )
+    claims = extract_claims(nlp=nlp, article=article).claims
+    assert claims and all(c.section == "body" for c in claims)
