@@ -260,7 +260,7 @@ def _origins_of(
 
     own_window = (
         excerpt_around(own_text, start=claim.start, end=claim.end)
-        if own_text and claim.end <= len(own_text)
+        if own_text and claim.section == "body" and claim.end <= len(own_text)
         else claim.text
     )
     probes = {
