@@ -78,6 +78,51 @@ def ingest(paths: tuple[Path, ...], api_url: str | None, api_key: str | None) ->
         raise click.ClickException(detail) from exc
 
 
+def _feed_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="FEED_URL")
+    return url
+
+
+@cli.command()
+@click.argument("feed_urls", nargs=-1)
+@click.option("--list", "show", is_flag=True, help="Print every followed feed and its state.")
+def follow(feed_urls: tuple[str, ...], show: bool) -> None:
+    """Follow RSS or Atom feeds: the workers poll them and queue each new item's URL."""
+    from dataclasses import asdict
+
+    from services.extract import feed_store
+    from shared.redis_client import make_redis
+
+    settings = get_settings()
+    client = make_redis(settings)
+    urls = [_feed_url(url) for url in feed_urls]
+    if not urls and not show:
+        raise click.UsageError("give one or more FEED_URLs, or --list")
+    for url, new in zip(urls, feed_store.follow(client, urls), strict=True):
+        click.echo(json.dumps({"feed": url, "followed": True, "new": new}))
+    if show:
+        every = sorted({*settings.feeds, *feed_store.followed(client)})
+        for url in every:
+            state = asdict(feed_store.get_state(client, url))
+            click.echo(json.dumps({**state, "from_setting": url in settings.feeds}))
+
+
+@cli.command()
+@click.argument("feed_urls", nargs=-1, required=True)
+def unfollow(feed_urls: tuple[str, ...]) -> None:
+    """Stop following feeds (those in CROSSCHECK_FEEDS stay until the setting changes)."""
+    from services.extract import feed_store
+    from shared.redis_client import make_redis
+
+    client = make_redis(get_settings())
+    for url, was in zip(feed_urls, feed_store.unfollow(client, list(feed_urls)), strict=True):
+        click.echo(json.dumps({"feed": url, "followed": False, "was_followed": was}))
+
+
 @cli.command()
 @click.option("--group", "-g", required=True, help="Consumer group name.")
 @click.option("--consumer", "-c", required=True, help="This consumer's name within the group.")
