@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-import requests
 
 from crosscheck.eval_cli import eval_group
 from crosscheck.stance_cli import stance
@@ -50,7 +49,7 @@ def run(examples_dir: Path | None, no_examples: bool, exit_when_done: bool, time
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @click.option(
     "--api",
     "api_url",
@@ -63,19 +62,59 @@ def run(examples_dir: Path | None, no_examples: bool, exit_when_done: bool, time
     default=None,
     help="Bearer key, if the API needs one.",
 )
-def ingest(paths: tuple[Path, ...], api_url: str | None, api_key: str | None) -> None:
-    """Post article JSON files (or directories of them) to the ingest API."""
-    from crosscheck.client import post_article_files
+@click.option("--source", default=None, help="Outlet of URL articles (default: the URL's host).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr (default: when stderr is a terminal).",
+)
+def ingest(
+    inputs: tuple[str, ...],
+    api_url: str | None,
+    api_key: str | None,
+    source: str | None,
+    progress: bool | None,
+) -> None:
+    """Post articles to the ingest API: JSON files (an object or a list), JSON Lines files
+    (.jsonl / .ndjson: an article object or a URL a line), directories of them, article
+    URLs, and - for stdin. Prints a JSON line per article and a summary."""
+    from tqdm import tqdm
+
+    from crosscheck.client import Unauthorized, post_items
+    from crosscheck.inputs import read_inputs
 
     settings = get_settings()
     base = api_url or f"http://127.0.0.1:{settings.api_port}"
+    items = read_inputs(inputs, stdin=sys.stdin, source=source)
+    counts = {"accepted": 0, "duplicate": 0, "refused": 0, "failed": 0}
+    problems: list[str] = []
+    bar = tqdm(
+        total=len(items),
+        unit="article",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        dynamic_ncols=True,
+    )
     try:
-        for path, answer in post_article_files(base_url=base, paths=paths, api_key=api_key):
-            click.echo(json.dumps({"file": str(path), **answer}))
-    except requests.HTTPError as exc:
-        failed = exc.response
-        detail = f"{failed.status_code}: {failed.text}" if failed is not None else str(exc)
-        raise click.ClickException(detail) from exc
+        for outcome in post_items(base_url=base, items=items, api_key=api_key):
+            counts[outcome.status] += 1
+            if outcome.reason is not None:
+                problems.append(f"  {outcome.label}: {outcome.status}: {outcome.reason}")
+            click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+            bar.update(1)
+    except Unauthorized as exc:
+        raise click.ClickException(f"the API refused the key: {exc}") from exc
+    finally:
+        bar.close()
+    click.echo(
+        f"accepted {counts['accepted']}, duplicates {counts['duplicate']}, "
+        f"refused {counts['refused']}, failed {counts['failed']}",
+        err=True,
+    )
+    for line in problems:
+        click.echo(line, err=True)
+    if counts["refused"] or counts["failed"]:
+        sys.exit(1)
 
 
 def _feed_url(url: str) -> str:
