@@ -102,6 +102,14 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("feeds")
+    @classmethod
+    def _http_feeds(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.lower().startswith(("http://", "https://")):
+                raise ValueError(f"feed {url!r} is not an http(s) URL")
+        return value
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production" and not self.api_keys:

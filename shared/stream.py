@@ -251,7 +251,7 @@ def last_entry_id(client: redis.Redis, *, stream: str) -> str:
 
 
 def versions_on_stream(
-    client: redis.Redis, *, stream: str, claim_id: str, scan: int = 2000
+    client: redis.Redis, *, stream: str, claim_id: str, scan: int = 500
 ) -> list[VerdictDoc]:
     """The versions of ``claim_id`` among the newest ``scan`` entries, newest first: the
     store keeps only the latest version, the stream the ones not trimmed yet."""

@@ -157,7 +157,7 @@ def _nothing_ran(driver: WebDriver) -> None:
 
 
 def test_login_then_claims_list_newest_first(
-    browser: WebDriver, loaded: Loaded, tmp_path: Path
+    loaded: Loaded, browser: WebDriver, tmp_path: Path
 ) -> None:
     _login(browser, loaded.stack.api_url)
     # The session cookie is HttpOnly: page scripts cannot read it, and it is not the key.
@@ -174,7 +174,7 @@ def test_login_then_claims_list_newest_first(
     _screenshot(browser, tmp_path / "claims.png")
 
 
-def test_filters_narrow_the_list(browser: WebDriver, loaded: Loaded, tmp_path: Path) -> None:
+def test_filters_narrow_the_list(loaded: Loaded, browser: WebDriver, tmp_path: Path) -> None:
     _login(browser, loaded.stack.api_url)
     common = max(
         {d.verdict.value for d in loaded.docs.values()},
@@ -211,7 +211,7 @@ def test_filters_narrow_the_list(browser: WebDriver, loaded: Loaded, tmp_path: P
 
 
 def test_claim_page_shows_evidence_by_origin(
-    browser: WebDriver, loaded: Loaded, tmp_path: Path
+    loaded: Loaded, browser: WebDriver, tmp_path: Path
 ) -> None:
     _login(browser, loaded.stack.api_url)
     doc = max(loaded.docs.values(), key=lambda d: (len({e.origin for e in d.evidence}), d.claim_id))
@@ -233,7 +233,7 @@ def test_claim_page_shows_evidence_by_origin(
     assert browser.find_element(By.CSS_SELECTOR, "section.verdict .badge").text
 
 
-def test_hostile_article_runs_nothing(browser: WebDriver, loaded: Loaded, tmp_path: Path) -> None:
+def test_hostile_article_runs_nothing(loaded: Loaded, browser: WebDriver, tmp_path: Path) -> None:
     _login(browser, loaded.stack.api_url)
     browser.get(f"{loaded.stack.api_url}/ui/articles/{loaded.hostile_id}")
     body = browser.find_element(By.ID, "body")
@@ -255,7 +255,7 @@ def test_hostile_article_runs_nothing(browser: WebDriver, loaded: Loaded, tmp_pa
 
 
 def test_new_verdicts_appear_without_reload(
-    browser: WebDriver, loaded: Loaded, tmp_path: Path
+    loaded: Loaded, browser: WebDriver, tmp_path: Path
 ) -> None:
     _login(browser, loaded.stack.api_url)
     _wait(

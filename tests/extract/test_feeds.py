@@ -171,3 +171,10 @@ def test_schedule_sends_each_due_feed_once_an_interval(
     assert len(send_due_polls(fake_redis, settings=settings, app=celery, now=1061.0)) == 3
     # Another worker's tick inside the lock's hold sends nothing.
     assert send_due_polls(fake_redis, settings=settings, app=celery, now=9999.0) == []
+
+
+def test_feeds_setting_takes_a_comma_list_of_http_urls() -> None:
+    settings = Settings(environment="test", feeds=" https://a.example/rss ,http://b.example/atom,")
+    assert settings.feeds == ["https://a.example/rss", "http://b.example/atom"]
+    with pytest.raises(ValueError, match="not an http"):
+        Settings(environment="test", feeds="file:///etc/passwd")

@@ -20,9 +20,10 @@
 
   function claimHref(id) { return "/ui/claims/" + encodeURIComponent(id); }
 
-  function filters() {
-    const value = (id) => { const f = document.getElementById(id); return f ? f.value.trim() : ""; };
-    return { verdict: value("f-verdict"), min: value("f-min"), outlet: value("f-outlet").toLowerCase(), q: value("f-q").toLowerCase() };
+  // The filters the page was rendered with (not what is typed in the form since).
+  function filters(tbody) {
+    const d = tbody.dataset;
+    return { verdict: d.verdict || "", min: d.min || "", outlet: (d.outlet || "").toLowerCase(), q: (d.q || "").toLowerCase() };
   }
 
   function matches(v, f) {
@@ -63,7 +64,7 @@
 
   function onClaims(v) {
     const tbody = document.querySelector("#claims tbody[data-live]");
-    if (!tbody || !matches(v, filters())) { return; }
+    if (!tbody || !matches(v, filters(tbody))) { return; }
     const empty = tbody.querySelector("tr.empty");
     if (empty) { empty.remove(); }
     for (const old of tbody.querySelectorAll("tr[data-claim]")) {
