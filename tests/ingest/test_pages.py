@@ -266,3 +266,25 @@ def test_events_stream_new_verdicts(
                 break
     assert first.claim_id in seen[0]
     assert '"verdict": "disputed"' in seen[0]
+
+
+def test_claims_page_pages_on_with_its_filters(fake_redis: fakeredis.FakeRedis) -> None:
+    from tests.shared.verdicts import minimal_verdict
+
+    settings = Settings(redis_url="memory://", environment="test")
+    docs = [minimal_verdict(f"c{i}") for i in range(30)]
+    article = StoredArticle(article_id="a1", body="Text.", source="Wire", received_at=NOW)
+    store.save_article(fake_redis, article)
+    save_claims(fake_redis, article=article, claims=[d.claim for d in docs])
+    for doc, _ in save_verdicts(fake_redis, docs):
+        stream.publish(fake_redis, settings=settings, doc=doc)
+    with _client(fake_redis) as client:
+        first = client.get("/ui/claims", params={"outlet": "wire"})
+        assert _rows(first.text) == [f"c{i}" for i in range(29, 4, -1)]
+        older = re.search(r'href="([^"]+)" rel="next"', first.text)
+        assert older is not None
+        href = older.group(1).replace("&amp;", "&")
+        assert "outlet=wire" in href and "cursor=25" in href
+        second = client.get(href)
+        assert _rows(second.text) == [f"c{i}" for i in range(4, -1, -1)]
+        assert 'rel="next"' not in second.text
