@@ -100,6 +100,12 @@ def reverify_lock(claim_id: str) -> str:
     return f"{PREFIX}:{{c:{claim_id}}}:reverify"
 
 
+def reverify_due(claim_id: str) -> str:
+    """String (a counter) with TTL: new evidence for this claim awaits a re-verification
+    (``shared.settling``)."""
+    return f"{PREFIX}:{{c:{claim_id}}}:due"
+
+
 def inflight() -> str:
     """Sorted set: accepted articles not yet seen finished, scored by the time (epoch
     seconds) after which an article without progress counts as stalled."""

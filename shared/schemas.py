@@ -104,6 +104,12 @@ class ArticlePublic(BaseModel):
     language: str | None = None
     claim_ids: list[str]
     received_at: datetime
+    reverification_pending: bool = Field(
+        default=False,
+        description="A claim of the article awaits re-verification (new evidence arrived): "
+        "its verdict may still change. False once the verdicts read are final, until more "
+        "evidence arrives.",
+    )
 
 
 # --- claims ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ speaker carry-over see one offset space; offsets are moved back when claims are 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,11 +75,12 @@ _CUE_HEDGES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What extraction found in one article."""
+    """What extraction found in one article; ``reason`` says why it found no claim."""
 
     article_id: str
     language: str
     claims: list[Claim] = field(default_factory=list)
+    reason: str | None = None
 
 
 @dataclass(slots=True)
@@ -190,7 +192,12 @@ def _recased(block: Block, lex: Lexicon) -> Block:
 def _finish(item: _Prepared, *, threshold: float) -> Extraction:
     article = item.article
     if item.language != "en":
-        return Extraction(article_id=article.article_id, language=item.language)
+        reason = (
+            "too little text to tell its language"
+            if item.language == UNKNOWN
+            else f"language {item.language!r} is not supported"
+        )
+        return Extraction(article_id=article.article_id, language=item.language, reason=reason)
     item.linker.link()
     claims: list[Claim] = []
     for facts, speaker, direct in _with_speakers(item.facts, item.linker):
@@ -206,7 +213,38 @@ def _finish(item: _Prepared, *, threshold: float) -> Extraction:
         )
     if item.title_at is not None:
         claims = [_in_title(c, item.title_at) for c in claims]
-    return Extraction(article_id=article.article_id, language="en", claims=claims)
+    return Extraction(
+        article_id=article.article_id,
+        language="en",
+        claims=claims,
+        reason=None if claims else _why_none(item.facts),
+    )
+
+
+def _why_none(all_facts: Sequence[SentenceFacts]) -> str:
+    """Why no sentence of an article became a claim, counted by the first reason that applies."""
+    if not all_facts:
+        return "no text to read: the body is empty or only page furniture"
+    counts = Counter(_refusal(f) for f in all_facts)
+    parts = ", ".join(f"{n} {label}" for label, n in counts.most_common())
+    noun = "sentence" if len(all_facts) == 1 else "sentences"
+    return f"no check-worthy statement in {len(all_facts)} {noun} ({parts})"
+
+
+def _refusal(facts: SentenceFacts) -> str:
+    if facts.question:
+        return "question"
+    if facts.imperative:
+        return "imperative"
+    if facts.opinion:
+        return "opinion"
+    if facts.first_person and facts.cue is None:
+        return "first-person"
+    if facts.heading:
+        return "heading"
+    if not facts.has_finite_verb:
+        return "without a verb"
+    return "below the check-worthiness threshold"
 
 
 def _in_title(claim: Claim, at: int) -> Claim:

@@ -83,11 +83,8 @@ def extract_article(*, article_id: str) -> None:
     )
     log.info("claims_extracted", claims=len(result.claims), language=result.language)
     if not result.claims:
-        reason = (
-            None if result.language == "en" else f"language {result.language!r} is not supported"
-        )
         store.set_article_status(
-            client, article_id=article_id, status=ArticleStatus.done, reason=reason
+            client, article_id=article_id, status=ArticleStatus.done, reason=result.reason
         )
         return
     claim_ids = [c.claim_id for c in result.claims]

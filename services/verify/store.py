@@ -11,7 +11,7 @@ from typing import Any
 
 import redis
 
-from shared import compact, keys, recovery, stream
+from shared import compact, keys, recovery, settling, stream
 from shared.ids import local_in
 from shared.redis_client import raw_command
 from shared.schemas import VerdictDoc
@@ -200,6 +200,12 @@ def publish_and_mark_all(
     claim verified, in order, in one round trip: (the new stream entry id or None, what
     marking found) for each. Articles still watched get ``stall_deadline``, if given."""
     pipe = client.pipeline(transaction=False)
+    # Marks first: a claim is due before the article that found it as evidence can be done.
+    ttl = settling.due_ttl(settings)
+    marks = sum(
+        settling.queue_mark_due(pipe, claim_ids=evidence_ids, ttl_seconds=ttl)
+        for _, evidence_ids in verdicts
+    )
     for doc, evidence_ids in verdicts:
         stream.queue_publish(pipe, settings=settings, doc=doc)
         _queue_claim_done(
@@ -208,7 +214,7 @@ def publish_and_mark_all(
     if stall_deadline is not None:
         articles = {doc.article_id for doc, _ in verdicts}
         recovery.progress(pipe, article_ids=sorted(articles), until=stall_deadline)
-    replies = pipe.execute()[: 2 * len(verdicts)]
+    replies = pipe.execute()[marks : marks + 2 * len(verdicts)]
     return [
         (stream.published_entry(published), _claim_done(doc.article_id, marked))
         for (doc, _), published, marked in zip(verdicts, replies[0::2], replies[1::2], strict=True)

@@ -14,7 +14,7 @@ from services.verify.assess import StanceFn
 from services.verify.providers import gather_external
 from services.verify.stance import load_stance_model
 from services.verify.worker import app
-from shared import recovery
+from shared import recovery, settling
 from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY, batches
 from shared.errors import NotFound
 from shared.logging import get_logger
@@ -57,6 +57,8 @@ def verify_claims(
     if reason == REASON_REVERIFY:
         # Free the slots first: evidence arriving from now on schedules another run.
         verify_store.release_reverify_slots(client, claim_ids=claim_ids)
+    # Read before judging: evidence marked after this is not seen, and keeps its mark.
+    marks = settling.read_marks(client, claim_ids)
     # Parsed claims are cached per process: re-verified claims were recently candidates.
     claims = {claim.claim_id: claim for claim in retrieval.load_claims(client, claim_ids)}
     missing = [claim_id for claim_id in claim_ids if claim_id not in claims]
@@ -103,6 +105,8 @@ def verify_claims(
             claims=len(others),
             new=scheduled,
         )
+    # Last: the verdicts these runs judged are out, and what they found is scheduled.
+    settling.clear_marks(client, marks)
 
 
 def _judge(

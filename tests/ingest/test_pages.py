@@ -207,7 +207,7 @@ def test_claim_page_groups_evidence_and_shows_conflicts(
     assert '<mark class="ours">40</mark>' in html and '<mark class="theirs">12</mark>' in html
     assert 'href="/ui/claims/a1-c2"' in html
     assert "Officials" in html and "reportedly" in html
-    assert "<svg class=\"origins-graph\"" in html
+    assert '<svg class="origins-graph"' in html
     assert "Version history" in html
 
 

@@ -15,7 +15,7 @@ from services.ingest.deps import AuthDep, CeleryDep, RedisDep, SettingsDep
 from services.ingest.errors import MalformedBody, UnsupportedMediaType
 from services.ingest.flows import accept_article
 from services.ingest.routes.common import ERROR_RESPONSES
-from shared import store
+from shared import settling, store
 from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
 from shared.schemas import ArticleAccepted, ArticleIn, ArticlePublic
@@ -115,6 +115,7 @@ def get_article(article_id: str, client: RedisDep) -> ArticlePublic:
     article = store.get_article(client, article_id)
     if article is None:
         raise NotFound(f"no article with id {article_id!r}")
+    claim_ids = store.list_article_claim_ids(client, article_id)
     return ArticlePublic(
         id=article.article_id,
         status=article.status,
@@ -124,6 +125,7 @@ def get_article(article_id: str, client: RedisDep) -> ArticlePublic:
         url=article.url,
         published_at=article.published_at,
         language=article.detected_language or article.language,
-        claim_ids=store.list_article_claim_ids(client, article_id),
+        claim_ids=claim_ids,
         received_at=article.received_at,
+        reverification_pending=bool(settling.due_claims(client, claim_ids)),
     )
