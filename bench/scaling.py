@@ -420,7 +420,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             sizes.append(done.candidates)
             del ids
             a = done.assessment
-            doc = verdict_document(claim, a)
+            doc = verdict_document(claim, a, verified_at=datetime.now(UTC))
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
             framed[str(len(framed))] = compact.FramedVerdict(1, "0" * 16, compact.verdict_text(doc))
             bar.update()

@@ -1,4 +1,4 @@
-"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance, checkworthy."""
+"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance, eval, checkworthy."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 import requests
 
 from crosscheck.checkworthy.cli import checkworthy
+from crosscheck.eval_cli import eval_group
 from crosscheck.stance_cli import stance
 from shared.settings import get_settings
 
@@ -178,6 +179,7 @@ def dead_retry(entry_id: str) -> None:
 
 
 cli.add_command(stance)
+cli.add_command(eval_group)
 cli.add_command(checkworthy)
 
 

@@ -18,14 +18,22 @@ def checkworthy() -> None:
 
 
 @checkworthy.command()
-@click.option("--data", "data_dir", required=True, type=_DATA, help="Directory of labelled .tsv files.")
+@click.option(
+    "--data", "data_dir", required=True, type=_DATA, help="Directory of labelled .tsv files."
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Artifact path [default: the committed artifact].",
 )
-@click.option("--c", "c", type=click.FloatRange(min=0, min_open=True), default=None, help="Inverse regularisation.")
+@click.option(
+    "--c",
+    "c",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Inverse regularisation.",
+)
 def train(data_dir: Path, out: Path | None, c: float | None) -> None:
     """Cross-validate by debate, then fit and write the model (deterministic)."""
     # Heavy imports stay inside commands so `--help` and the main CLI load fast.
@@ -82,7 +90,9 @@ def eval_(data_dir: Path, model_path: Path | None, out: Path | None) -> None:
     started = time.perf_counter()
     scores = score_debates(model, debates)
     lines = sum(len(d) for d in debates)
-    click.echo(f"scored {lines} lines of {len(debates)} files in {time.perf_counter() - started:.2f}s")
+    click.echo(
+        f"scored {lines} lines of {len(debates)} files in {time.perf_counter() - started:.2f}s"
+    )
     per_debate = evaluate(debates, scores)
     if per_debate:
         click.echo(format_table(per_debate))

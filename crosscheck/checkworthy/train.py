@@ -27,7 +27,12 @@ from sklearn.linear_model import LogisticRegression
 from crosscheck.checkworthy.data import Debate
 from crosscheck.checkworthy.metrics import RankingScores, mean_scores, ranking_scores
 from services.extract.checkworthy import features
-from services.extract.checkworthy.features import FeatureSpace, HashedCounts, count_features, fit_idf
+from services.extract.checkworthy.features import (
+    FeatureSpace,
+    HashedCounts,
+    count_features,
+    fit_idf,
+)
 from services.extract.checkworthy.model import FORMAT, CheckworthyModel
 
 __all__ = ["CrossValidation", "TrainConfig", "cross_validate", "train_model"]
@@ -59,7 +64,9 @@ class CrossValidation:
         return {
             "scheme": "leave-one-debate-out",
             "overall": self.overall.as_dict(),
-            "per_debate": {n: s.as_dict() for n, s in zip(self.names, self.per_debate, strict=True)},
+            "per_debate": {
+                n: s.as_dict() for n, s in zip(self.names, self.per_debate, strict=True)
+            },
         }
 
 
@@ -86,7 +93,9 @@ def _fit(
     return space, regression
 
 
-def _decide(space: FeatureSpace, regression: LogisticRegression, counts: HashedCounts) -> FloatArray:
+def _decide(
+    space: FeatureSpace, regression: LogisticRegression, counts: HashedCounts
+) -> FloatArray:
     return np.asarray(regression.decision_function(space.transform(counts)), dtype=np.float64)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import redis
 
@@ -107,8 +107,9 @@ def evidence_claim_ids(evidence: Sequence[EvidenceItem]) -> list[str]:
     return sorted({e.claim_id for e in evidence if e.claim_id})
 
 
-def verdict_document(claim: Claim, result: Assessment) -> VerdictDoc:
-    """The verdict document for ``claim``; its version is assigned when it is saved."""
+def verdict_document(claim: Claim, result: Assessment, *, verified_at: datetime) -> VerdictDoc:
+    """The verdict document for ``claim`` as judged at ``verified_at``; its version is
+    assigned when it is saved."""
     return VerdictDoc(
         claim_id=claim.claim_id,
         article_id=claim.article_id,
@@ -125,7 +126,7 @@ def verdict_document(claim: Claim, result: Assessment) -> VerdictDoc:
         coverage=result.coverage,
         claim=claim,
         version=1,
-        verified_at=datetime.now(UTC),
+        verified_at=verified_at,
     )
 
 

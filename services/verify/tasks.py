@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import redis
 from structlog.contextvars import bound_contextvars
@@ -119,7 +120,7 @@ def _judge(
         coverage=coverage,
         first_time=first_time,
     )
-    return flows.verdict_document(claim, result), candidates
+    return flows.verdict_document(claim, result, verified_at=datetime.now(UTC)), candidates
 
 
 def _schedule_reverification(

@@ -100,7 +100,9 @@ def count_features(sentences: Sequence[str]) -> HashedCounts:
     """Hashed counts of each sentence of one document (its sentences in order)."""
     texts = [plain_apostrophes(s) for s in sentences]
     words = _word_hasher().transform(texts).tocsr()
-    cues = np.asarray([_cues(t) for t in texts], dtype=np.float64).reshape(len(texts), len(CUE_NAMES))
+    cues = np.asarray([_cues(t) for t in texts], dtype=np.float64).reshape(
+        len(texts), len(CUE_NAMES)
+    )
     return HashedCounts(words, cues)
 
 

@@ -77,7 +77,9 @@ def write_model(model: CheckworthyModel, path: Path) -> None:
     }
     with zipfile.ZipFile(path, "w") as archive:
         _put(archive, "model.json", json.dumps(header, sort_keys=True).encode())
-        _put(archive, "metadata.json", json.dumps(model.metadata, indent=1, sort_keys=True).encode())
+        _put(
+            archive, "metadata.json", json.dumps(model.metadata, indent=1, sort_keys=True).encode()
+        )
         _put(archive, "coef.npy", _npy(model.coef.astype(np.float32)))
         _put(archive, "word_idf.npy", _npy(model.space.word_idf.astype(np.float32)))
 
