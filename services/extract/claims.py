@@ -99,20 +99,32 @@ class _Prepared:
 
 
 def extract_claims(
-    *, nlp: Language, article: StoredArticle, threshold: float | None = None
+    *,
+    nlp: Language,
+    article: StoredArticle,
+    threshold: float | None = None,
+    model: CheckworthyModel | None = None,
 ) -> Extraction:
     """Check-worthy claims of one article; never raises on odd text."""
-    return extract_many(nlp=nlp, articles=[article], threshold=threshold)[0]
+    return extract_many(nlp=nlp, articles=[article], threshold=threshold, model=model)[0]
 
 
 def extract_many(
-    *, nlp: Language, articles: Sequence[StoredArticle], threshold: float | None = None
+    *,
+    nlp: Language,
+    articles: Sequence[StoredArticle],
+    threshold: float | None = None,
+    model: CheckworthyModel | None = None,
 ) -> list[Extraction]:
-    """``extract_claims`` for many articles, parsing all their blocks in one ``nlp.pipe``."""
+    """``extract_claims`` for many articles, parsing all their blocks in one ``nlp.pipe``.
+
+    ``model`` scores check-worthiness; by default the configured one, loaded once per process.
+    """
     settings = get_settings()
     cut = settings.checkworthy_threshold if threshold is None else threshold
     lex = lexicon(nlp)
-    model = load_checkworthy_model(settings.checkworthy_model_path or None)
+    if model is None:
+        model = load_checkworthy_model(settings.checkworthy_model_path or None)
     prepared = [_prepare(a, max_chars=settings.max_article_chars, lex=lex) for a in articles]
     texts = _block_texts(prepared)
     for doc, (index, block_no) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH_SIZE):

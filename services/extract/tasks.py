@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.extract import fetch
 from services.extract import store as extract_store
+from services.extract.checkworthy import load_checkworthy_model
 from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
 from services.extract.worker import app
@@ -25,6 +26,7 @@ _EXTRACTED = {ArticleStatus.verifying, ArticleStatus.done}
 @on_process_init
 def _load_model(settings: Settings) -> None:
     load_nlp(settings.spacy_model)  # once per process, before the first task
+    load_checkworthy_model(settings.checkworthy_model_path or None)
 
 
 def _load(article_id: str) -> StoredArticle:
