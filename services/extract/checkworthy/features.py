@@ -1,10 +1,12 @@
 """Sentence features of the check-worthiness model: hashed n-grams, context, cues.
 
 Everything is computed from the text of a document's sentences in order (a debate's
-lines, an article's sentences), with no parse: hashed word and character n-gram
-counts of the sentence, hashed words of its neighbours, and a few numeric cues
-(length, numbers, capitalised words). Hashing keeps the feature space fixed and the
-artifact small; the only fitted state is the IDF weights in :class:`FeatureSpace`.
+lines, an article's sentences), with no parse: hashed word uni- and bigram counts of
+the sentence and of its neighbours, and a few cues (length, numbers, money, percent,
+capitalised words, question). Hashing keeps the feature space fixed and the artifact
+small; the only fitted state is the IDF weights in :class:`FeatureSpace`. Character
+n-grams were left out: they cost 130 µs a sentence and added nothing by debate-wise
+cross-validation.
 """
 
 from __future__ import annotations
@@ -22,16 +24,18 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from services.extract.segment import plain_apostrophes
 
 __all__ = [
+    "CONTEXT_WEIGHT",
     "CUE_NAMES",
     "FeatureSpace",
     "HashedCounts",
+    "WORD_BITS",
     "count_features",
     "fit_idf",
 ]
 
 FloatArray = NDArray[np.float64]
 
-# One bucket space per view; collisions at this size cost nothing measurable on the data.
+# 262,144 buckets for the ~150k distinct word n-grams of the training debates.
 WORD_BITS = 18
 CONTEXT_WEIGHT = 0.5
 CUE_NAMES = (
