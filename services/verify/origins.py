@@ -46,8 +46,6 @@ window comparisons less brittle, if such rewrites turn out to be common.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -73,9 +71,7 @@ __all__ = [
     "names_country",
     "normalise_outlet",
     "outlet_origin",
-    "read_signature",
     "signature",
-    "signature_bytes",
     "speaker_origin",
 ]
 
@@ -127,33 +123,10 @@ def signature(text: str) -> Signature:
     return sig
 
 
-# Slots are compared, and stored, by their low 16 bits (b-bit minwise hashing): two unequal
-# slots then agree by chance with odds of 2**-16, which moves an estimate by at most 1.5e-5,
-# and a stored signature takes 256 bytes instead of 512.
+# Slots are compared by their low 16 bits (b-bit minwise hashing): two unequal slots then
+# agree by chance with odds of 2**-16, which moves an estimate by at most 1.5e-5, and a
+# stored signature (``shared.storage.articles``) takes 256 bytes instead of 512.
 _SLOT_MASK = 0xFFFF
-# Bytes of a stored signature: 16-bit slots, or the whole 32-bit slots stored before.
-_STORED_SIZES = (2 * NUM_PERM, 4 * NUM_PERM)
-
-
-def signature_bytes(sig: Signature) -> bytes:
-    """The slots' low 16 bits as little-endian bytes, as stored (read back with
-    ``read_signature``)."""
-    return np.asarray(sig & _SLOT_MASK, dtype="<u2").tobytes()
-
-
-def read_signature(stored: str | bytes) -> Signature | None:
-    """A stored signature, or None if ``stored`` is not one. Reads ``signature_bytes``, the
-    whole 32-bit slots stored before, and the Base64 text those were stored as earlier."""
-    raw = stored.encode() if isinstance(stored, str) else stored
-    if len(raw) not in _STORED_SIZES:
-        try:
-            raw = base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError):
-            return None
-    if len(raw) not in _STORED_SIZES:
-        return None
-    dtype = "<u2" if len(raw) == 2 * NUM_PERM else "<u4"
-    return np.frombuffer(raw, dtype=dtype).astype(np.uint32)
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:
