@@ -21,6 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import redis
 
@@ -98,7 +99,8 @@ def _verify_batches(
         done = [verify(client, claim=c, settings=settings, first_time=first_time) for c in batch]
         if record:
             docs = [
-                flows.verdict_document(c, v.assessment) for c, v in zip(batch, done, strict=True)
+                flows.verdict_document(c, v.assessment, verified_at=datetime.now(UTC))
+                for c, v in zip(batch, done, strict=True)
             ]
             flows.record_verdicts(client, settings=settings, docs=docs, first_time=first_time)
         out.extend(done)

@@ -393,7 +393,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             sizes.append(done.candidates)
             del ids
             a = done.assessment
-            doc = verdict_document(claim, a)
+            doc = verdict_document(claim, a, verified_at=datetime.now(UTC))
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
             docs.append(doc)
             bar.update()

@@ -1,4 +1,4 @@
-"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance."""
+"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance, eval."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import requests
 
+from crosscheck.eval_cli import eval_group
 from crosscheck.stance_cli import stance
 from shared.settings import get_settings
 
@@ -177,6 +178,7 @@ def dead_retry(entry_id: str) -> None:
 
 
 cli.add_command(stance)
+cli.add_command(eval_group)
 
 
 def main() -> None:

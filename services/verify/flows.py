@@ -150,8 +150,9 @@ def evidence_claim_ids(evidence: Sequence[EvidenceItem]) -> list[str]:
     return sorted({e.claim_id for e in evidence if e.claim_id})
 
 
-def verdict_document(claim: Claim, result: Assessment) -> VerdictDoc:
-    """The verdict document for ``claim``; its version is assigned when it is saved."""
+def verdict_document(claim: Claim, result: Assessment, *, verified_at: datetime) -> VerdictDoc:
+    """The verdict document for ``claim`` as judged at ``verified_at``; its version is
+    assigned when it is saved."""
     return VerdictDoc(
         claim_id=claim.claim_id,
         article_id=claim.article_id,
@@ -168,7 +169,7 @@ def verdict_document(claim: Claim, result: Assessment) -> VerdictDoc:
         coverage=result.coverage,
         claim=claim,
         version=1,
-        verified_at=datetime.now(UTC),
+        verified_at=verified_at,
     )
 
 
@@ -250,7 +251,8 @@ def verify_batch(
             coverage=coverage,
             first_time=first_time,
         )
-        judged.append((verdict_document(claim, result), candidates))
+        verified_at = datetime.now(UTC)
+        judged.append((verdict_document(claim, result, verified_at=verified_at), candidates))
     saved, published = record_verdicts(
         client, settings=settings, docs=[doc for doc, _ in judged], first_time=first_time
     )

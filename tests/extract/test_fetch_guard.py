@@ -382,10 +382,9 @@ def test_the_pinned_connection_goes_to_the_checked_address(server: str) -> None:
 
 
 def test_declared_oversize_is_refused_before_reading(server: str) -> None:
-    started = time.monotonic()
+    # The refusal names the declared length: it was made on the header, not on bytes read.
     with pytest.raises(ArticleTooLarge, match="declares 999999999"):
         fetch_html(url=f"http://{server}/big-declared", settings=_settings(server))
-    assert time.monotonic() - started < 2
 
 
 def test_oversize_without_content_length_is_cut_while_streaming(server: str) -> None:
@@ -404,23 +403,20 @@ def test_decompressed_size_is_what_counts(server: str) -> None:
 
 
 def test_slow_headers_hit_the_read_timeout(server: str) -> None:
-    started = time.monotonic()
+    # The server does answer, 3 s later: only the 0.5 s read timeout can make this fail.
     with pytest.raises(UpstreamTimeout):
         fetch_html(
             url=f"http://{server}/slow-headers", settings=_settings(server, fetch_timeout=0.5)
         )
-    assert time.monotonic() - started < 2.5
 
 
 def test_a_dripping_body_hits_the_overall_deadline(server: str) -> None:
     # Every byte arrives well within the read timeout; only the deadline stops it.
-    started = time.monotonic()
     with pytest.raises(UpstreamTimeout, match="longer than 1.5s|stopped sending"):
         fetch_html(
             url=f"http://{server}/drip",
             settings=_settings(server, fetch_timeout=1.0, fetch_deadline=1.5),
         )
-    assert time.monotonic() - started < 3.0
 
 
 def test_connect_timeout_is_bounded() -> None:
@@ -439,14 +435,14 @@ def test_connect_timeout_is_bounded() -> None:
         settings = Settings(
             environment="test", fetch_allowed_hosts=[f"127.0.0.1:{port}"], fetch_timeout=0.5
         )
-        started = time.monotonic()
+        # Unbounded, the connect would wait for the kernel's SYN retries (minutes) and
+        # then fail with another error; the 0.5 s connect timeout raises UpstreamTimeout.
         try:
             with pytest.raises(UpstreamTimeout):
                 fetch_html(url=f"http://127.0.0.1:{port}/", settings=settings)
         finally:
             for filler in fillers:
                 filler.close()
-        assert time.monotonic() - started < 2.0
 
 
 def test_non_html_is_refused(server: str) -> None:

@@ -95,10 +95,9 @@ def test_declared_length_over_the_limit_is_refused_before_the_body(api: str) -> 
     port = int(api.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(_head(port, f"Content-Length: {LIMIT + 1}\r\n"))
-        started = time.monotonic()
-        answer = _read_response(sock)  # not one byte of body was sent
+        # Not one byte of body is sent: an API that waited for it would never answer.
+        answer = _read_response(sock)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
-    assert time.monotonic() - started < 5
 
 
 def test_chunked_body_over_the_limit_is_refused_while_still_arriving(api: str) -> None:

@@ -11,6 +11,9 @@ from shared.schemas import Claim, EvidenceItem, Stance, Verdict, VerdictDoc
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import article_id_for, claim_id_for, keyword_stance
 
+# Verdicts in tests are judged at a fixed instant: sizes and encodings must not vary by date.
+VERIFIED_AT = datetime(2025, 1, 1, tzinfo=UTC)
+
 FACT_CHECK = EvidenceItem(
     source="Fact Checker",
     stance=Stance.agree,
@@ -35,7 +38,7 @@ def assessed_verdict(
         near_copy_threshold=0.6,
         own_text=first.body,
     )
-    doc = verdict_document(first.claim, result)
+    doc = verdict_document(first.claim, result, verified_at=VERIFIED_AT)
     from_claims = [e for e in doc.evidence if e.claim_id]
     external = [e for e in doc.evidence if e.provider]
     assert from_claims and external and doc.claim.entities  # a full document

@@ -1,0 +1,173 @@
+"""``crosscheck eval``: quality figures of the extract and verify code on labelled data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["eval_group"]
+
+_SPLIT = click.Choice(["all", "dev", "fit"])
+
+
+def _write(out: Path | None, figures: dict[str, Any]) -> None:
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
+        click.echo(f"wrote {out}")
+
+
+def _echo_figures(figures: dict[str, Any], keys: list[str]) -> None:
+    for key in keys:
+        click.echo(f"{key}: {json.dumps(figures.get(key))}")
+
+
+@click.group(name="eval")
+def eval_group() -> None:
+    """Measure verdicts, linking and same-fact evidence on real labelled news."""
+
+
+@eval_group.command()
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Emergent-format CSV (claimId, claimHeadline, claimTruth, articleHeadline, ...).",
+)
+@click.option("--split", type=_SPLIT, default="all", show_default=True, help="Claims scored.")
+@click.option("--seed", type=int, default=20, show_default=True, help="Seed of the split.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="First N claims only.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def veracity(data_path: Path, split: str, seed: int, limit: int | None, out: Path | None) -> None:
+    """Verdicts of rumoured claims cross-checked against their news headlines."""
+    from crosscheck.evaluation.pipeline import InProcessPipeline, embedded_redis
+    from crosscheck.evaluation.veracity import read_emergent, run_veracity
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    try:
+        claims = read_emergent(data_path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    claims = claims[:limit] if limit else claims
+    with embedded_redis(settings) as client:
+        figures = run_veracity(
+            InProcessPipeline(client=client, settings=settings),
+            claims,
+            split=split,  # type: ignore[arg-type]
+            seed=seed,
+        )
+    figures["data"] = str(data_path)
+    _echo_figures(
+        figures,
+        [
+            "split",
+            "claims",
+            "no_claim_extracted",
+            "accuracy",
+            "macro_f1",
+            "precision_supported",
+            "verdicts",
+            "evidence_precision",
+            "evidence_coverage",
+            "headline_recall",
+            "supported_confidence_by_truth",
+            "reference_always_unknown",
+            "reference_gold_stance_rule",
+        ],
+    )
+    confusion = figures["report"]["confusion_gold_by_predicted"]
+    click.echo(f"confusion (gold -> predicted): {json.dumps(confusion)}")
+    _write(out, figures)
+
+
+@eval_group.command()
+@click.option(
+    "--bodies",
+    "bodies_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--stances",
+    "stances_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--split", type=_SPLIT, default="all", show_default=True, help="Stories used.")
+@click.option("--seed", type=int, default=20, show_default=True, help="Seed of split and sample.")
+@click.option(
+    "--stories",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Sample this many stories [default: all of the split].",
+)
+@click.option(
+    "--max-bodies",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Sample at most this many bodies per story.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def linking(
+    bodies_path: Path,
+    stances_path: Path,
+    split: str,
+    seed: int,
+    stories: int | None,
+    max_bodies: int | None,
+    out: Path | None,
+) -> None:
+    """Evidence links between FNC-1-format bodies: inside one story, and found."""
+    from crosscheck.evaluation.linking import read_stories, run_linking, sample_stories
+    from crosscheck.evaluation.pipeline import InProcessPipeline, embedded_redis
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    try:
+        all_stories, bodies = read_stories(bodies_path=bodies_path, stances_path=stances_path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    chosen = sample_stories(
+        all_stories,
+        split=split,  # type: ignore[arg-type]
+        seed=seed,
+        count=stories,
+        max_bodies=max_bodies,
+    )
+    with embedded_redis(settings) as client:
+        figures = run_linking(
+            InProcessPipeline(client=client, settings=settings), chosen, bodies, seed=seed
+        )
+    figures.update(
+        {
+            "bodies_file": str(bodies_path),
+            "stances_file": str(stances_path),
+            "split": split,
+            "stories_asked": stories,
+            "max_bodies": max_bodies,
+        }
+    )
+    _echo_figures(
+        figures,
+        [
+            "split",
+            "stories",
+            "bodies",
+            "claims",
+            "link_precision",
+            "pair_recall",
+            "same_story_pairs",
+            "cross_article_evidence",
+            "evidence_from_own_outlet",
+            "no_evidence_share",
+            "verdicts",
+            "disputed_or_refuted_share",
+            "evidence_stances",
+        ],
+    )
+    _write(out, figures)

@@ -1,0 +1,69 @@
+"""``crosscheck eval`` on a small slice of the real data, through the worker code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from crosscheck.cli import cli
+from tests.conftest import FNC_DIR, SHARED_DIR, require_shared
+
+EMERGENT = SHARED_DIR / "datasets" / "emergent" / "train.csv"
+
+
+def test_veracity_on_a_slice_reports_every_figure(tmp_path: Path) -> None:
+    data = require_shared(EMERGENT)
+    out = tmp_path / "veracity.json"
+    result = CliRunner().invoke(
+        cli, ["eval", "veracity", "--data", str(data), "--limit", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["claims"] == 3
+    for key in ("accuracy", "macro_f1", "evidence_precision", "evidence_coverage"):
+        assert key in figures
+    assert figures["reference_always_unknown"]["accuracy"] is not None
+    confusion = figures["report"]["confusion_gold_by_predicted"]
+    assert sum(sum(row.values()) for row in confusion.values()) == 3
+    assert sum(r["headlines"] for r in figures["rows"]) > 3
+    assert "precision_supported" in result.output
+
+
+def test_linking_on_a_slice_reports_precision_and_recall(tmp_path: Path) -> None:
+    bodies = require_shared(FNC_DIR / "train_bodies.csv")
+    stances = require_shared(FNC_DIR / "train_stances.csv")
+    out = tmp_path / "linking.json"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            "linking",
+            "--bodies",
+            str(bodies),
+            "--stances",
+            str(stances),
+            "--stories",
+            "2",
+            "--max-bodies",
+            "2",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["stories"] == 2 and figures["bodies"] == 4
+    assert figures["same_story_pairs"] == 2
+    assert figures["claims"] > 0
+    assert sum(figures["verdicts"].values()) == figures["verdicts_read"]
+    assert figures["evidence_from_own_outlet"] == 0
+
+
+def test_veracity_refuses_a_csv_of_another_shape(tmp_path: Path) -> None:
+    bad = tmp_path / "other.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "veracity", "--data", str(bad)])
+    assert result.exit_code != 0
+    assert "missing columns" in result.output
