@@ -10,7 +10,7 @@ import click
 import requests
 
 from crosscheck.eval_cli import eval_group
-from crosscheck.stance_cli import stance
+from crosscheck.stance.cli import stance
 from shared.settings import get_settings
 
 

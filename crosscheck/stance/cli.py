@@ -40,17 +40,17 @@ def stance() -> None:
 def train(data_dir: Path, out: Path | None, seed: int | None, limit_bodies: int | None) -> None:
     """Train the model deterministically and write the artifact."""
     # Heavy imports stay inside commands so `--help` and the main CLI load fast.
-    from services.verify.stance import DEFAULT_MODEL_PATH
-    from services.verify.stance.data import (
+    from crosscheck.stance.data import (
         BODIES_FILE,
         STANCES_FILE,
         data_sha256,
         read_bodies,
         read_pairs,
     )
+    from crosscheck.stance.scoring import FncReport, format_report
+    from crosscheck.stance.train import TrainConfig, train_model
+    from services.verify.stance import DEFAULT_MODEL_PATH
     from services.verify.stance.model import write_model
-    from services.verify.stance.scoring import FncReport, format_report
-    from services.verify.stance.train import TrainConfig, train_model
 
     bodies_path, stances_path = data_dir / BODIES_FILE, data_dir / STANCES_FILE
     body_ids = None
@@ -100,9 +100,9 @@ def train(data_dir: Path, out: Path | None, seed: int | None, limit_bodies: int 
 )
 def eval_(bodies_path: Path, stances_path: Path, model_path: Path | None, out: Path | None) -> None:
     """Predict stances for an FNC-1 format file and score them if it has gold labels."""
+    from crosscheck.stance.data import read_pairs, write_stances
+    from crosscheck.stance.scoring import evaluate, format_report
     from services.verify.stance import load_stance_model
-    from services.verify.stance.data import read_pairs, write_stances
-    from services.verify.stance.scoring import evaluate, format_report
 
     pairs = read_pairs(bodies_path=bodies_path, stances_path=stances_path)
     model = load_stance_model(None if model_path is None else str(model_path))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.verify.stance.data import claim_groups, read_bodies, read_pairs
-from services.verify.stance.train import TrainConfig, dev_mask, train_model
-from tests.verify.stance.conftest import require_fnc
+from crosscheck.stance.data import claim_groups, read_bodies, read_pairs
+from crosscheck.stance.train import TrainConfig, dev_mask, train_model
+from tests.stance.conftest import require_fnc
 
 _SMALL = TrainConfig(related_rounds=40, stance_rounds=40, cv_folds=3)
 

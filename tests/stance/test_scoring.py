@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.verify.stance.scoring import confusion_matrix, evaluate, fnc_score, format_report
+from crosscheck.stance.scoring import confusion_matrix, evaluate, fnc_score, format_report
 
 
 def test_unrelated_gold_scores_quarter_only_when_predicted_unrelated() -> None:

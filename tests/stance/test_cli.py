@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crosscheck.stance_cli import stance
+from crosscheck.stance.cli import stance
 from services.verify.stance import load_stance_model
-from tests.verify.stance.conftest import require_fnc
+from tests.stance.conftest import require_fnc
 
 
 def _read(path: Path) -> list[list[str]]:

@@ -24,7 +24,8 @@ import sklearn
 from numpy.typing import NDArray
 from scipy import sparse
 
-from services.verify.stance.data import FncPairs, claim_groups
+from crosscheck.stance.data import FncPairs, claim_groups
+from crosscheck.stance.scoring import evaluate
 from services.verify.stance.features import (
     FEATURE_NAMES,
     FeatureSpace,
@@ -41,7 +42,6 @@ from services.verify.stance.linear_stance import (
     fit_linear_stance,
 )
 from services.verify.stance.model import StanceModel, combine_stages
-from services.verify.stance.scoring import evaluate
 
 __all__ = ["TrainConfig", "dev_mask", "train_model", "tune_weights"]
 
