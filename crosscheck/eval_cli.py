@@ -171,3 +171,49 @@ def linking(
         ],
     )
     _write(out, figures)
+
+
+@eval_group.command(name="samefact")
+@click.option(
+    "--bodies",
+    "bodies_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="FNC-1 train_bodies.csv (the pairs name its Body IDs).",
+)
+@click.option(
+    "--pairs",
+    "pairs_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Labelled pairs [default: the hand-labelled set shipped with crosscheck].",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def same_fact(bodies_path: Path, pairs_path: Path | None, out: Path | None) -> None:
+    """Share of agree/disagree evidence about the claim's own fact, on hand-labelled pairs."""
+    from services.verify.stance.data import read_bodies
+
+    from crosscheck.evaluation.samefact import DEFAULT_PAIRS, read_pairs, run_same_fact
+    from shared.settings import get_settings
+
+    try:
+        pairs = read_pairs(pairs_path or DEFAULT_PAIRS)
+        figures = run_same_fact(pairs, read_bodies(bodies_path), settings=get_settings())
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    figures["pairs_file"] = str(pairs_path or DEFAULT_PAIRS)
+    _echo_figures(
+        figures,
+        [
+            "pairs",
+            "labels",
+            "agree_or_disagree",
+            "own_fact_share",
+            "same_read_as_agree",
+            "same_read_as_disagree",
+            "contradiction_read_as_disagree",
+            "other_read_as_agree_or_disagree",
+            "judged_by_label",
+        ],
+    )
+    _write(out, figures)

@@ -113,7 +113,7 @@ class Entity(BaseModel):
     text: str
     label: str = Field(description="spaCy entity label: PERSON, ORG, GPE, NORP, ...")
     key: str = Field(description="Canonical key, equal across spelling variants.")
-    start: int = Field(ge=0, description="Character offset in the article body.")
+    start: int = Field(ge=0, description="Character offset in the claim's section.")
     end: int = Field(ge=0)
 
 
@@ -132,16 +132,45 @@ class TimeRef(BaseModel):
     resolution: Literal["day", "range", "month", "year"] = "day"
 
 
+class AttributionRole(StrEnum):
+    """How the speaker stands to the assertion it is cited for.
+
+    ``asserts``: the speaker states it ("the ministry said X"). ``denies``: the speaker
+    states its opposite ("X denied Y": the assertion is Y, negated, and the speaker is a
+    witness *against* Y, never for it). ``relays``: the article only passes on a report
+    ("reportedly", "reports say", "according to the Daily Mail", "the Sun reported"); the
+    speaker is that report's source, a named outlet or, when unnamed, ``UNNAMED_REPORT``.
+    A relay is not an origin of its own: it counts as the origin of the report it relays.
+    """
+
+    asserts = "asserts"
+    denies = "denies"
+    relays = "relays"
+
+
+# ``Attribution.speaker_key`` of a relay whose source is not named ("reportedly").
+UNNAMED_REPORT = "src:reports"
+
+
 class Attribution(BaseModel):
     speaker: str = Field(description="The speaker as written.")
     speaker_key: str = Field(description="Canonical key of the speaker.")
     cue: str = Field(description="'said', 'claimed', 'according to', ...")
     direct_quote: bool = False
+    role: AttributionRole = Field(
+        default=AttributionRole.asserts,
+        description="asserts, denies (the speaker states the opposite) or relays (a report "
+        "passed on: the speaker is the report's source).",
+    )
 
 
 class Modality(BaseModel):
     hedges: list[str] = Field(default_factory=list, description="Hedging cues as found.")
     negated: bool = False
+    debunk: bool = Field(
+        default=False,
+        description="The claim says a report or story is false ('the story is a hoax').",
+    )
 
     @property
     def hedged(self) -> bool:
@@ -166,8 +195,11 @@ class Claim(BaseModel):
         default=None, description="For an attribution claim, the assertion it reports."
     )
     text: str
-    start: int = Field(ge=0)
+    start: int = Field(ge=0, description="Character offset in the article's `section`.")
     end: int = Field(ge=0)
+    section: Literal["body", "title"] = Field(
+        default="body", description="Whether start and end index the body or the title."
+    )
     subject: str | None = None
     predicate: str | None = None
     object: str | None = None
@@ -264,6 +296,7 @@ __all__ = sorted(
         "ArticlePublic",
         "ArticleStatus",
         "Attribution",
+        "AttributionRole",
         "Claim",
         "ClaimKind",
         "ClaimList",
@@ -279,6 +312,7 @@ __all__ = sorted(
         "Stance",
         "StoredArticle",
         "TimeRef",
+        "UNNAMED_REPORT",
         "Verdict",
         "VerdictDoc",
     ]

@@ -1,9 +1,20 @@
 """Claim extraction entry points: ``extract_claims`` for one article, ``extract_many`` to batch.
 
-Steps: detect the language; cut the body into blocks and drop furniture; parse the
-blocks with ``nlp.pipe``; read each sentence into plain facts; link entities across
-the article; resolve speakers with carry-over; score and keep the check-worthy ones.
-Reported claims come out twice: the assertion "X" and the attribution "S said X".
+Steps: detect the language; cut the body into blocks and drop furniture; add the title
+as a block of its own unless the body repeats it; lower-case the common words of Title
+Case lines; parse the blocks with ``nlp.pipe``; read each sentence into plain facts; link
+entities across the article; resolve speakers with carry-over; score and keep the
+check-worthy ones. Reported claims come out twice: the assertion "X" and the attribution
+"S said X".
+
+Headlines (a line with a verb but no final stop, or the title) and debunks ("the story is
+a hoax") are kept whatever their check-worthiness score, unless they are questions,
+imperatives, opinion or first-person: the score is fitted to body sentences, and a
+headline is the outlet's own choice of its central claim.
+
+Title claims index the title (``Claim.section == "title"``). While an article is read,
+the title sits after the body in one text (``_TITLE_GAP`` apart), so the linker and the
+speaker carry-over see one offset space; offsets are moved back when claims are built.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from services.extract.attribution import REFERRING_SPEAKERS, is_pronoun_speaker
 from services.extract.boilerplate import is_boilerplate_block, is_heading
 from services.extract.canonical import content_words, normalize_words, skeleton
 from services.extract.checkworthy import Features, score
+from services.extract.headline import Lexicon, is_title_case, lexicon, recase
 from services.extract.language import UNKNOWN, detect_language
 from services.extract.linking import ArticleLinker
 from services.extract.modality import DENIAL_CUES, find_hedges
@@ -37,6 +49,12 @@ from shared.settings import get_settings
 __all__ = ["Extraction", "extract_claims", "extract_many"]
 
 _BATCH_SIZE = 64
+_TITLE_GAP = "\n\n"
+# Below this many words langdetect is unreliable: a headline reads as Danish or Afrikaans.
+_SHORT_TEXT_WORDS = 20
+_ENGLISH_WORD_SHARE = 0.6
+_TITLE_COVERED = 0.5
+_MIN_RULE_WORDS = 4  # "Macaulay Culkin is dead" has four
 _PERSON = frozenset({"PERSON"})
 _GROUPS = frozenset({"ORG", "GPE", "NORP"})
 # Cues that are themselves the reporter's doubt; they hedge the assertion, not the report.
@@ -67,6 +85,8 @@ class _Prepared:
     language: str
     published: date
     blocks: list[Block]
+    text: str = ""  # the body, then the title when it is read (at ``title_at``)
+    title_at: int | None = None
     facts: list[SentenceFacts] = field(default_factory=list)
     linker: ArticleLinker = field(default_factory=ArticleLinker)
 
@@ -84,7 +104,8 @@ def extract_many(
     """``extract_claims`` for many articles, parsing all their blocks in one ``nlp.pipe``."""
     settings = get_settings()
     cut = settings.checkworthy_threshold if threshold is None else threshold
-    prepared = [_prepare(a, max_chars=settings.max_article_chars) for a in articles]
+    lex = lexicon(nlp)
+    prepared = [_prepare(a, max_chars=settings.max_article_chars, lex=lex) for a in articles]
     texts = _block_texts(prepared)
     for doc, (index, block_no) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH_SIZE):
         item = prepared[index]
@@ -104,20 +125,56 @@ def _block_texts(prepared: Sequence[_Prepared]) -> Iterator[tuple[str, tuple[int
             yield block.text, (index, block_no)
 
 
-def _prepare(article: StoredArticle, *, max_chars: int) -> _Prepared:
+def _prepare(article: StoredArticle, *, max_chars: int, lex: Lexicon) -> _Prepared:
     body = (article.body or "")[:max_chars]
     published = (article.published_at or article.received_at).date()
+    title = " ".join(article.title.split())
+    read_title = bool(title) and not _restated(title, body)
     masked = mask_markup(body)
-    detected = detect_language(masked)
-    language = detected if detected != UNKNOWN else (article.language or UNKNOWN)
+    language = _language(
+        f"{title}\n{masked}" if read_title else masked, declared=article.language, lex=lex
+    )
     if language != "en":
         return _Prepared(article, language, published, [])
     blocks = [
-        drop_dateline(b)
+        _recased(drop_dateline(b), lex)
         for b in split_blocks(masked)
-        if not is_boilerplate_block(b.text) and not is_heading(b.text)
+        if not is_boilerplate_block(b.text)
     ]
-    return _Prepared(article, language, published, blocks)
+    text, title_at = body, None
+    if read_title:
+        title_at = len(body) + len(_TITLE_GAP)
+        text = body + _TITLE_GAP + title
+        blocks.append(_recased(Block(title_at, title_at + len(title), title), lex))
+    return _Prepared(article, language, published, blocks, text=text, title_at=title_at)
+
+
+def _restated(title: str, body: str) -> bool:
+    """The body already says what the title says: it repeats the title, or uses most of
+    its content words (a lede states the headline's fact with its context, which the
+    headline's own parse lacks)."""
+    if " ".join(title.split()).casefold() in " ".join(body.split()).casefold():
+        return True
+    words = set(content_words(title))
+    if not words:
+        return True
+    covered = len(words & set(content_words(body))) / len(words)
+    return covered >= _TITLE_COVERED
+
+
+def _language(text: str, *, declared: str | None, lex: Lexicon) -> str:
+    detected = detect_language(text)
+    short = len(text.split()) < _SHORT_TEXT_WORDS
+    if detected != "en" and short and lex.english_share(text) >= _ENGLISH_WORD_SHARE:
+        return "en"
+    return detected if detected != UNKNOWN else (declared or UNKNOWN)
+
+
+def _recased(block: Block, lex: Lexicon) -> Block:
+    """A Title Case line with its common words lower-cased (the parser reads it better)."""
+    if not is_heading(block.text) or not is_title_case(block.text):
+        return block
+    return Block(block.start, block.end, recase(block.text, lex))
 
 
 def _finish(item: _Prepared, *, threshold: float) -> Extraction:
@@ -126,14 +183,39 @@ def _finish(item: _Prepared, *, threshold: float) -> Extraction:
         return Extraction(article_id=article.article_id, language=item.language)
     item.linker.link()
     claims: list[Claim] = []
-    body = (article.body or "")[: get_settings().max_article_chars]
     for facts, speaker, direct in _with_speakers(item.facts, item.linker):
         claims.extend(
             _claims_of(
-                facts, speaker=speaker, direct=direct, item=item, body=body, threshold=threshold
+                facts,
+                speaker=speaker,
+                direct=direct,
+                item=item,
+                body=item.text,
+                threshold=threshold,
             )
         )
+    if item.title_at is not None:
+        claims = [_in_title(c, item.title_at) for c in claims]
     return Extraction(article_id=article.article_id, language="en", claims=claims)
+
+
+def _in_title(claim: Claim, at: int) -> Claim:
+    """``claim`` with offsets into the title, if it was read from the title."""
+    if claim.start < at:
+        return claim
+    entities = [
+        e.model_copy(update={"start": e.start - at, "end": e.end - at})
+        for e in claim.entities
+        if e.start >= at
+    ]
+    return claim.model_copy(
+        update={
+            "start": claim.start - at,
+            "end": claim.end - at,
+            "section": "title",
+            "entities": entities,
+        }
+    )
 
 
 def _fallback_key(words: list[str]) -> str:
@@ -254,6 +336,23 @@ def _speaker_entity(facts: SentenceFacts, speaker: _Speaker, body: str) -> Entit
     )
 
 
+def _kept_by_rule(facts: SentenceFacts, *, asserted: str) -> bool:
+    """Headlines and debunks are claims unless they ask, order, opine or speak for "I",
+    or what they assert is a fragment ("to have taken a cast")."""
+    words = asserted.split()
+    if not (facts.headline or facts.debunk) or len(words) < _MIN_RULE_WORDS:
+        return False
+    if words[0] == "to":
+        return False
+    return not (
+        facts.question
+        or facts.imperative
+        or facts.opinion
+        or (facts.first_person and facts.cue is None)
+        or not facts.has_finite_verb
+    )
+
+
 def _claims_of(
     facts: SentenceFacts,
     *,
@@ -287,7 +386,7 @@ def _claims_of(
         heading=facts.heading,
     )
     worth = score(features)
-    if worth < threshold:
+    if worth < threshold and not _kept_by_rule(facts, asserted=body[a_start:a_end]):
         return []
     # The asserted span lies inside the sentence (without a cue it is the sentence).
     entities = [e for e in sentence_entities if e.start >= a_start and e.end <= a_end]
@@ -334,7 +433,7 @@ def _claims_of(
         times=times,
         places=_places(entities),
         attribution=attribution,
-        modality=Modality(hedges=hedges, negated=negated),
+        modality=Modality(hedges=hedges, negated=negated, debunk=facts.debunk),
         **common,  # type: ignore[arg-type]
     )
     if speaker is None:

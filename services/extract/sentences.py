@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from services.extract.attribution import find_cue
 from services.extract.boilerplate import is_heading, opinion_cues
+from services.extract.headline import headline_verb, is_debunk
 from services.extract.linking import Mention
 from services.extract.modality import is_negated
 from services.extract.quantities import find_quantities
@@ -68,6 +69,8 @@ class SentenceFacts:
     opinion: int
     bare_quote: bool
     heading: bool
+    headline: bool = False
+    debunk: bool = False
     quantities: list[tuple[Quantity, int, int]] = field(default_factory=list)
     times: list[tuple[TimeRef, int, int]] = field(default_factory=list)
 
@@ -159,6 +162,9 @@ def _sentence_facts(
         and not _inside_quotes(raw, t.idx - sent.start_char)
         for t in tokens
     )
+    # A line without a final stop: a heading unless it has a verb, then a headline claim.
+    headline = is_heading(text)
+    has_verb = headline and headline_verb(sent)
     outside = re.sub(r"[\u201c\"][^\u201d\"]*[\u201d\"]", " ", text)
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children)
     cue_facts = None
@@ -185,16 +191,19 @@ def _sentence_facts(
         object=obj,
         negated=negated,
         n_tokens=len(tokens),
-        has_finite_verb=any(t.tag_ in _FINITE_TAGS for t in tokens),
+        has_finite_verb=has_verb or any(t.tag_ in _FINITE_TAGS for t in tokens),
         past=any(t.tag_ == "VBD" or (t.tag_ == "VBN" and t.dep_ != "amod") for t in tokens),
         question=stripped.rstrip("\"'\u201d\u2019)").endswith("?"),
         imperative=root.tag_ == "VB" and not has_subject and text[:1] not in _OPEN_QUOTES,
         first_person=first_person,
         opinion=len(opinion_cues(outside)),
         bare_quote=text[:1] in _OPEN_QUOTES,
-        heading=is_heading(text)
+        heading=headline
+        and not has_verb
         and len(tokens) < 20
         and sum(t.is_title for t in tokens) * 2 > len(tokens),
+        headline=has_verb,
+        debunk=is_debunk(sent),
         quantities=quantities,
         times=times,
     )

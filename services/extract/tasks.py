@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from services.extract import flows
+from services.extract.feed_poll import poll_feed as poll_feed_flow
 from services.extract.nlp import load_nlp
 from services.extract.worker import app
-from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY
+from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_POLL_FEED, TASK_VERIFY
 from shared.runtime import get_redis, on_process_init
 from shared.settings import Settings, get_settings
 from shared.tasks import pipeline_task
@@ -40,3 +41,9 @@ def extract_article(*, article_id: str) -> None:
         nlp=load_nlp(settings.spacy_model),
         send=_send_verify,
     )
+
+
+@pipeline_task(app, name=TASK_POLL_FEED)
+def poll_feed(*, feed_url: str) -> None:
+    """Fetch a feed and queue its new items as URL articles (``feed_poll``)."""
+    poll_feed_flow(client=get_redis(), celery=app, settings=get_settings(), url=feed_url)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 
-from services.verify import consistency, origins
+from services.verify import consistency, facts, origins
 from services.verify.explain import explain
 from services.verify.scoring import EXTERNAL_WEIGHT, ORIGIN_WEIGHT, Score, Signal, score
 from shared.schemas import (
@@ -162,11 +162,16 @@ def _judge(
     judged = []
     for cand, p in zip(unique, probs, strict=True):
         rel = consistency.relatedness(claim, cand.claim)
-        if consistency.contradicts(claim, cand.claim):
+        if consistency.contradicts(claim, cand.claim) or (
+            facts.same_fact(claim, cand.claim) and facts.opposite_polarity(claim, cand.claim)
+        ):
             # A flat denial of the same event disagrees, whatever the wording model says.
             p = p * (1.0 - POLARITY_DISAGREE)
             p[1] += POLARITY_DISAGREE
         if rel < RELATED_MIN or p[3] > UNRELATED_MAX:
+            continue
+        if not facts.same_fact(claim, cand.claim):
+            # Another fact of the same story: context, not evidence (``facts``).
             continue
         found = consistency.conflicts(claim, cand.claim, other_context=cand.excerpt)
         judged.append(_Judged(candidate=cand, relatedness=rel, probabilities=p, conflicts=found))
@@ -255,7 +260,7 @@ def _origins_of(
 
     own_window = (
         excerpt_around(own_text, start=claim.start, end=claim.end)
-        if own_text and claim.end <= len(own_text)
+        if own_text and claim.section == "body" and claim.end <= len(own_text)
         else claim.text
     )
     probes = {
@@ -297,6 +302,10 @@ def _origins_of(
             key = origins.outlet_origin(outlet)
             names.setdefault(key, outlet)
         of[c.claim_id] = key
+    # Another article of the claim's own outlet is the same voice again, not a second origin.
+    for c in everyone:
+        if c.source == claim.source:
+            of[c.claim_id] = of[claim.claim_id]
     return _Origins(
         own=of[claim.claim_id],
         of=of,

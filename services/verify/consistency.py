@@ -36,6 +36,7 @@ __all__ = [
     "APPROX_TOLERANCE",
     "SAME_ASSERTION_TOKENS",
     "DEATH_NOUNS",
+    "compatible_quantities",
     "conflicts",
     "content_tokens",
     "death_count",
@@ -213,7 +214,8 @@ def _interval(q: Quantity) -> tuple[float, float]:
     return value - slack, value + slack
 
 
-def _compatible(a: Quantity, b: Quantity) -> bool:
+def compatible_quantities(a: Quantity, b: Quantity) -> bool:
+    """Whether the two amounts can both be true of one thing (intervals overlap)."""
     lo_a, hi_a = _interval(a)
     lo_b, hi_b = _interval(b)
     return lo_a <= hi_b and lo_b <= hi_a
@@ -234,7 +236,7 @@ def _quantity_conflicts(claim: Claim, other: Claim) -> list[Conflict]:
         if kind is None:
             continue
         same_kind = [o for o in other.quantities if quantity_kind(o) == kind]
-        if same_kind and not any(_compatible(q, o) for o in same_kind):
+        if same_kind and not any(compatible_quantities(q, o) for o in same_kind):
             closest = min(same_kind, key=lambda o: abs(o.value - q.value))
             found.append(
                 Conflict(

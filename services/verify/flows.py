@@ -66,8 +66,9 @@ class Corpus:
 
 
 def window(claim: Claim, body: str | None) -> str:
-    """The claim's sentence window in ``body``, or its own text when there is none."""
-    if body is None:
+    """The claim's sentence window in ``body``, or its own text when there is none (or the
+    claim is the title's)."""
+    if body is None or claim.section != "body":
         return claim.text
     return excerpt_around(body, start=claim.start, end=claim.end) or claim.text
 

@@ -11,9 +11,10 @@ it is hedged, and a credibility weight.
    * support    ``s = rel * clip(P(agree) + k * P(discuss) - P(disagree)) * (1 - c) * h``
    * opposition ``o = rel * (1 - (1 - clip(P(disagree) - P(agree))) * (1 - c))``
 
-   ``k`` (``DISCUSS_CREDIT``) is 0.25 for assertions: an article that reports a claim
-   without endorsing it adds a little. For attribution claims ("X said Y") ``k`` is 1.0:
-   an outlet relaying the statement *is* a witness that it was made. ``h`` is
+   ``k`` (``DISCUSS_CREDIT``) is 0 for assertions: an article that reports a claim
+   without endorsing it repeats it, and repetition is no confirmation. For attribution
+   claims ("X said Y") ``k`` is 1.0: an outlet relaying the statement *is* a witness that
+   it was made. ``h`` is
    ``HEDGED_EVIDENCE_FACTOR`` (0.5) when a piece of evidence on the assertion layer is itself
    hedged ("reportedly"), else 1. A detail conflict moves weight from support to
    opposition: "41 dead" both confirms that something happened and contradicts "14 dead".
@@ -35,7 +36,8 @@ it is hedged, and a credibility weight.
    than even odds.
 
 4. Caps. ``SINGLE_ORIGIN_CAP`` (0.5) applies when no origin other than the claim's own
-   supports it (``s_o >= SUPPORT_MIN``, 0.15). ``HEDGE_CAP`` (0.45) applies to a hedged
+   supports it on its own sourcing (``s_o >= SUPPORT_MIN``, 0.15, from an item that is not
+   hedged: "reportedly" relays someone else's report, it does not confirm it). ``HEDGE_CAP`` (0.45) applies to a hedged
    assertion ("may have", "if confirmed", or hedged by its own origin where that origin
    states it elsewhere: see ``assess``) unless an independent origin supports it without
    hedging. Hedges do not cap attribution claims: the hedge belongs to the quoted content,
@@ -86,7 +88,7 @@ __all__ = [
 OWN_REPORT_PRIOR = 0.4
 ORIGIN_WEIGHT = 0.9
 EXTERNAL_WEIGHT = 1.0
-DISCUSS_CREDIT = {ClaimKind.assertion: 0.25, ClaimKind.attribution: 1.0}
+DISCUSS_CREDIT = {ClaimKind.assertion: 0.0, ClaimKind.attribution: 1.0}
 HEDGED_EVIDENCE_FACTOR = 0.5
 CONFLICT_PENALTY = 0.6
 SUPPORT_MIN = 0.15
@@ -182,12 +184,13 @@ def score(
         support[sig.origin] = max(support.get(sig.origin, 0.0), s)
         opposition[sig.origin] = max(opposition.get(sig.origin, 0.0), o)
         weight[sig.origin] = max(weight.get(sig.origin, 0.0), _clip(sig.weight))
-        if s >= SUPPORT_MIN and not sig.hedged:
+        # A hedged item relays; on the attribution layer it still witnesses the statement.
+        if s >= SUPPORT_MIN and (not sig.hedged or kind is ClaimKind.attribution):
             unhedged.add(sig.origin)
         if sig.external and o > 0.0:
             external.add(sig.origin)
 
-    others = sorted(o for o in support if o != own_origin and support[o] >= SUPPORT_MIN)
+    others = sorted(o for o in unhedged if o != own_origin)
     corroboration = _noisy_or(weight[o] * support[o] for o in support if o != own_origin)
     total_support = 1.0 - (1.0 - OWN_REPORT_PRIOR) * (1.0 - corroboration)
     total_opposition = _noisy_or(weight[o] * opposition[o] for o in opposition)
@@ -197,7 +200,7 @@ def score(
     single = not others
     if single:
         cap = SINGLE_ORIGIN_CAP
-    hedge_capped = kind is ClaimKind.assertion and claim_hedged and not (unhedged & set(others))
+    hedge_capped = kind is ClaimKind.assertion and claim_hedged and not others
     if hedge_capped:
         cap = min(cap, HEDGE_CAP)
     confidence = _clip(min(total_support, cap) * (1.0 - total_opposition))

@@ -84,6 +84,28 @@ def claims_listing(stream: str) -> str:
     return f"{{{stream}}}:claims"
 
 
+def feeds_followed() -> str:
+    """Set: the feed URLs followed with ``crosscheck follow`` (the ``feeds`` setting adds
+    more without being stored)."""
+    return f"{PREFIX}:feeds"
+
+
+def feeds_lock() -> str:
+    """String with TTL: held by the worker whose timer is scheduling feed polls."""
+    return f"{PREFIX}:feeds:lock"
+
+
+def feed_state(url: str) -> str:
+    """Hash: a feed's URL, the validators of its last answer (``etag``, ``last_modified``),
+    when it is next due, and what its last poll did."""
+    return f"{PREFIX}:feed:{hashlib.sha256(url.encode()).hexdigest()[:24]}"
+
+
+def feed_seen(url: str) -> str:
+    """Sorted set: a feed's item ids already queued, scored by when."""
+    return f"{feed_state(url)}:seen"
+
+
 def posting_hash(group: str, shard: int) -> str:
     """Hash: the postings of the terms of one group of time buckets whose keys fall in
     ``shard`` (``shared.storage.index``)."""

@@ -73,6 +73,7 @@ def claim(
     quantities: Sequence[Quantity] = (),
     speaker: tuple[str, str] | None = None,
     hedges: Sequence[str] = (),
+    negated: bool = False,
     subject: str | None = None,
     predicate: str | None = None,
     obj: str | None = None,
@@ -100,7 +101,7 @@ def claim(
         attribution=(
             Attribution(speaker=speaker[1], speaker_key=speaker[0], cue="said") if speaker else None
         ),
-        modality=Modality(hedges=list(hedges)),
+        modality=Modality(hedges=list(hedges), negated=negated),
         checkworthiness=0.9,
         published_at=datetime.fromisoformat(published),
     )

@@ -123,6 +123,7 @@ def report_then_denial() -> list[Sourced]:
             entities=[VALTRANE, entity("mira_castell", "PERSON", "Mira Castell")],
             places=["port_elsin"],
             speaker=("valtrane_logistics", "Valtrane Logistics"),
+            negated=True,  # the extractor reads "No layoffs" as a negated clause
         ),
     ]
 

@@ -1,0 +1,148 @@
+"""Whether a candidate states the claim's own fact, or another fact of the same story.
+
+Relatedness (``consistency.relatedness``) says two claims are about one story: they share
+names, a speaker or a place. That is not enough to agree or disagree: "she communicated
+with Kurdish fighters online" shares the person and the story with "she was not captured",
+and states something else. Evidence takes a side only when it is about the same fact:
+
+* the two claims share an **event word**: a content word that is not part of a name, not a
+  word of reporting ("said", "reports", "confirmed", "rumour") and not a number, folded by a
+  crude suffix stem; and that shared part is at least ``EVENT_COVER_MIN`` of either side's
+  event words ("shots have been fired at the National War Memorial" covers half of its own
+  event words in "a soldier was shot at the National War Memorial by a gunman who ...");
+* or both give one amount (compatible values of ``AMOUNT_MIN`` or more, or of one counted
+  noun) and share a place or a participant: "about 400 residents" and "around 400 people"
+  in Dornholm are one evacuation told in other words;
+* or one side negates or denies ("no layoffs have taken place at Port Elsin") and they share
+  a participant and a place or an event word: a denial need not repeat the words it denies;
+* or the candidate calls something a hoax, fake, false or untrue (a debunk rarely repeats
+  the words of what it debunks) and names a participant of the claim (a shared name that is
+  not a nationality or a place) with an event word or a second participant.
+
+Anything else related is context of the story: not shown as evidence, and it moves neither
+the confidence nor the verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from services.verify.consistency import DENIAL_LEMMAS, compatible_quantities, content_tokens
+from shared.schemas import Claim
+
+__all__ = [
+    "AMOUNT_MIN",
+    "NEGATION_COVER_MIN",
+    "opposite_polarity",
+    "EVENT_COVER_MIN",
+    "debunks",
+    "event_tokens",
+    "same_fact",
+    "shared_participants",
+]
+
+EVENT_COVER_MIN = 0.3
+# Small numbers ("two men", "3 days") are in every story; larger ones identify an event.
+AMOUNT_MIN = 10.0
+# Share of the shorter side's event words two claims of opposite polarity must share.
+NEGATION_COVER_MIN = 0.5
+_REPORTING_WORDS = """report reported reports reportedly reporting claim claims claimed rumor rumors rumour
+    rumours say says said saying told tell according source sources news story stories
+    article articles allegedly alleged apparently may might could would will should new
+    latest update updated confirm confirmed confirms confirmation deny denies denied"""
+_REPORTING = frozenset(_REPORTING_WORDS.split())
+_SUFFIXES = ("ing", "ed", "es", "s")
+_DEBUNK = re.compile(
+    r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk(ed|s)?|fabricat\w*|made up|"
+    r"satire|satirical|no evidence|never happened|not real|isn'?t real|is not happening)\b",
+    re.IGNORECASE,
+)
+# Labels that name no participant: a shared nationality or place does not make one event.
+_NOT_PARTICIPANTS = frozenset({"NORP", "GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL"})
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=65_536)
+def _event_tokens(text: str, names: tuple[str, ...]) -> frozenset[str]:
+    named: set[str] = set()
+    for name in names:
+        named |= content_tokens(name)
+    return frozenset(
+        _stem(t)
+        for t in content_tokens(text)
+        if t not in named and t not in _REPORTING and not t.isdigit()
+    )
+
+
+def event_tokens(claim: Claim) -> frozenset[str]:
+    """The claim's words about what happened: content words outside names and reporting."""
+    return _event_tokens(claim.text, tuple(sorted({e.text for e in claim.entities})))
+
+
+def shared_participants(claim: Claim, other: Claim) -> set[str]:
+    """Keys of named things both claims name that can take part in an event; a speaker
+    takes part in what it says ("Valtrane denied layoffs" is about Valtrane)."""
+
+    def keys(c: Claim) -> set[str]:
+        named = {e.key for e in c.entities if e.label not in _NOT_PARTICIPANTS}
+        if c.attribution is not None:
+            named.add(c.attribution.speaker_key)
+        return named
+
+    return keys(claim) & keys(other)
+
+
+def debunks(text: str) -> bool:
+    """Whether ``text`` calls something a hoax, fake, false or untrue."""
+    return _DEBUNK.search(text) is not None
+
+
+def same_fact(claim: Claim, other: Claim) -> bool:
+    """Whether ``other`` speaks to the fact ``claim`` states (see the module docstring)."""
+    mine, theirs = event_tokens(claim), event_tokens(other)
+    shared = mine & theirs
+    if shared and max(len(shared) / len(mine), len(shared) / len(theirs)) >= EVENT_COVER_MIN:
+        return True
+    participants = shared_participants(claim, other)
+    if (participants or set(claim.places) & set(other.places)) and _shared_amount(claim, other):
+        return True
+    if not participants:
+        return False
+    if (_negates(claim) or _negates(other)) and (shared or set(claim.places) & set(other.places)):
+        return True
+    # A debunk of one name alone ("Apple" is in every Apple story) is not about this fact.
+    return (debunks(other.text) or debunks(claim.text)) and bool(shared or len(participants) >= 2)
+
+
+def _negates(claim: Claim) -> bool:
+    return claim.modality.negated or (claim.predicate or "").lower() in DENIAL_LEMMAS
+
+
+def _shared_amount(claim: Claim, other: Claim) -> bool:
+    return any(
+        compatible_quantities(q, o)
+        and (min(abs(q.value), abs(o.value)) >= AMOUNT_MIN or (q.noun and q.noun == o.noun))
+        for q in claim.quantities
+        for o in other.quantities
+    )
+
+
+def opposite_polarity(claim: Claim, other: Claim) -> bool:
+    """Whether one of two same-fact claims says the other is false: one calls it a hoax or
+    fake and the other does not, or one is negated where the other is not and they share
+    ``NEGATION_COVER_MIN`` of the shorter side's event words ("ESPN is not having an all-male panel" against "ESPN planned a panel")."""
+    if debunks(claim.text) != debunks(other.text):
+        return True
+    if _negates(claim) == _negates(other):
+        return False
+    mine, theirs = event_tokens(claim), event_tokens(other)
+    # The negation must sit on what both state, not on a side clause of a longer sentence.
+    smaller = min(len(mine), len(theirs))
+    return smaller > 0 and len(mine & theirs) / smaller >= NEGATION_COVER_MIN
