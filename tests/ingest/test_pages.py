@@ -31,7 +31,7 @@ from shared.storage.claims import save_claims
 from shared.storage.listing import publish
 from shared.storage.verdicts import save_verdicts
 from tests.shared.verdicts import minimal_verdict
-from tests.verify.factories import claim_id_for
+from tests.verify.factories import article_id_for, claim_id_for
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -279,7 +279,9 @@ def test_events_stream_new_verdicts(
 def test_claims_page_pages_on_with_its_filters(fake_redis: fakeredis.FakeRedis) -> None:
     settings = Settings(redis_url="memory://", environment="test")
     docs = [minimal_verdict(f"c{i}") for i in range(30)]
-    article = StoredArticle(article_id=A1, body="Text.", source="Wire", received_at=NOW)
+    article = StoredArticle(
+        article_id=article_id_for("a1"), body="Text.", source="Wire", received_at=NOW
+    )
     articles.save_article(fake_redis, article)
     save_claims(fake_redis, article=article, claims=[d.claim for d in docs])
     for doc, _ in save_verdicts(fake_redis, docs):
