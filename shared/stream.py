@@ -166,10 +166,11 @@ def to_json_line(message: StreamMessage) -> str:
 
 
 def read_after(
-    client: redis.Redis, *, stream: str, after: str, count: int = 50, block_ms: int = 1000
+    client: redis.Redis, *, stream: str, after: str, count: int = 50, block_ms: int | None = None
 ) -> list[StreamMessage]:
-    """Entries after ``after`` (an entry id, or ``$`` for only new ones), without a consumer
-    group: a watcher that acknowledges nothing and so never holds back trimming."""
+    """Entries after ``after`` (an entry id, or ``$`` with ``block_ms`` for only new ones),
+    without a consumer group: a watcher that acknowledges nothing and so never holds back
+    trimming. Without ``block_ms`` it answers at once."""
     response = cast(
         list[tuple[str, list[tuple[str, dict[str, str]]]]],
         client.xread({stream: after}, count=count, block=block_ms),

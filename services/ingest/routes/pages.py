@@ -59,6 +59,7 @@ MAX_SCAN = 2000
 # An events connection ends after this long; the browser's EventSource reconnects from the
 # last id it saw, so nothing is missed and no request holds a worker thread for ever.
 EVENTS_SECONDS = 300.0
+EVENTS_POLL_SECONDS = 1.0
 _ENTRY_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -285,22 +286,25 @@ async def events(
             position = await run_in_threadpool(last_entry_id, client, stream=settings.stream_name)
         yield "retry: 2000\n\n"
         ends = time.monotonic() + EVENTS_SECONDS
+        quiet = 0.0
         while time.monotonic() < ends and not await request.is_disconnected():
+            # A read that answers at once, then a sleep on the event loop: an open page
+            # never holds one of the threads the API's other requests run on.
             messages = await run_in_threadpool(
-                read_after,
-                client,
-                stream=settings.stream_name,
-                after=position,
-                count=50,
-                block_ms=1000,
+                read_after, client, stream=settings.stream_name, after=position, count=50
             )
             for message in messages:
                 position = message.entry_id
                 yield _event(message)
-            if not messages:
+            if messages:
+                quiet = 0.0
+                continue
+            quiet += EVENTS_POLL_SECONDS
+            if quiet >= 15.0:
                 # A comment line keeps proxies from closing an idle connection.
                 yield ": idle\n\n"
-                await asyncio.sleep(0)
+                quiet = 0.0
+            await asyncio.sleep(EVENTS_POLL_SECONDS)
 
     headers = {**SECURITY_HEADERS, "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
