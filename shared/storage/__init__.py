@@ -7,7 +7,8 @@
 - ``verdicts``: one verdict frame per article, saved under WATCH; pending and re-verify sets.
 - ``index``: posting hashes of the candidate index.
 - ``listing``: published versions and the claims listing beside the stream.
-- ``dedupe``: fingerprint hashes; ``deadletters``: the dead-letter stream.
+- ``dedupe``: fingerprint hashes; ``feed_state``: followed feeds and their polling state.
+- ``deadletters``: the dead-letter stream; ``dictionary``: training ``codec``'s dictionary.
 
 Services call these modules; no other code knows a key or a byte layout.
 """

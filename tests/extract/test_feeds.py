@@ -16,8 +16,7 @@ from services.extract.feeds import parse_feed
 from shared.celery_app import TASK_FETCH, TASK_POLL_FEED, make_celery
 from shared.errors import InvalidInput
 from shared.settings import Settings
-from shared.storage import articles, keys
-from shared.storage import feeds as feed_store
+from shared.storage import articles, feed_state, keys
 from tests.feeds import BROKEN, Site, atom, rss, site_handler
 from tests.local_http import serving
 
@@ -112,7 +111,7 @@ def test_poll_queues_new_items_only_and_asks_conditionally(
     second = articles.get_article(fake_redis, changed.queued[0])
     assert second is not None and second.url == f"{base}/a/2"
     assert len(sent) == 2
-    state = feed_store.get_state(fake_redis, url)
+    state = feed_state.get_state(fake_redis, url)
     assert state.status == "ok" and state.etag and state.last_modified and state.queued == 1
 
     # Another feed relaying an item already queued adds no article (URL de-duplication).
@@ -134,7 +133,7 @@ def test_malformed_and_unreachable_feeds_are_recorded_and_skipped(
     broken = f"http://{address}/broken.xml"
     result = poll_feed(client=fake_redis, celery=celery, settings=settings, url=broken, now=1.0)
     assert result.status == "malformed" and not sent
-    assert feed_store.get_state(fake_redis, broken).status == "malformed"
+    assert feed_state.get_state(fake_redis, broken).status == "malformed"
     again = poll_feed(client=fake_redis, celery=celery, settings=settings, url=broken, now=2.0)
     assert again.status == "malformed"
     assert [status for _, status in served.hits("/broken.xml")] == [200, 200]
@@ -160,7 +159,7 @@ def test_schedule_sends_each_due_feed_once_an_interval(
         feeds="https://a.example/rss, https://b.example/rss",
         feed_poll_seconds=60,
     )
-    feed_store.follow(fake_redis, ["https://c.example/atom", "https://a.example/rss"])
+    feed_state.follow(fake_redis, ["https://c.example/atom", "https://a.example/rss"])
     celery = make_celery(settings)
     due = send_due_polls(fake_redis, settings=settings, app=celery, now=1000.0)
     assert due == ["https://a.example/rss", "https://b.example/rss", "https://c.example/atom"]
