@@ -18,6 +18,7 @@ import redis
 from services.verify import bodies, retrieval
 from services.verify import store as verify_store
 from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess
+from services.verify.stance.claim_pairs import ClaimStance, load_claim_stance
 from shared import recovery
 from shared.schemas import Claim, EvidenceItem, ProviderCoverage, VerdictDoc
 from shared.settings import Settings
@@ -73,6 +74,7 @@ def assess_claim(
     external: Sequence[EvidenceItem] = (),
     coverage: Sequence[ProviderCoverage] = (),
     first_time: bool = True,
+    claim_stance: ClaimStance | None = None,
 ) -> tuple[Assessment, int]:
     """Index ``claim``, judge it against its candidates; (assessment, number of candidates).
 
@@ -97,6 +99,7 @@ def assess_claim(
         # Whom an unattributed sentence relays, and how its origin hedges: read from whole
         # articles, and only those of candidates the judging keeps.
         article_claims=functools.partial(retrieval.load_article_claims, client),
+        claim_stance=load_claim_stance() if claim_stance is None else claim_stance,
     )
     return result, len(candidates)
 

@@ -13,6 +13,7 @@ from services.verify import store as verify_store
 from services.verify.assess import StanceFn
 from services.verify.providers import gather_external
 from services.verify.stance import load_stance_model
+from services.verify.stance.claim_pairs import load_claim_stance
 from services.verify.worker import app
 from shared import recovery
 from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY, batches
@@ -32,6 +33,7 @@ REASON_REVERIFY = "reverify"
 @on_process_init
 def _load_model(settings: Settings) -> None:
     load_stance_model(settings.stance_model_path or None)  # once per process
+    load_claim_stance()
 
 
 def _stance_fn(settings: Settings) -> StanceFn:
