@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-import requests
 
 from crosscheck.eval_cli import eval_group
 from crosscheck.stance_cli import stance
@@ -50,7 +49,7 @@ def run(examples_dir: Path | None, no_examples: bool, exit_when_done: bool, time
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @click.option(
     "--api",
     "api_url",
@@ -63,19 +62,104 @@ def run(examples_dir: Path | None, no_examples: bool, exit_when_done: bool, time
     default=None,
     help="Bearer key, if the API needs one.",
 )
-def ingest(paths: tuple[Path, ...], api_url: str | None, api_key: str | None) -> None:
-    """Post article JSON files (or directories of them) to the ingest API."""
-    from crosscheck.client import post_article_files
+@click.option("--source", default=None, help="Outlet of URL articles (default: the URL's host).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr (default: when stderr is a terminal).",
+)
+def ingest(
+    inputs: tuple[str, ...],
+    api_url: str | None,
+    api_key: str | None,
+    source: str | None,
+    progress: bool | None,
+) -> None:
+    """Post articles to the ingest API: JSON files (an object or a list), JSON Lines files
+    (.jsonl / .ndjson: an article object or a URL a line), directories of them, article
+    URLs, and - for stdin. Prints a JSON line per article and a summary."""
+    from tqdm import tqdm
+
+    from crosscheck.client import Unauthorized, post_items
+    from crosscheck.inputs import read_inputs
 
     settings = get_settings()
     base = api_url or f"http://127.0.0.1:{settings.api_port}"
+    items = read_inputs(inputs, stdin=sys.stdin, source=source)
+    counts = {"accepted": 0, "duplicate": 0, "refused": 0, "failed": 0}
+    problems: list[str] = []
+    bar = tqdm(
+        total=len(items),
+        unit="article",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        dynamic_ncols=True,
+    )
     try:
-        for path, answer in post_article_files(base_url=base, paths=paths, api_key=api_key):
-            click.echo(json.dumps({"file": str(path), **answer}))
-    except requests.HTTPError as exc:
-        failed = exc.response
-        detail = f"{failed.status_code}: {failed.text}" if failed is not None else str(exc)
-        raise click.ClickException(detail) from exc
+        for outcome in post_items(base_url=base, items=items, api_key=api_key):
+            counts[outcome.status] += 1
+            if outcome.reason is not None:
+                problems.append(f"  {outcome.label}: {outcome.status}: {outcome.reason}")
+            click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+            bar.update(1)
+    except Unauthorized as exc:
+        raise click.ClickException(f"the API refused the key: {exc}") from exc
+    finally:
+        bar.close()
+    click.echo(
+        f"accepted {counts['accepted']}, duplicates {counts['duplicate']}, "
+        f"refused {counts['refused']}, failed {counts['failed']}",
+        err=True,
+    )
+    for line in problems:
+        click.echo(line, err=True)
+    if counts["refused"] or counts["failed"]:
+        sys.exit(1)
+
+
+def _feed_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="FEED_URL")
+    return url
+
+
+@cli.command()
+@click.argument("feed_urls", nargs=-1)
+@click.option("--list", "show", is_flag=True, help="Print every followed feed and its state.")
+def follow(feed_urls: tuple[str, ...], show: bool) -> None:
+    """Follow RSS or Atom feeds: the workers poll them and queue each new item's URL."""
+    from dataclasses import asdict
+
+    from services.extract import feed_store
+    from shared.redis_client import make_redis
+
+    settings = get_settings()
+    client = make_redis(settings)
+    urls = [_feed_url(url) for url in feed_urls]
+    if not urls and not show:
+        raise click.UsageError("give one or more FEED_URLs, or --list")
+    for url, new in zip(urls, feed_store.follow(client, urls), strict=True):
+        click.echo(json.dumps({"feed": url, "followed": True, "new": new}))
+    if show:
+        every = sorted({*settings.feeds, *feed_store.followed(client)})
+        for url in every:
+            state = asdict(feed_store.get_state(client, url))
+            click.echo(json.dumps({**state, "from_setting": url in settings.feeds}))
+
+
+@cli.command()
+@click.argument("feed_urls", nargs=-1, required=True)
+def unfollow(feed_urls: tuple[str, ...]) -> None:
+    """Stop following feeds (those in CROSSCHECK_FEEDS stay until the setting changes)."""
+    from services.extract import feed_store
+    from shared.redis_client import make_redis
+
+    client = make_redis(get_settings())
+    for url, was in zip(feed_urls, feed_store.unfollow(client, list(feed_urls)), strict=True):
+        click.echo(json.dumps({"feed": url, "followed": False, "was_followed": was}))
 
 
 @cli.command()

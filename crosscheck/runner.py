@@ -65,6 +65,7 @@ def run_pipeline(
     try:
         stack.start_all(concurrency=settings.worker_concurrency)
         stack.wait_api()
+        click.echo(f"verdicts    {stack.api_url}/ui/claims")
         click.echo(f"ingest API  {stack.api_url}/docs")
         click.echo(f"Flower      http://{settings.api_host}:{settings.flower_port}")
         click.echo(f"logs        {stack.log_dir}/")

@@ -18,6 +18,7 @@ from shared.settings import Settings, get_settings
 TASK_FETCH = "crosscheck.fetch_article"
 TASK_EXTRACT = "crosscheck.extract_article"
 TASK_VERIFY = "crosscheck.verify_claims"
+TASK_POLL_FEED = "crosscheck.poll_feed"
 
 QUEUE_FETCH = "fetch"
 QUEUE_EXTRACT = "extract"
@@ -38,6 +39,7 @@ ROUTES = {
     TASK_FETCH: {"queue": QUEUE_FETCH, "priority": PRIORITY_EXTRACT},
     TASK_EXTRACT: {"queue": QUEUE_EXTRACT, "priority": PRIORITY_EXTRACT},
     TASK_VERIFY: {"queue": QUEUE_VERIFY, "priority": PRIORITY_VERIFY},
+    TASK_POLL_FEED: {"queue": QUEUE_FETCH, "priority": PRIORITY_EXTRACT},
 }
 
 

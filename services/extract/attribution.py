@@ -6,11 +6,20 @@ forward so "it said", "the statement read" and bare quotes resolve to it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-__all__ = ["PRONOUN_SPEAKERS", "REFERRING_SPEAKERS", "Cue", "find_cue", "is_pronoun_speaker"]
+__all__ = [
+    "PRONOUN_SPEAKERS",
+    "REFERRING_SPEAKERS",
+    "Cue",
+    "find_cue",
+    "is_media",
+    "is_pronoun_speaker",
+    "is_report_noun",
+]
 
 CUE_LEMMAS = frozenset(
     {
@@ -64,6 +73,24 @@ CUE_LEMMAS = frozenset(
         "boast",
     }
 )
+# Verbs an outlet reports with; "CNN confirmed" or "the Sun revealed" relays their report.
+_RELAY_VERBS = frozenset(
+    [
+        "say",
+        "report",
+        "claim",
+        "state",
+        "write",
+        "tell",
+        "reveal",
+        "confirm",
+        "disclose",
+        "note",
+        "add",
+        "publish",
+        "announce",
+    ]
+)
 # Verbs that report only with a clausal complement; "find" or "show" alone are events.
 _NEEDS_CLAUSE = frozenset({"find", "show", "read", "post", "rule", "signal", "indicate", "write"})
 _SOURCE_NOUNS = frozenset(
@@ -96,6 +123,138 @@ _SOURCE_NOUNS = frozenset(
 PRONOUN_SPEAKERS = frozenset({"it", "he", "she", "they", "we", "i"})
 # Nouns that refer back to the last speaker's words, not to a new speaker.
 REFERRING_SPEAKERS = frozenset({"statement", "communique", "communiqu"})
+# A subject that cannot be a speaker: a relative or demonstrative word ("who said", "this
+# shows"), a bare quantifier ("some say"), or a named thing that is not a party (a film, a
+# product, a law, a date or a number: "Total Recall shows").
+_NOT_SPEAKER_WORDS = frozenset(
+    [
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "that",
+        "what",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "some",
+        "many",
+        "most",
+        "all",
+        "both",
+        "each",
+        "few",
+        "several",
+        "another",
+        "any",
+        "either",
+        "neither",
+        "others",
+        "none",
+    ]
+)
+_NOT_SPEAKER_LABELS = frozenset(
+    [
+        "WORK_OF_ART",
+        "PRODUCT",
+        "EVENT",
+        "LAW",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "QUANTITY",
+        "PERCENT",
+        "CARDINAL",
+        "ORDINAL",
+        "LANGUAGE",
+    ]
+)
+# Nouns naming a report rather than a party: "reports say", "according to media reports".
+_REPORT_NOUNS = frozenset(
+    [
+        "report",
+        "reports",
+        "media",
+        "press",
+        "story",
+        "stories",
+        "article",
+        "articles",
+        "rumour",
+        "rumours",
+        "rumor",
+        "rumors",
+        "tabloid",
+        "tabloids",
+    ]
+)
+# Words that make a speaker a news outlet: what it says is its report, relayed.
+_MEDIA_WORDS = frozenset(
+    [
+        "news",
+        "times",
+        "post",
+        "mail",
+        "journal",
+        "herald",
+        "tribune",
+        "telegraph",
+        "guardian",
+        "gazette",
+        "media",
+        "daily",
+        "weekly",
+        "magazine",
+        "newspaper",
+        "newspapers",
+        "paper",
+        "tv",
+        "television",
+        "radio",
+        "channel",
+        "broadcaster",
+        "wire",
+        "outlet",
+        "outlets",
+        "website",
+        "blog",
+        "tabloid",
+        "tabloids",
+        "reuters",
+        "ap",
+        "afp",
+        "bloomberg",
+        "cnn",
+        "bbc",
+        "nbc",
+        "abc",
+        "cbs",
+        "fox",
+        "msnbc",
+        "tmz",
+        "buzzfeed",
+        "gawker",
+        "mashable",
+        "techcrunch",
+        "engadget",
+        "variety",
+        "politico",
+        "axios",
+        "sputnik",
+        "tass",
+        "xinhua",
+        "dpa",
+        "upi",
+        "ria",
+        "interfax",
+        "yonhap",
+        "kyodo",
+        "aljazeera",
+        "al-jazeera",
+    ]
+)
 _QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb'\u2018\u2019"
 _BREAKS = frozenset({"(", ")", "\u2014", "\u2013", ",", ":", "--"})
 _TRIM = _QUOTES + " ,;:\u2014\u2013-"
@@ -115,10 +274,40 @@ class Cue:
     content_head: Token
     direct_quote: bool
     verb: Token | None
+    relay: bool = False  # the speaker is a report or a news outlet: the sentence relays it
 
 
 def is_pronoun_speaker(text: str) -> bool:
     return text.lower() in PRONOUN_SPEAKERS
+
+
+def is_report_noun(word: str) -> bool:
+    """``word`` names a report, not a party ("reports", "media")."""
+    return word.lower() in _REPORT_NOUNS
+
+
+def is_media(text: str) -> bool:
+    """``text`` names a news outlet ("the Daily Mail", "CNN", "local media", "TMZ.com")."""
+    lowered = text.lower()
+    if re.search(r"\b[\w-]+\.(?:com|co\.uk|org|net|tv)\b", lowered):
+        return True
+    return any(w in _MEDIA_WORDS for w in re.findall(r"[\w-]+", lowered))
+
+
+def _can_speak(head: Token, tokens: list[Token]) -> bool:
+    """Whether a subject is a possible speaker (see ``_NOT_SPEAKER_WORDS``)."""
+    if head.ent_type_ in _NOT_SPEAKER_LABELS:
+        return False
+    words = [t for t in tokens if not t.is_punct]
+    if len(words) == 1 and not words[0].text.isupper():
+        return words[0].lower_ not in _NOT_SPEAKER_WORDS
+    return True
+
+
+def _relays(speaker: str, head: Token, cue_lemma: str) -> bool:
+    if head.lemma_.lower() in _REPORT_NOUNS or head.lower_ in _REPORT_NOUNS:
+        return True
+    return is_media(speaker) and cue_lemma in _RELAY_VERBS
 
 
 def _speaker_tokens(head: Token) -> list[Token]:
@@ -206,6 +395,8 @@ def _verb_cue(sent: Span, doc_text: str) -> Cue | None:
         else:
             continue
         speaker = _speaker_tokens(subjects[0])
+        if not _can_speak(subjects[0], speaker):
+            continue
         s_start, s_end = _span_chars(speaker)
         start, end = _trimmed(doc_text, start, end)
         if doc_text[start : start + 5].lower() == "that ":
@@ -223,6 +414,7 @@ def _verb_cue(sent: Span, doc_text: str) -> Cue | None:
             content_head=content_head,
             direct_quote=_is_direct(doc_text, start, end),
             verb=verb,
+            relay=_relays(doc_text[s_start:s_end], subjects[0], verb.lemma_.lower()),
         )
     return None
 
@@ -239,7 +431,7 @@ def _according_cue(sent: Span, doc_text: str) -> Cue | None:
         speaker_head = source
         if source.lemma_.lower() in _SOURCE_NOUNS:
             for sub in source.subtree:
-                if sub.dep_ in {"agent", "prep"} and sub.lower_ in {"by", "from", "of"}:
+                if sub.dep_ in {"agent", "prep"} and sub.lower_ in {"by", "from", "of", "in"}:
                     pobj = [c for c in sub.children if c.dep_ == "pobj"]
                     if pobj:
                         speaker_head = pobj[0]
@@ -254,7 +446,11 @@ def _according_cue(sent: Span, doc_text: str) -> Cue | None:
         heads = [t for t in sent if t.i not in phrase and t.dep_ == "ROOT"]
         head = heads[0] if heads else sent.root
         speaker = _speaker_tokens(speaker_head)
+        if not _can_speak(speaker_head, speaker):
+            continue
         s_start, s_end = _span_chars(speaker)
+        # "According to reports", "according to a report in the Sun", "according to CNN".
+        relay = source.lemma_.lower() in _REPORT_NOUNS or is_media(doc_text[s_start:s_end])
         return Cue(
             speaker=doc_text[s_start:s_end],
             speaker_start=s_start,
@@ -266,6 +462,7 @@ def _according_cue(sent: Span, doc_text: str) -> Cue | None:
             content_head=head,
             direct_quote=_is_direct(doc_text, start, end),
             verb=None,
+            relay=relay,
         )
     return None
 

@@ -19,13 +19,14 @@ speaker carry-over see one offset space; offsets are moved back when claims are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.language import Language
 
-from services.extract.attribution import REFERRING_SPEAKERS, is_pronoun_speaker
+from services.extract.attribution import REFERRING_SPEAKERS, is_media, is_pronoun_speaker
 from services.extract.boilerplate import is_boilerplate_block, is_heading
 from services.extract.canonical import content_words, normalize_words, skeleton
 from services.extract.checkworthy import Features, score
@@ -34,10 +35,12 @@ from services.extract.language import UNKNOWN, detect_language
 from services.extract.linking import ArticleLinker
 from services.extract.modality import DENIAL_CUES, find_hedges
 from services.extract.segment import Block, drop_dateline, mask_markup, split_blocks
-from services.extract.sentences import SentenceFacts, read_block
+from services.extract.sentences import CueFacts, SentenceFacts, read_block
 from shared.ids import claim_id
 from shared.schemas import (
+    UNNAMED_REPORT,
     Attribution,
+    AttributionRole,
     Claim,
     ClaimKind,
     Entity,
@@ -49,6 +52,12 @@ from shared.settings import get_settings
 __all__ = ["Extraction", "extract_claims", "extract_many"]
 
 _BATCH_SIZE = 64
+# A sentence that passes on reports without naming them: "X reportedly ...", "...: report".
+_RELAYED = re.compile(
+    r"\breportedly\b|\breports\s+(?:say|said|claim|suggest)|[:\-\u2013\u2014]\s*reports?\s*$",
+    re.IGNORECASE,
+)
+_UNNAMED_TEXT = "unnamed reports"
 _TITLE_GAP = "\n\n"
 # Below this many words langdetect is unreliable: a headline reads as Danish or Afrikaans.
 _SHORT_TEXT_WORDS = 20
@@ -77,6 +86,7 @@ class _Speaker:
     text: str
     key: str
     cue: str
+    role: AttributionRole = AttributionRole.asserts
 
 
 @dataclass(slots=True)
@@ -248,6 +258,11 @@ def _named_speaker(
     text: str, *, start: int, end: int, linker: ArticleLinker, earlier: list[_Speaker], cue: str
 ) -> _Speaker:
     linked = linker.speaker_key(text, start=start, end=end)
+    if linked is None or not linked[0].startswith("per:"):
+        # "Oberholtzer said" after "Sheriff Mark Oberholtzer": a lone surname is that person.
+        person = linker.person_by_surname(text) if text[:1].isupper() else None
+        if person is not None:
+            return _Speaker(text, person, cue)
     if linked:
         return _Speaker(text, linked[0], cue)
     # "The agency said" after "the regional emergency agency said": reuse that speaker.
@@ -265,7 +280,9 @@ def _with_speakers(
     """Each sentence with its resolved speaker, carrying the last one forward.
 
     A sentence without a cue inherits the last speaker only when it is a bare quote:
-    news prose after "X said" is usually the reporter's again.
+    news prose after "X said" is usually the reporter's again. A pronoun with no one to
+    refer to leaves the sentence unattributed. A sentence that says it relays unnamed
+    reports ("reportedly") is attributed to them.
     """
     last: _Speaker | None = None
     earlier: list[_Speaker] = []
@@ -274,29 +291,52 @@ def _with_speakers(
         speaker: _Speaker | None = None
         direct = False
         if cue is not None:
-            words = normalize_words(cue.speaker)
-            if is_pronoun_speaker(cue.speaker):
-                speaker = _pronoun_speaker(
-                    cue.speaker, at=cue.speaker_start, last=last, linker=linker, cue=cue.cue
-                )
-            elif len(words) <= 3 and bool(words) and words[-1] in REFERRING_SPEAKERS and last:
-                speaker = _Speaker(last.text, last.key, cue.cue)
-            if speaker is None:
-                speaker = _named_speaker(
-                    cue.speaker,
-                    start=cue.speaker_start,
-                    end=cue.speaker_end,
-                    linker=linker,
-                    earlier=earlier,
-                    cue=cue.cue,
-                )
-            direct = cue.direct_quote
-            last = speaker
-            earlier.append(speaker)
+            speaker = _cue_speaker(cue, linker=linker, last=last, earlier=earlier)
+            if speaker is not None:
+                speaker.role = _role(cue, speaker)
+                direct = cue.direct_quote
+                last = speaker
+                earlier.append(speaker)
         elif last is not None and facts.bare_quote:
-            speaker = _Speaker(last.text, last.key, last.cue)
+            speaker = _Speaker(last.text, last.key, last.cue, last.role)
             direct = True
+        elif _RELAYED.search(facts.text):
+            speaker = _Speaker(_UNNAMED_TEXT, UNNAMED_REPORT, "reportedly", AttributionRole.relays)
         yield facts, speaker, direct
+
+
+def _cue_speaker(
+    cue: CueFacts, *, linker: ArticleLinker, last: _Speaker | None, earlier: list[_Speaker]
+) -> _Speaker | None:
+    words = normalize_words(cue.speaker)
+    if is_pronoun_speaker(cue.speaker):
+        return _pronoun_speaker(
+            cue.speaker, at=cue.speaker_start, last=last, linker=linker, cue=cue.cue
+        )
+    if len(words) <= 3 and bool(words) and words[-1] in REFERRING_SPEAKERS and last:
+        return _Speaker(last.text, last.key, cue.cue)
+    speaker = _named_speaker(
+        cue.speaker,
+        start=cue.speaker_start,
+        end=cue.speaker_end,
+        linker=linker,
+        earlier=earlier,
+        cue=cue.cue,
+    )
+    kind = speaker.key.partition(":")[0]
+    if cue.relay and (kind in {"loc", "norp"} or (kind == "src" and not is_media(cue.speaker))):
+        # "Reports say", "according to U.S. media reports", "British media reported": a
+        # report no outlet is named for (a place or a nationality names none).
+        speaker.key = UNNAMED_REPORT
+    return speaker
+
+
+def _role(cue: CueFacts, speaker: _Speaker) -> AttributionRole:
+    if cue.cue_lemma in DENIAL_CUES and not cue.cue_negated:
+        return AttributionRole.denies
+    if cue.relay or is_media(speaker.text):
+        return AttributionRole.relays
+    return AttributionRole.asserts
 
 
 def _entities(item: _Prepared, start: int, end: int, body: str) -> list[Entity]:
@@ -411,7 +451,11 @@ def _claims_of(
     }
     attribution = (
         Attribution(
-            speaker=speaker.text, speaker_key=speaker.key, cue=speaker.cue, direct_quote=direct
+            speaker=speaker.text,
+            speaker_key=speaker.key,
+            cue=speaker.cue,
+            direct_quote=direct,
+            role=speaker.role,
         )
         if speaker is not None
         else None
@@ -436,7 +480,8 @@ def _claims_of(
         modality=Modality(hedges=hedges, negated=negated, debunk=facts.debunk),
         **common,  # type: ignore[arg-type]
     )
-    if speaker is None:
+    if speaker is None or speaker.key == UNNAMED_REPORT:
+        # "Reportedly X": nobody is named as saying it, so there is no report to check.
         return [assertion]
     outer = body[facts.start : a_start] + " " + body[a_end : facts.end]
     outer_hedges = [h for h in find_hedges(outer) if h not in _CUE_HEDGES]

@@ -52,8 +52,10 @@ from shared.logging import get_logger
 from shared.settings import Settings
 
 __all__ = [
+    "FetchedFeed",
     "FetchedPage",
     "Resolver",
+    "fetch_feed",
     "fetch_html",
     "fetch_main_text",
     "main_text",
@@ -81,6 +83,24 @@ _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 class FetchedPage:
     text: str
     title: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedFeed:
+    """A feed document, or ``not_modified`` (HTTP 304) with no body."""
+
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    encoding: str | None
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -354,7 +374,12 @@ def _read_capped(
 
 
 def _get_once(
-    http: requests.Session, adapter: _PinnedAdapter, *, settings: Settings, deadline: _Deadline
+    http: requests.Session,
+    adapter: _PinnedAdapter,
+    *,
+    settings: Settings,
+    deadline: _Deadline,
+    headers: dict[str, str],
 ) -> requests.Response:
     target = adapter.target
     wait = min(settings.fetch_timeout, deadline.remaining())
@@ -369,10 +394,7 @@ def _get_once(
             stream=True,
             allow_redirects=False,
             proxies={"http": "", "https": ""},
-            headers={
-                "User-Agent": settings.fetch_user_agent,
-                "Accept": "text/html,application/xhtml+xml",
-            },
+            headers={"User-Agent": settings.fetch_user_agent, **headers},
         )
     except requests.Timeout as exc:
         raise UpstreamTimeout(f"{target.url} did not answer within {wait:.1f}s") from exc
@@ -385,14 +407,18 @@ def _get_once(
             http.mount(prefix, previous)
 
 
-def fetch_html(
+def _fetch(
     *,
     url: str,
     settings: Settings,
-    session: requests.Session | None = None,
-    resolver: Resolver | None = None,
-) -> str:
-    """The page at ``url`` as text, after the SSRF checks above; raises from ``shared.errors``."""
+    headers: dict[str, str],
+    accepts: Callable[[str], bool],
+    kind: str,
+    session: requests.Session | None,
+    resolver: Resolver | None,
+) -> _Answer:
+    """GET ``url`` after the SSRF checks above, one redirect hop at a time; a 304 comes
+    back with no body, a content type ``accepts`` refuses raises ``UnsupportedContent``."""
     http = session or requests.Session()
     http.trust_env = False  # no proxies or netrc from the environment
     resolve = resolver or system_resolver
@@ -403,29 +429,106 @@ def fetch_html(
             adapter = _PinnedAdapter(_check(current, settings=settings, resolver=resolve))
             with (
                 closing(adapter),
-                _get_once(http, adapter, settings=settings, deadline=deadline) as response,
+                _get_once(
+                    http, adapter, settings=settings, deadline=deadline, headers=headers
+                ) as response,
             ):
                 if response.status_code in _REDIRECTS and response.headers.get("location"):
                     current = urljoin(current, response.headers["location"])
                     log.info("fetch_redirect", hop=hop + 1, status=response.status_code)
                     continue
+                if response.status_code == 304:
+                    return _Answer(304, b"", dict(response.headers), None)
                 if response.status_code >= 500:
                     raise UpstreamError(f"{current} answered {response.status_code}")
                 if response.status_code >= 400:
                     raise InvalidInput(f"{current} answered {response.status_code}")
                 content_type = response.headers.get("content-type", "text/html").lower()
-                if "html" not in content_type and "text/plain" not in content_type:
-                    raise UnsupportedContent(f"{current} is {content_type}, not an HTML page")
+                if not accepts(content_type):
+                    raise UnsupportedContent(f"{current} is {content_type}, not {kind}")
                 body = _read_capped(response, url=current, settings=settings, deadline=deadline)
-                encoding = response.encoding or "utf-8"
-            try:
-                return body.decode(encoding, errors="replace")
-            except LookupError:  # an encoding name Python does not know
-                return body.decode("utf-8", errors="replace")
+                return _Answer(
+                    response.status_code, body, dict(response.headers), response.encoding
+                )
         raise InvalidInput(f"{url} redirects more than {settings.fetch_max_redirects} times")
     finally:
         if session is None:
             http.close()
+
+
+def _is_page(content_type: str) -> bool:
+    return "html" in content_type or "text/plain" in content_type
+
+
+def fetch_html(
+    *,
+    url: str,
+    settings: Settings,
+    session: requests.Session | None = None,
+    resolver: Resolver | None = None,
+) -> str:
+    """The page at ``url`` as text, after the SSRF checks above; raises from ``shared.errors``."""
+    answer = _fetch(
+        url=url,
+        settings=settings,
+        headers={"Accept": "text/html,application/xhtml+xml"},
+        accepts=_is_page,
+        kind="an HTML page",
+        session=session,
+        resolver=resolver,
+    )
+    if answer.status == 304:  # never asked for: no validators were sent
+        raise UpstreamError(f"{url} answered 304 to an unconditional request")
+    try:
+        return answer.body.decode(answer.encoding or "utf-8", errors="replace")
+    except LookupError:  # an encoding name Python does not know
+        return answer.body.decode("utf-8", errors="replace")
+
+
+def _is_feed(content_type: str) -> bool:
+    # Feeds are served under many types: the XML family, RSS and Atom's own, and text.
+    return (
+        "xml" in content_type
+        or "rss" in content_type
+        or "atom" in content_type
+        or (content_type.startswith("text/"))
+    )
+
+
+def fetch_feed(
+    *,
+    url: str,
+    settings: Settings,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    session: requests.Session | None = None,
+    resolver: Resolver | None = None,
+) -> FetchedFeed:
+    """An RSS or Atom document at ``url``, guarded as ``fetch_html`` is; conditional on
+    ``etag`` and ``last_modified`` when given (then a 304 is ``not_modified``)."""
+    headers = {
+        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    answer = _fetch(
+        url=url,
+        settings=settings,
+        headers=headers,
+        accepts=_is_feed,
+        kind="a feed",
+        session=session,
+        resolver=resolver,
+    )
+    lowered = {k.lower(): v for k, v in answer.headers.items()}
+    return FetchedFeed(
+        body=answer.body,
+        etag=lowered.get("etag") or etag,
+        last_modified=lowered.get("last-modified") or last_modified,
+        not_modified=answer.status == 304,
+    )
 
 
 def main_text(html: str) -> FetchedPage:

@@ -40,6 +40,7 @@ class ArticleLinker:
     _starts: list[int] = field(default_factory=list)
     _by_word: dict[str, list[tuple[int, tuple[str, str]]]] = field(default_factory=dict)
     _by_label: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    _surnames: dict[str, str] = field(default_factory=dict)
 
     def add(self, mention: Mention) -> None:
         if mention.label in KEPT_LABELS:
@@ -50,6 +51,7 @@ class ArticleLinker:
         own = [(m, entity_key(m.text, m.label)) for m in self.mentions]
         counts = Counter(k for _, k in own if k)
         first_names = self._first_names(own)
+        self._surnames = self._surnames_of(own)
         for mention, key in own:
             if not key:
                 continue
@@ -66,6 +68,9 @@ class ArticleLinker:
                     break
             if label == "PERSON" and len(words) == 1 and words[0] in first_names:
                 key = first_names[words[0]]
+            elif label in {"PERSON", "ORG"} and len(words) == 1 and words[0] in self._surnames:
+                # "Earnest said" after "Josh Earnest": the tagger often calls a lone surname ORG.
+                key, label = self._surnames[words[0]], "PERSON"
             self._keys[(mention.start, mention.end)] = (key, label)
             self._by_label.setdefault(label, []).append((mention.start, mention.text, key))
             if label == "ORG":
@@ -86,6 +91,21 @@ class ArticleLinker:
             if mention.label == "PERSON" and key and len(words) >= 2:
                 names.setdefault(words[0], key)
         return names
+
+    @staticmethod
+    def _surnames_of(own: list[tuple[Mention, str]]) -> dict[str, str]:
+        """Surname -> key of the one person the article names in full with it."""
+        found: dict[str, set[str]] = {}
+        for mention, key in own:
+            words = normalize_words(mention.text)
+            if mention.label == "PERSON" and key and len(words) >= 2:
+                found.setdefault(words[-1], set()).add(key)
+        return {name: next(iter(keys)) for name, keys in found.items() if len(keys) == 1}
+
+    def person_by_surname(self, word: str) -> str | None:
+        """Key of the one person the article names in full with surname ``word``."""
+        words = normalize_words(word)
+        return self._surnames.get(words[0]) if len(words) == 1 else None
 
     def key_of(self, start: int, end: int) -> tuple[str, str] | None:
         """(key, label) of the mention at this span, after linking."""

@@ -47,6 +47,7 @@ class CueFacts:
     content_end: int
     direct_quote: bool
     cue_negated: bool
+    relay: bool = False
 
 
 @dataclass(slots=True)
@@ -179,6 +180,7 @@ def _sentence_facts(
             content_end=cue.content_end + shift,
             direct_quote=cue.direct_quote,
             cue_negated=is_negated(cue.verb) if cue.verb is not None else False,
+            relay=cue.relay,
         )
     return SentenceFacts(
         block=block,

@@ -5,10 +5,17 @@ from __future__ import annotations
 from services.extract import fetch
 from services.extract import store as extract_store
 from services.extract.claims import extract_claims
+from services.extract.feed_poll import poll_feed as poll_feed_flow
 from services.extract.nlp import load_nlp
 from services.extract.worker import app
 from shared import recovery, store
-from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, first_verify_kwargs
+from shared.celery_app import (
+    TASK_EXTRACT,
+    TASK_FETCH,
+    TASK_POLL_FEED,
+    TASK_VERIFY,
+    first_verify_kwargs,
+)
 from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
 from shared.runtime import get_redis, on_process_init
@@ -94,3 +101,9 @@ def extract_article(*, article_id: str) -> None:
         expected=ArticleStatus.extracting,
         status=ArticleStatus.verifying,
     )
+
+
+@pipeline_task(app, name=TASK_POLL_FEED)
+def poll_feed(*, feed_url: str) -> None:
+    """Fetch a feed and queue its new items as URL articles (``feed_poll``)."""
+    poll_feed_flow(client=get_redis(), celery=app, settings=get_settings(), url=feed_url)

@@ -41,12 +41,17 @@ def require_api_key(request: Request, settings: SettingsDep) -> None:
     scheme, _, presented = header.partition(" ")
     if scheme.lower() != "bearer" or not presented:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <key>'")
+    if not key_matches(presented, settings=settings):
+        raise Unauthorized("invalid API key")
+
+
+def key_matches(presented: str, *, settings: Settings) -> bool:
+    """Whether ``presented`` is one of the configured keys; each is compared in constant time."""
     matched = False
     for key in settings.api_keys:
         # No early exit: the time taken does not reveal which key, or how much, matched.
         matched |= hmac.compare_digest(presented.encode(), key.get_secret_value().encode())
-    if not matched:
-        raise Unauthorized("invalid API key")
+    return matched
 
 
 AuthDep = Depends(require_api_key)

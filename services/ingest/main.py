@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 import redis
 from celery import Celery
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from services.ingest.errors import install_error_handlers
 from services.ingest.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from services.ingest.routes import articles, claims, health
+from services.ingest.routes import articles, claims, health, pages
 from shared.celery_app import make_celery
 from shared.logging import configure_logging
 from shared.redis_client import make_redis
@@ -47,6 +48,9 @@ def create_app(
     app.include_router(health.router)
     app.include_router(articles.router)
     app.include_router(claims.router)
+    app.include_router(pages.root_router)
+    app.include_router(pages.router)
+    app.mount("/ui/static", StaticFiles(directory=pages.STATIC_DIR), name="ui-static")
     # Outermost last: the body cap sits in front of the request context.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+import requests
 
 from crosscheck.redis_server import free_port
 
@@ -51,6 +52,10 @@ def test_run_brings_everything_up_and_ctrl_c_leaves_no_orphans(tmp_path: Path) -
         rows += bool(_ROW.search(line))
     assert rows >= 3, "".join(lines)
     assert any("embedded redis-server" in line for line in lines)
+    # `make run` prints the verdicts page's address, and the page answers there.
+    page = next(line.split()[-1] for line in lines if line.startswith("verdicts "))
+    response = requests.get(page, timeout=10)
+    assert response.status_code == 200 and "Verified claims" in response.text
 
     family = psutil.Process(process.pid).children(recursive=True)
     names = " ".join(" ".join(p.cmdline()) for p in family)

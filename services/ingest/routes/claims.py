@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
+import redis
 from fastapi import APIRouter, Query
 
 from services.ingest.deps import AuthDep, RedisDep, SettingsDep
@@ -42,12 +44,30 @@ def list_claims(
         more = cursor + limit < len(docs)
         return ClaimList(items=page, next_cursor=str(cursor + limit) if more else None)
 
-    # Newest first, filtered page by page so a selective filter never loads everything.
+    return newest_verdicts(
+        client, stream=settings.stream_name, keep=keep, limit=limit, cursor=cursor
+    )
+
+
+def newest_verdicts(
+    client: redis.Redis,
+    *,
+    stream: str,
+    keep: Callable[[VerdictDoc], bool],
+    limit: int,
+    cursor: int,
+    max_scan: int | None = None,
+) -> ClaimList:
+    """Verdicts ``keep`` accepts, newest first, from listing position ``cursor``: filtered
+    page by page so a selective filter never loads everything. With ``max_scan``, stop after
+    that many positions and return the cursor to go on from."""
     items: list[VerdictDoc] = []
     position = cursor
     while len(items) < limit:
+        if max_scan is not None and position - cursor >= max_scan:
+            break
         after, batch = store.newest_claim_ids(
-            client, stream=settings.stream_name, start=position, count=_SCAN_BATCH
+            client, stream=stream, start=position, count=_SCAN_BATCH
         )
         if after == position:
             return ClaimList(items=items, next_cursor=None)

@@ -1,0 +1,70 @@
+"""Polls of followed feeds, sent on the worker's timer (as the recovery sweep is run)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import redis
+from celery import Celery, bootsteps
+
+from services.extract import feed_store
+from shared.celery_app import TASK_POLL_FEED
+from shared.logging import get_logger
+from shared.redis_client import make_redis
+from shared.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+
+def tick_seconds(settings: Settings) -> float:
+    """How often a worker looks for due feeds: the poll interval, at most every 30 s."""
+    return max(1.0, min(30.0, settings.feed_poll_seconds))
+
+
+def send_due_polls(
+    client: redis.Redis, *, settings: Settings, app: Celery, now: float | None = None
+) -> list[str]:
+    """Send a poll task for each feed due now (the setting's and the followed ones)."""
+    now = time.time() if now is None else now
+    urls = [*settings.feeds, *feed_store.followed(client)]
+    hold_ms = max(1, int(tick_seconds(settings) * 900))
+    due = feed_store.take_due(
+        client, urls, now=now, interval=settings.feed_poll_seconds, hold_ms=hold_ms
+    )
+    for url in due:
+        app.send_task(TASK_POLL_FEED, kwargs={"feed_url": url})
+    return due
+
+
+class FeedStep(bootsteps.StartStopStep):  # type: ignore[misc]
+    """Runs ``send_due_polls`` on the worker's timer, in its main process."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.timer_entry: Any = None
+
+    def start(self, worker: Any) -> None:
+        settings = get_settings()
+        client = make_redis(settings)
+        app: Celery = worker.app
+
+        def run() -> None:
+            try:
+                send_due_polls(client, settings=settings, app=app)
+            except redis.RedisError as exc:  # Redis down: the next tick tries again
+                log.warning("feed_schedule_failed", error=str(exc))
+
+        self.timer_entry = worker.timer.call_repeatedly(tick_seconds(settings), run)
+
+    def stop(self, worker: Any) -> None:
+        if self.timer_entry is not None:
+            self.timer_entry.cancel()
+            self.timer_entry = None
+
+
+def install_feed_schedule(app: Celery) -> None:
+    """Schedule feed polls from every worker of ``app`` (one at a time, through a lock)."""
+    app.steps["worker"].add(FeedStep)

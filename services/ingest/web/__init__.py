@@ -1,0 +1,1 @@
+"""The read-only web pages: verdicts, claims and articles for people, server-rendered."""
