@@ -121,3 +121,35 @@ def eval_(bodies_path: Path, stances_path: Path, model_path: Path | None, out: P
 
 if __name__ == "__main__":
     stance()
+
+
+@stance.command(name="train-claims")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Emergent-format CSV (claimHeadline vs articleHeadline, for/against/observing).",
+)
+@click.option("--seed", type=int, default=20, show_default=True, help="Seed of the claim split.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Artifact path [default: the committed claim stance artifact].",
+)
+def train_claims(data_path: Path, seed: int, out: Path | None) -> None:
+    """Fit the claim-vs-claim stance on the fit side of the claims; report CV and dev."""
+    from crosscheck.evaluation.claim_stance import fit_claim_stance
+    from services.verify.stance.claim_pairs import CLAIM_STANCE_PATH
+
+    model, figures = fit_claim_stance(data_path, seed=seed)
+    target = CLAIM_STANCE_PATH if out is None else out
+    target.write_text(model.to_json() + "\n", encoding="utf-8")
+    for key in ("cv_fit", "fnc_alone_fit", "dev", "fnc_alone_dev"):
+        part = figures[key]
+        click.echo(
+            f"{key}: accuracy {part['accuracy']} macro-F1 {part['macro_f1']} "
+            f"F1 {json.dumps(part['f1'])}"
+        )
+    click.echo(f"wrote {target}")

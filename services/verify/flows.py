@@ -19,6 +19,7 @@ import redis
 from services.verify import retrieval
 from services.verify.assess import Assessment, CandidateEvidence, StanceFn, assess, excerpt_around
 from services.verify.providers import gather_external
+from services.verify.stance.claim_pairs import ClaimStance, load_claim_stance
 from shared import recovery
 from shared.celery_app import batches
 from shared.errors import NotFound
@@ -117,6 +118,7 @@ def assess_claim(
     external: Sequence[EvidenceItem] = (),
     coverage: Sequence[ProviderCoverage] = (),
     first_time: bool = True,
+    claim_stance: ClaimStance | None = None,
 ) -> tuple[Assessment, int]:
     """Index ``claim``, judge it against its candidates; (assessment, number of candidates).
 
@@ -141,6 +143,7 @@ def assess_claim(
         # Whom an unattributed sentence relays, and how its origin hedges: read from whole
         # articles, and only those of candidates the judging keeps.
         article_claims=corpus.claims.article_claims,
+        claim_stance=load_claim_stance() if claim_stance is None else claim_stance,
     )
     return result, len(candidates)
 

@@ -34,6 +34,7 @@ import redis
 
 from services.verify import origins
 from services.verify.consistency import content_tokens, overlap
+from services.verify.facts import REPORTING_WORDS, stem
 from shared.schemas import Claim
 from shared.settings import get_settings
 from shared.storage import articles, index
@@ -51,6 +52,7 @@ __all__ = [
     "index_terms",
     "lookup_terms",
     "time_bucket",
+    "word_keys",
 ]
 
 MAX_KEYS = 10  # named things per claim worth indexing; more are rarely distinctive
@@ -60,10 +62,16 @@ POSTING_READ = 200  # newest members read per posting
 # its content words ("the fire at the depot" after "a fire at the Kestrel Valley depot").
 BORROW_MIN = 0.3
 DEFAULT_BUCKET_DAYS = 7
-# spaCy labels that name things; numbers, dates and the like are not index keys.
+# spaCy labels that name things; numbers, dates and the like are not index keys, and
+# neither are nationalities and religions (NORP): "Jewish" or "American" is in unrelated
+# stories of every week.
 NAMED_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 )
+# Content words a claim is also filed under (``word_keys``), longest first.
+MAX_WORD_KEYS = 6
+WORD_PREFIX = "w:"
+_WORD_MIN_LENGTH = 4
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "EVENT": 2, "FAC": 3, "PRODUCT": 4, "GPE": 5, "LOC": 5}
 
 
@@ -98,9 +106,34 @@ def _buckets(claim: Claim, *, bucket_days: int) -> set[int]:
     return buckets
 
 
+def word_keys(claim: Claim) -> list[str]:
+    """Keys of the claim's own words: its content words that are not a nationality or a
+    number, crudely stemmed (``facts.stem``), the ``MAX_WORD_KEYS`` longest.
+
+    Names are words here too, whatever NER made of them: "Kerava" typed as a place in one
+    report and folded into "Kerava Hospital", an organisation, in another is one word in
+    both. Candidates are ranked by the rarity of the keys they share, so a word in every
+    story of the week ("police") adds little and a rare one ("aftershock") much.
+    """
+    descriptive: set[str] = set()
+    for entity in claim.entities:
+        if entity.label == "NORP":
+            descriptive |= content_tokens(entity.text)
+    words = {
+        stem(t)
+        for t in content_tokens(claim.text)
+        if len(t) >= _WORD_MIN_LENGTH
+        and not t.isdigit()
+        and t not in descriptive
+        and t not in REPORTING_WORDS
+    }
+    ordered = sorted(words, key=lambda w: (-len(w), w))[:MAX_WORD_KEYS]
+    return [WORD_PREFIX + w for w in ordered]
+
+
 def _terms(claim: Claim, buckets: Iterable[int], keys: Sequence[str] | None) -> list[str]:
     ordered = sorted(buckets)
-    named = _index_keys(claim) or list(keys or ())
+    named = (_index_keys(claim) or list(keys or ())) + word_keys(claim)
     if not ordered:
         return [f"{key}|t*" for key in named]
     return [f"{key}|t{b}" for key in named for b in ordered]

@@ -7,6 +7,7 @@ import redis
 from services.verify import flows
 from services.verify.flows import REASON_INITIAL, REASON_REVERIFY, Corpus
 from services.verify.stance import load_stance_model
+from services.verify.stance.claim_pairs import load_claim_stance
 from services.verify.worker import app
 from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY
 from shared.runtime import get_redis, on_process_init
@@ -21,6 +22,7 @@ _corpus: Corpus | None = None
 @on_process_init
 def _load_model(settings: Settings) -> None:
     load_stance_model(settings.stance_model_path or None)  # once per process
+    load_claim_stance()
 
 
 def _process_corpus(client: redis.Redis) -> Corpus:

@@ -203,3 +203,49 @@ def test_a_claim_naming_nothing_is_found_through_its_article(client: fakeredis.F
         times=[tuesday],
     )
     assert retrieval.candidates(client, ledger, cap=10, bucket_days=7) == [bare.claim_id]
+
+
+def test_one_event_in_different_words_and_entity_types_is_found(
+    client: fakeredis.FakeRedis,
+) -> None:
+    """Reports sharing only the town's name, typed differently by NER, and the event's
+    words: found through their word keys."""
+    institute = claim(
+        "q-1",
+        text="A magnitude 6.1 earthquake struck Kerava, killing 14, the seismology institute said",
+        source="A",
+        article_id="art-q1",
+        entities=[entity("loc:kerava", "GPE", "Kerava"), entity("org:institute", "ORG", "x")],
+        published="2025-05-03T09:00:00",
+    )
+    hospital = claim(
+        "q-2",
+        text="Kerava Hospital treated dozens injured in the earthquake, and 14 people died",
+        source="B",
+        article_id="art-q2",
+        entities=[entity("org:kerava_hospital", "ORG", "Kerava Hospital")],
+        published="2025-05-03T10:00:00",
+    )
+    unrelated = claim(
+        "q-3",
+        text="The Jewish community of Lisbon opened a new museum",
+        source="C",
+        article_id="art-q3",
+        entities=[entity("norp:jewish", "NORP", "Jewish"), entity("loc:lisbon", "GPE", "Lisbon")],
+        published="2025-05-03T11:00:00",
+    )
+    also_jewish = claim(
+        "q-4",
+        text="Jewish leaders condemned the vandalism of a cemetery in Leeds",
+        source="D",
+        article_id="art-q4",
+        entities=[entity("norp:jewish", "NORP", "Jewish"), entity("loc:leeds", "GPE", "Leeds")],
+        published="2025-05-03T12:00:00",
+    )
+    for c in (institute, hospital, unrelated, also_jewish):
+        retrieval.index_claim(client, c)
+    assert "w:kerava" in retrieval.word_keys(hospital)
+    assert retrieval.candidates(client, hospital, cap=5) == [institute.claim_id]
+    # A nationality is neither a key nor a word key: it links nothing.
+    assert "w:jewish" not in retrieval.word_keys(unrelated)
+    assert retrieval.candidates(client, unrelated, cap=5) == []
