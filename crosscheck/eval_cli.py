@@ -194,9 +194,8 @@ def same_fact(
     bodies_path: Path, pairs_path: Path | None, limit: int | None, out: Path | None
 ) -> None:
     """Share of agree/disagree evidence about the claim's own fact, on hand-labelled pairs."""
-    from crosscheck.stance.data import read_bodies
-
     from crosscheck.evaluation.samefact import DEFAULT_PAIRS, read_pairs, run_same_fact
+    from crosscheck.stance.data import read_bodies
     from shared.settings import get_settings
 
     try:

@@ -22,7 +22,6 @@ from pydantic import Field, TypeAdapter
 
 from shared import ids, recovery
 from shared.errors import InvalidInput
-from shared.redis_client import raw_command
 from shared.schemas import Attribution, Claim, Entity, StoredArticle
 from shared.storage import articles, codec, keys
 
@@ -207,13 +206,7 @@ def queue_save_claims(
 def get_frames(client: redis.Redis, article_ids: Iterable[str]) -> dict[str, bytes]:
     """The stored claim frames of ``article_ids`` in one round trip; articles without
     claims are left out."""
-    unique = list(dict.fromkeys(article_ids))
-    if not unique:
-        return {}
-    pipe = client.pipeline(transaction=False)
-    for article_id in unique:
-        raw_command(pipe, "HGET", keys.article(article_id), keys.ARTICLE_CLAIMS)
-    return {a: frame for a, frame in zip(unique, pipe.execute(), strict=True) if frame}
+    return articles.field_of_each(client, article_ids, keys.ARTICLE_CLAIMS)
 
 
 def article_claim_ids(client: redis.Redis, article_id: str) -> list[str]:
