@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.errors import InvalidInput
+from shared.unionfind import UnionFind
 
 __all__ = [
     "BODIES_FILE",
@@ -106,21 +107,13 @@ def claim_groups(
     claim on one side, which mimics the unseen claims of the competition test set
     better than splitting by Body ID alone (which it implies).
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = parent.setdefault(x, x)
-        while root != parent[root]:
-            root = parent[root]
-        parent[x] = root
-        return root
-
+    linked = UnionFind()
     first_body: dict[str, str] = {}
     for headline, body_id, stance in zip(headlines, body_ids, stances, strict=True):
-        find(body_id)
+        linked.find(body_id)
         if stance == "unrelated":
             continue
         anchor = first_body.setdefault(headline, body_id)
-        parent[find(body_id)] = find(anchor)
+        linked.union(body_id, anchor)
     roots: dict[str, int] = {}
-    return [roots.setdefault(find(b), len(roots)) for b in body_ids]
+    return [roots.setdefault(linked.find(b), len(roots)) for b in body_ids]

@@ -57,6 +57,8 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash
 
+from shared.unionfind import UnionFind
+
 __all__ = [
     "MIN_COUNTRY_STEM",
     "NUM_PERM",
@@ -201,29 +203,6 @@ def names_country(word: str, country: str) -> bool:
     )
 
 
-class _Groups:
-    """Union-find where the smaller key represents a group, so input order never matters."""
-
-    def __init__(self, items: Iterable[str]) -> None:
-        self.parent = {k: k for k in items}
-
-    def find(self, k: str) -> str:
-        while self.parent[k] != k:
-            self.parent[k] = self.parent[self.parent[k]]
-            k = self.parent[k]
-        return k
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        self.parent[max(ra, rb)] = min(ra, rb)
-
-    def members(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for k in sorted(self.parent):
-            out.setdefault(self.find(k), []).append(k)
-        return out
-
-
 def merge_speakers(
     keys: Iterable[str], *, surfaces: Mapping[str, Collection[str]] | None = None
 ) -> dict[str, str]:
@@ -233,7 +212,7 @@ def merge_speakers(
     variants merge. Pass only speakers of claims about one event.
     """
     unique = sorted(set(keys))
-    groups = _Groups(unique)
+    groups = UnionFind(unique)  # the smallest key names a group: input order never matters
     for i, a in enumerate(unique):
         for b in unique[i + 1 :]:
             if SequenceMatcher(None, _speaker_norm(a), _speaker_norm(b)).ratio() >= (
@@ -245,10 +224,10 @@ def merge_speakers(
     return {k: groups.find(k) for k in unique}
 
 
-def _merge_states(groups: _Groups, surfaces: Mapping[str, Collection[str]]) -> None:
+def _merge_states(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:
     countries: dict[str, set[str]] = {}
     bodies: dict[str, set[str]] = {}
-    for rep, members in groups.members().items():
+    for rep, members in groups.groups().items():
         names = [text for k in members for text in surfaces.get(k, ())]
         if any(k.startswith("loc:") for k in members):
             loc = min(k for k in members if k.startswith("loc:"))
@@ -311,26 +290,17 @@ def group_near_copies(
     first_seen: dict[str, int] = {}
     for n, i in enumerate(ids):
         first_seen.setdefault(article_of[i], n)
-    parent = {a: a for a in first_seen}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
+    # The earliest article names a component.
+    components = UnionFind(first_seen, rank=first_seen.__getitem__)
     for row, a in enumerate(ids):
         for b in ids[row + 1 :]:
             if article_of[a] == article_of[b]:
                 continue
             if _similar(probes[a], probes[b], threshold):
-                ra, rb = find(article_of[a]), find(article_of[b])
-                if ra != rb:
-                    first, second = sorted((ra, rb), key=lambda art: first_seen[art])
-                    parent[second] = first
+                components.union(article_of[a], article_of[b])
     out: dict[str, str] = {}
     for i in ids:
-        earliest = find(article_of[i])
+        earliest = components.find(article_of[i])
         if earliest == article_of[i]:
             out[i] = i
             continue
