@@ -51,9 +51,18 @@ HOSTILE = {
         '<img src="x" onerror="window.__pwned = \'onerror\'"> '
         "Officials said the storm destroyed 300 homes in the town of Raskin on Friday."
     ),
-    "source": 'Elmo Courier <img src=x onerror="window.__pwned = \'source\'">',
+    "source": "Elmo Courier <img src=x onerror=\"window.__pwned = 'source'\">",
     "published_at": "2025-03-07T08:00:00Z",
 }
+
+
+# Markup put into a page by hand, as if it had escaped escaping: its inline handler would run
+# on the image's error event, before the listener added here sees the same event.
+INJECT = """
+document.body.insertAdjacentHTML('beforeend',
+  '<img id="injected" src="/nowhere.png" onerror="window.__pwned = 1">');
+document.getElementById('injected').addEventListener('error', () => { window.__failed = true; });
+"""
 
 
 def _executable(name: str) -> str:
@@ -245,6 +254,16 @@ def test_hostile_article_runs_nothing(loaded: Loaded, browser: WebDriver, tmp_pa
     assert browser.find_elements(By.CSS_SELECTOR, "#body mark[data-claim]")
     _nothing_ran(browser)
     _screenshot(browser, tmp_path / "article.png")
+    # Were markup ever to slip through unescaped, the policy would still stop it: an inline
+    # handler put into the page by hand does not run.
+    policy = browser.execute_async_script(
+        "const done = arguments[0];"
+        "fetch(location.href).then(r => done(r.headers.get('content-security-policy')));"
+    )
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    browser.execute_script(INJECT)
+    _wait(lambda: browser.execute_script("return window.__failed === true"), what="the error")
+    assert browser.execute_script("return window.__pwned === undefined")
     # Its claims in the list, and their pages, run nothing either.
     browser.get(f"{loaded.stack.api_url}/ui/claims?outlet=Elmo")
     rows = _rows(browser)

@@ -30,5 +30,15 @@ def test_every_subcommand_is_there() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0, result.output
     listed = result.output.split("Commands:", 1)[1].split()
-    for command in ("run", "ingest", "consume", "schema", "dead", "stance", "eval"):
+    for command in (
+        "run",
+        "ingest",
+        "follow",
+        "unfollow",
+        "consume",
+        "schema",
+        "dead",
+        "stance",
+        "eval",
+    ):
         assert command in listed

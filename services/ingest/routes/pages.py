@@ -27,8 +27,8 @@ from services.ingest.deps import RedisDep, SettingsDep, key_matches
 from services.ingest.routes.claims import newest_verdicts
 from services.ingest.web import logic
 from services.ingest.web.auth import COOKIE, local_next, may_read, session_token
-from shared import store
 from shared.schemas import EvidenceItem, Verdict, VerdictDoc
+from shared.storage import articles, claims, verdicts
 from shared.stream import StreamMessage, last_entry_id, read_after, versions_on_stream
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -59,6 +59,7 @@ MAX_SCAN = 2000
 # An events connection ends after this long; the browser's EventSource reconnects from the
 # last id it saw, so nothing is missed and no request holds a worker thread for ever.
 EVENTS_SECONDS = 300.0
+EVENTS_POLL_SECONDS = 1.0
 _ENTRY_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -208,12 +209,12 @@ def claim_page(
 ) -> Response:
     if not may_read(request, settings=settings):
         return _login_redirect(request)
-    doc = store.get_verdict(client, claim_id)
+    doc = verdicts.get_verdict(client, claim_id)
     if doc is None:
-        claim = store.get_claim(client, claim_id)
-        if claim is None:
+        found = claims.get_claims(client, [claim_id])
+        if not found:
             return _not_found(request, f"No claim with id {claim_id}.")
-        return page(request, "pending.html", {"claim": claim}, status=404)
+        return page(request, "pending.html", {"claim": found[0]}, status=404)
     versions = versions_on_stream(client, stream=settings.stream_name, claim_id=claim_id)
     context = {
         "doc": doc,
@@ -232,17 +233,18 @@ def article_page(
 ) -> Response:
     if not may_read(request, settings=settings):
         return _login_redirect(request)
-    article = store.get_article(client, article_id)
+    article = articles.get_article(client, article_id)
     if article is None:
         return _not_found(request, f"No article with id {article_id}.")
-    claim_ids = store.list_article_claim_ids(client, article_id)
-    claims = store.get_claims(client, claim_ids)
-    docs = store.get_verdicts(client, claim_ids)
-    verdicts = {d.claim_id: d.verdict for d in docs}
+    claim_ids = claims.article_claim_ids(client, article_id)
+    article_claims = claims.get_claims(client, claim_ids)
+    docs = verdicts.get_verdicts(client, claim_ids)
     context = {
         "article": article,
-        "segments": logic.mark_claims(article.body, claims, verdicts),
-        "claims": claims,
+        "segments": logic.mark_claims(
+            article.body, article_claims, {d.claim_id: d.verdict for d in docs}
+        ),
+        "claims": article_claims,
         "docs": {d.claim_id: d for d in docs},
         "after": last_entry_id(client, stream=settings.stream_name),
     }
@@ -284,22 +286,25 @@ async def events(
             position = await run_in_threadpool(last_entry_id, client, stream=settings.stream_name)
         yield "retry: 2000\n\n"
         ends = time.monotonic() + EVENTS_SECONDS
+        quiet = 0.0
         while time.monotonic() < ends and not await request.is_disconnected():
+            # A read that answers at once, then a sleep on the event loop: an open page
+            # never holds one of the threads the API's other requests run on.
             messages = await run_in_threadpool(
-                read_after,
-                client,
-                stream=settings.stream_name,
-                after=position,
-                count=50,
-                block_ms=1000,
+                read_after, client, stream=settings.stream_name, after=position, count=50
             )
             for message in messages:
                 position = message.entry_id
                 yield _event(message)
-            if not messages:
+            if messages:
+                quiet = 0.0
+                continue
+            quiet += EVENTS_POLL_SECONDS
+            if quiet >= 15.0:
                 # A comment line keeps proxies from closing an idle connection.
                 yield ": idle\n\n"
-                await asyncio.sleep(0)
+                quiet = 0.0
+            await asyncio.sleep(EVENTS_POLL_SECONDS)
 
     headers = {**SECURITY_HEADERS, "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
