@@ -1,4 +1,4 @@
-"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance, eval."""
+"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance, eval, checkworthy."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from crosscheck.checkworthy.cli import checkworthy
 from crosscheck.eval_cli import eval_group
 from crosscheck.stance.cli import stance
 from shared.settings import get_settings
@@ -263,6 +264,7 @@ def dead_retry(entry_id: str) -> None:
 
 cli.add_command(stance)
 cli.add_command(eval_group)
+cli.add_command(checkworthy)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.extract import flows
+from services.extract.checkworthy import load_checkworthy_model
 from services.extract.feed_poll import poll_feed as poll_feed_flow
 from services.extract.nlp import load_nlp
 from services.extract.worker import app
@@ -17,6 +18,7 @@ from shared.tasks import pipeline_task
 @on_process_init
 def _load_model(settings: Settings) -> None:
     load_nlp(settings.spacy_model)  # once per process, before the first task
+    load_checkworthy_model(settings.checkworthy_model_path or None)
 
 
 def _send_verify(kwargs: dict[str, Any]) -> None:
