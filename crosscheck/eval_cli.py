@@ -188,15 +188,18 @@ def linking(
     default=None,
     help="Labelled pairs [default: the hand-labelled set shipped with crosscheck].",
 )
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="First N pairs only.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-def same_fact(bodies_path: Path, pairs_path: Path | None, out: Path | None) -> None:
+def same_fact(
+    bodies_path: Path, pairs_path: Path | None, limit: int | None, out: Path | None
+) -> None:
     """Share of agree/disagree evidence about the claim's own fact, on hand-labelled pairs."""
     from crosscheck.evaluation.samefact import DEFAULT_PAIRS, read_pairs, run_same_fact
-    from services.verify.stance.data import read_bodies
+    from crosscheck.stance.data import read_bodies
     from shared.settings import get_settings
 
     try:
-        pairs = read_pairs(pairs_path or DEFAULT_PAIRS)
+        pairs = read_pairs(pairs_path or DEFAULT_PAIRS)[:limit]
         figures = run_same_fact(pairs, read_bodies(bodies_path), settings=get_settings())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc

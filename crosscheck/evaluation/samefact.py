@@ -24,6 +24,7 @@ from services.extract.nlp import load_nlp
 from services.verify.assess import CandidateEvidence, assess, excerpt_around
 from services.verify.consistency import content_tokens, overlap
 from services.verify.stance import load_stance_model
+from services.verify.stance.claim_pairs import load_claim_stance
 from shared.schemas import Claim, Stance, StoredArticle
 from shared.settings import Settings
 
@@ -119,6 +120,7 @@ def run_same_fact(
                 near_copy_threshold=settings.near_copy_threshold,
                 own_text=mine.body,
                 article_claims={mine.article_id: my_claims, theirs.article_id: their_claims},
+                claim_stance=load_claim_stance(),
             )
             judged = result.evidence[0].stance.value if result.evidence else "not evidence"
         rows.append(

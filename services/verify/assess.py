@@ -32,7 +32,9 @@ import numpy.typing as npt
 from services.verify import consistency, facts, origins
 from services.verify.explain import explain
 from services.verify.scoring import EXTERNAL_WEIGHT, ORIGIN_WEIGHT, Score, Signal, score
+from services.verify.stance.claim_pairs import ClaimStance
 from shared.schemas import (
+    AttributionRole,
     Claim,
     ClaimKind,
     Conflict,
@@ -145,7 +147,10 @@ class _Judged:
 
 
 def _judge(
-    claim: Claim, candidates: Sequence[CandidateEvidence], stance_fn: StanceFn
+    claim: Claim,
+    candidates: Sequence[CandidateEvidence],
+    stance_fn: StanceFn,
+    claim_stance: ClaimStance | None,
 ) -> list[_Judged]:
     seen: set[str] = set()
     unique = []
@@ -159,6 +164,11 @@ def _judge(
     probs = _stances(
         stance_fn, headline=claim.text, bodies=[c.excerpt or c.claim.text for c in unique]
     )
+    if claim_stance is not None:
+        # Which side the candidate takes is read from its own sentence, against the claim.
+        probs = claim_stance.apply(
+            probs, [claim.text] * len(unique), [c.claim.text for c in unique]
+        )
     judged = []
     for cand, p in zip(unique, probs, strict=True):
         rel = consistency.relatedness(claim, cand.claim)
@@ -316,6 +326,10 @@ def _origins_of(
     )
 
 
+def _relayed(claim: Claim) -> bool:
+    return claim.attribution is not None and claim.attribution.role is AttributionRole.relays
+
+
 def _external_signal(claim: Claim, item: EvidenceItem) -> tuple[EvidenceItem, Signal]:
     rel = item.relatedness or consistency.overlap(
         consistency.content_tokens(claim.text), consistency.content_tokens(item.text)
@@ -374,6 +388,7 @@ def assess(
     near_copy_threshold: float,
     own_text: str = "",
     article_claims: ArticleClaims | Callable[[Sequence[str]], ArticleClaims] | None = None,
+    claim_stance: ClaimStance | None = None,
 ) -> Assessment:
     """Verdict, confidence, origins, evidence and explanation for ``claim``.
 
@@ -387,8 +402,12 @@ def assess(
     the event) and whether the claim's origin hedges the same assertion elsewhere. Given as a
     function of article ids, it is asked only for the articles of candidates that survive
     judging: about half of them, each of which would cost reading all its claims.
+
+    ``claim_stance``, when given, re-reads the side each candidate takes from its own
+    sentence against the claim (``stance.claim_pairs``); ``stance_fn`` still decides
+    whether the pair is related at all.
     """
-    judged = _judge(claim, candidates, stance_fn)
+    judged = _judge(claim, candidates, stance_fn, claim_stance)
     if callable(article_claims):
         article_claims = article_claims(
             sorted({claim.article_id, *(j.candidate.claim.article_id for j in judged)})
@@ -429,7 +448,8 @@ def assess(
                 discuss=float(p[2]),
                 relatedness=j.relatedness,
                 conflicts=len(j.conflicts),
-                hedged=other.modality.hedged,
+                # A relayed report ("reportedly", "the Sun reported") confirms nothing itself.
+                hedged=other.modality.hedged or _relayed(other),
                 weight=ORIGIN_WEIGHT,
                 witness=witness,
             )

@@ -107,7 +107,12 @@ def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
 def _entity_keys(claim: Claim, *, speakers: bool = True) -> set[str]:
     places = set(claim.places)
     speaker = claim.attribution.speaker_key if claim.attribution is not None else None
-    keys = {e.key for e in claim.entities if e.key not in places and (speakers or e.key != speaker)}
+    # A nationality or religion describes; it does not name what the claim is about.
+    keys = {
+        e.key
+        for e in claim.entities
+        if e.key not in places and e.label != "NORP" and (speakers or e.key != speaker)
+    }
     if speakers and speaker is not None:
         keys.add(speaker)
     return keys

@@ -29,17 +29,19 @@ import re
 from functools import lru_cache
 
 from services.verify.consistency import DENIAL_LEMMAS, compatible_quantities, content_tokens
-from shared.schemas import Claim
+from shared.schemas import AttributionRole, Claim
 
 __all__ = [
     "AMOUNT_MIN",
-    "NEGATION_COVER_MIN",
-    "opposite_polarity",
     "EVENT_COVER_MIN",
+    "NEGATION_COVER_MIN",
+    "REPORTING_WORDS",
     "debunks",
     "event_tokens",
+    "opposite_polarity",
     "same_fact",
     "shared_participants",
+    "stem",
 ]
 
 EVENT_COVER_MIN = 0.3
@@ -47,11 +49,11 @@ EVENT_COVER_MIN = 0.3
 AMOUNT_MIN = 10.0
 # Share of the shorter side's event words two claims of opposite polarity must share.
 NEGATION_COVER_MIN = 0.5
-_REPORTING_WORDS = """report reported reports reportedly reporting claim claims claimed rumor rumors rumour
+_REPORTING_TEXT = """report reported reports reportedly reporting claim claims claimed rumor rumors rumour
     rumours say says said saying told tell according source sources news story stories
     article articles allegedly alleged apparently may might could would will should new
     latest update updated confirm confirmed confirms confirmation deny denies denied"""
-_REPORTING = frozenset(_REPORTING_WORDS.split())
+REPORTING_WORDS = frozenset(_REPORTING_TEXT.split())
 _SUFFIXES = ("ing", "ed", "es", "s")
 _DEBUNK = re.compile(
     r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk(ed|s)?|fabricat\w*|made up|"
@@ -62,7 +64,8 @@ _DEBUNK = re.compile(
 _NOT_PARTICIPANTS = frozenset({"NORP", "GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL"})
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A crude suffix fold: "layoffs" and "layoff", "killing" and "kill"."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
@@ -75,9 +78,9 @@ def _event_tokens(text: str, names: tuple[str, ...]) -> frozenset[str]:
     for name in names:
         named |= content_tokens(name)
     return frozenset(
-        _stem(t)
+        stem(t)
         for t in content_tokens(text)
-        if t not in named and t not in _REPORTING and not t.isdigit()
+        if t not in named and t not in REPORTING_WORDS and not t.isdigit()
     )
 
 
@@ -99,9 +102,9 @@ def shared_participants(claim: Claim, other: Claim) -> set[str]:
     return keys(claim) & keys(other)
 
 
-def debunks(text: str) -> bool:
-    """Whether ``text`` calls something a hoax, fake, false or untrue."""
-    return _DEBUNK.search(text) is not None
+def debunks(claim: Claim) -> bool:
+    """Whether ``claim`` calls something a hoax, fake, false or untrue."""
+    return claim.modality.debunk or _DEBUNK.search(claim.text) is not None
 
 
 def same_fact(claim: Claim, other: Claim) -> bool:
@@ -118,11 +121,12 @@ def same_fact(claim: Claim, other: Claim) -> bool:
     if (_negates(claim) or _negates(other)) and (shared or set(claim.places) & set(other.places)):
         return True
     # A debunk of one name alone ("Apple" is in every Apple story) is not about this fact.
-    return (debunks(other.text) or debunks(claim.text)) and bool(shared or len(participants) >= 2)
+    return (debunks(other) or debunks(claim)) and bool(shared or len(participants) >= 2)
 
 
 def _negates(claim: Claim) -> bool:
-    return claim.modality.negated or (claim.predicate or "").lower() in DENIAL_LEMMAS
+    denied = claim.attribution is not None and claim.attribution.role is AttributionRole.denies
+    return denied or claim.modality.negated or (claim.predicate or "").lower() in DENIAL_LEMMAS
 
 
 def _shared_amount(claim: Claim, other: Claim) -> bool:
@@ -138,7 +142,7 @@ def opposite_polarity(claim: Claim, other: Claim) -> bool:
     """Whether one of two same-fact claims says the other is false: one calls it a hoax or
     fake and the other does not, or one is negated where the other is not and they share
     ``NEGATION_COVER_MIN`` of the shorter side's event words ("ESPN is not having an all-male panel" against "ESPN planned a panel")."""
-    if debunks(claim.text) != debunks(other.text):
+    if debunks(claim) != debunks(other):
         return True
     if _negates(claim) == _negates(other):
         return False

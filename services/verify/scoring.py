@@ -36,8 +36,9 @@ it is hedged, and a credibility weight.
    than even odds.
 
 4. Caps. ``SINGLE_ORIGIN_CAP`` (0.5) applies when no origin other than the claim's own
-   supports it on its own sourcing (``s_o >= SUPPORT_MIN``, 0.15, from an item that is not
-   hedged: "reportedly" relays someone else's report, it does not confirm it). ``HEDGE_CAP`` (0.45) applies to a hedged
+   supports it on its own sourcing (``s_o >= SUPPORT_MIN``, 0.15, from an item that is
+   neither hedged nor a relay: "reportedly" passes on someone else's report, it does not
+   confirm it). ``HEDGE_CAP`` (0.45) applies to a hedged
    assertion ("may have", "if confirmed", or hedged by its own origin where that origin
    states it elsewhere: see ``assess``) unless an independent origin supports it without
    hedging. Hedges do not cap attribution claims: the hedge belongs to the quoted content,

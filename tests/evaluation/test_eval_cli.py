@@ -67,3 +67,42 @@ def test_veracity_refuses_a_csv_of_another_shape(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["eval", "veracity", "--data", str(bad)])
     assert result.exit_code != 0
     assert "missing columns" in result.output
+
+
+def test_samefact_judges_labelled_pairs(tmp_path: Path) -> None:
+    bodies = require_shared(FNC_DIR / "train_bodies.csv")
+    out = tmp_path / "samefact.json"
+    result = CliRunner().invoke(
+        cli, ["eval", "samefact", "--bodies", str(bodies), "--limit", "4", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["pairs"] == 4
+    assert {r["label"] for r in figures["rows"]} <= {"same", "contradiction", "other"}
+    assert all(r["judged"] for r in figures["rows"])
+
+
+def test_the_shipped_same_fact_pairs_are_labelled_by_the_written_rule() -> None:
+    from crosscheck.evaluation.samefact import DEFAULT_PAIRS, LABELS, read_pairs
+
+    pairs = read_pairs(DEFAULT_PAIRS)
+    assert len(pairs) >= 80
+    assert {p.label for p in pairs} == set(LABELS)
+    rule = (DEFAULT_PAIRS.parent / "SAME_FACT.md").read_text(encoding="utf-8")
+    for label in LABELS:
+        assert f"`{label}`" in rule
+
+
+def test_train_claims_fits_on_the_fit_side_and_reports_dev(tmp_path: Path) -> None:
+    data = require_shared(EMERGENT)
+    out = tmp_path / "claim_stance.json"
+    result = CliRunner().invoke(
+        cli, ["stance", "train-claims", "--data", str(data), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "cv_fit: accuracy" in result.output and "dev: accuracy" in result.output
+    from services.verify.stance.claim_pairs import ClaimStance, load_claim_stance
+
+    fitted = ClaimStance.from_json(out.read_text(encoding="utf-8"))
+    # Fitting is deterministic: the committed artifact is what this command writes.
+    assert fitted.weights.tolist() == load_claim_stance().weights.tolist()
