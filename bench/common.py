@@ -81,6 +81,11 @@ class NewsArticle:
         }
 
 
+def article_id_of(name: str) -> str:
+    """16 hex digits named after ``name``, as ingest names articles."""
+    return hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
 def _stable_int(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 

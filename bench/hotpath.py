@@ -33,12 +33,16 @@ import numpy as np  # noqa: E402
 import redis  # noqa: E402
 from datasketch import MinHash  # noqa: E402
 
-from bench.common import load_articles, machine, write_result  # noqa: E402
+from bench import inprocess  # noqa: E402
+from bench.common import article_id_of, load_articles, machine, write_result  # noqa: E402
 from crosscheck.redis_server import RedisServer  # noqa: E402
-from services.verify import origins, retrieval  # noqa: E402
+from services.verify import flows, origins  # noqa: E402
 from services.verify.stance import StanceModel, load_stance_model  # noqa: E402
 from services.verify.stance.features import BodyCache  # noqa: E402
-from shared import store  # noqa: E402
+from shared.storage import articles  # noqa: E402
+from shared.storage import claims as stored_claims  # noqa: E402
+from shared.storage.articles import BodyCache as ArticleBodies  # noqa: E402
+from shared.storage.claims import ClaimCache  # noqa: E402
 
 CONFIGS = ("baseline", "signature", "stance", "claims", "all")
 
@@ -64,7 +68,7 @@ def _switched(config: str) -> Iterator[None]:
     """Switch off every cache ``config`` does not name; caches start empty."""
     model = load_stance_model()
     model.__dict__.pop("_body_cache", None)
-    retrieval._parsed.clear()
+    inprocess._corpora.clear()
     origins.signature.cache_clear()
     saved: list[tuple[object, str, object]] = []
 
@@ -79,7 +83,12 @@ def _switched(config: str) -> Iterator[None]:
         fresh: Callable[[StanceModel], BodyCache] = lambda m: BodyCache(m.space)  # noqa: E731
         patch(StanceModel, "body_cache", fresh)
     if "claims" not in keep:
-        patch(retrieval, "load_claims", lambda client, ids: store.get_claims(client, ids))
+        uncached = classmethod(  # a cache of no articles parses every claim it reads
+            lambda cls, client: cls(
+                client, ClaimCache(client, max_articles=0), ArticleBodies(client)
+            )
+        )
+        patch(flows.Corpus, "open", uncached)
     try:
         yield
     finally:
@@ -95,10 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bench.inprocess import load_models, reverify, verify
-    from services.extract import store as extract_store
     from services.extract.claims import extract_claims
     from services.extract.nlp import load_nlp
-    from services.verify import flows
     from shared.settings import get_settings
 
     settings = get_settings()
@@ -107,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     nlp = load_nlp(settings.spacy_model)
     extracted = []
     for n, a in enumerate(news):
-        article = a.stored(f"hot{n}")
+        article = a.stored(article_id_of(f"hot{n}"))
         extracted.append((article, extract_claims(nlp=nlp, article=article).claims))
     totals: dict[str, list[float]] = {c: [] for c in CONFIGS}
     counts: dict[str, int] = {}
@@ -116,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             warm = redis.Redis.from_url(f"{server.url}/15", decode_responses=True)
             for article, claims in extracted[:3]:  # first-touch costs, outside every timing
-                store.save_article(warm, article)
-                extract_store.save_claims(warm, article=article, claims=claims)
+                articles.save_article(warm, article)
+                stored_claims.save_claims(warm, article=article, claims=claims)
                 for claim in claims:
                     verify(warm, claim=claim, settings=settings)
             warm.close()
@@ -126,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
                     client = redis.Redis.from_url(f"{server.url}/{db}", decode_responses=True)
                     client.flushdb()
                     for article, claims in extracted:
-                        store.save_article(client, article)
-                        extract_store.save_claims(client, article=article, claims=claims)
+                        articles.save_article(client, article)
+                        stored_claims.save_claims(client, article=article, claims=claims)
                     done = 0
                     with _switched(config):
                         c0 = time.process_time()

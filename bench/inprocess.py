@@ -18,22 +18,23 @@ the pipeline benchmark's ceiling collects them over the whole burst and passes t
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
 
-from services.extract import store as extract_store
 from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
-from services.verify import flows, retrieval
+from services.verify import flows
 from services.verify.assess import Assessment
 from services.verify.stance import load_stance_model
-from shared import store
 from shared.runtime import settle_heap
 from shared.schemas import Claim, StoredArticle
 from shared.settings import Settings
+from shared.storage import articles
+from shared.storage import claims as stored_claims
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +59,23 @@ def load_models(settings: Settings) -> None:
     settle_heap()
 
 
+_corpora: weakref.WeakKeyDictionary[redis.Redis, flows.Corpus] = weakref.WeakKeyDictionary()
+
+
+def corpus_of(client: redis.Redis) -> flows.Corpus:
+    """One ``flows.Corpus`` per client, as a worker process keeps one."""
+    corpus = _corpora.get(client)
+    if corpus is None:
+        corpus = _corpora[client] = flows.Corpus.open(client)
+    return corpus
+
+
 def verify(
     client: redis.Redis, *, claim: Claim, settings: Settings, first_time: bool = True
 ) -> Verified:
     """The verify task's flow for ``claim``; its article must be stored, as ingest stores it."""
     result, candidates = flows.assess_claim(
-        client,
+        corpus_of(client),
         claim=claim,
         settings=settings,
         stance_fn=load_stance_model(settings.stance_model_path or None).predict_proba,
@@ -99,7 +111,7 @@ def reverify(
     client: redis.Redis, *, claim_ids: list[str], settings: Settings, record: bool = False
 ) -> int:
     """Re-verify each stored claim of ``claim_ids`` once, as the re-verify task does."""
-    claims = retrieval.load_claims(client, sorted(set(claim_ids)))
+    claims = corpus_of(client).claims.claims(sorted(set(claim_ids)))
     _verify_batches(client, claims=claims, settings=settings, first_time=False, record=record)
     return len(claims)
 
@@ -109,9 +121,9 @@ def extract_and_verify(
 ) -> ArticleWork:
     """The per-article work: store, extract and first verifications (``record``: written as
     the task writes them). Re-verification is the caller's, as it is the queue's."""
-    store.save_article(client, article)
+    articles.save_article(client, article)
     result = extract_claims(nlp=load_nlp(settings.spacy_model), article=article)
-    extract_store.save_claims(client, article=article, claims=result.claims)
+    stored_claims.save_claims(client, article=article, claims=result.claims)
     verified = _verify_batches(
         client, claims=result.claims, settings=settings, first_time=True, record=record
     )

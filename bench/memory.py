@@ -12,24 +12,15 @@ import redis
 FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
-        ("article", r"^crosscheck:\{a:[^}]+\}:article$"),
-        ("article_claims", r"^crosscheck:\{a:[^}]+\}:claims$"),
+        ("article", r"^crosscheck:\{a:[^}]+\}:article$"),  # document, claims, signature
         ("article_pending", r"^crosscheck:\{a:[^}]+\}:pending$"),
         ("article_verdicts", r"^crosscheck:\{a:[^}]+\}:verdicts$"),
         ("article_reverify", r"^crosscheck:\{a:[^}]+\}:reverify$"),
-        ("minhash", r"^crosscheck:\{a:[^}]+\}:minhash$"),
-        ("claim_record", r"^crosscheck:\{c:[^}]+\}:claim$"),  # the claim and its verdict
-        ("legacy_verdict", r"^crosscheck:\{c:[^}]+\}:verdict$"),
-        ("verdict_version", r"^crosscheck:\{c:[^}]+\}:version$"),
         ("reverify_lock", r"^crosscheck:\{c:[^}]+\}:reverify$"),
-        ("posting", r"^crosscheck:idx:"),
-        ("packed_posting", r"^crosscheck:ix:"),
         ("posting_hash", r"^crosscheck:ixh:"),
         ("claims_listing", r"^\{[^}]+\}:claims$"),
-        ("legacy_claims_all", r"^crosscheck:claims$"),
         ("dedupe", r"^crosscheck:\{dedupe\}:"),
         ("published_versions", r"^\{[^}]+\}:versions:"),
-        ("legacy_publish_marker", r"^\{[^}]+\}:published:"),
         ("stream", r"^crosscheck:verified$"),
         ("celery", r"^(_kombu|unacked|celery|celeryev|extract|verify|fetch)"),
         ("other", r""),

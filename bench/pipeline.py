@@ -45,7 +45,6 @@ Writes ``bench/results/pipeline.json`` and prints a table.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import multiprocessing as mp
@@ -76,6 +75,7 @@ import requests  # noqa: E402
 
 from bench.common import (  # noqa: E402
     NewsArticle,
+    article_id_of,
     load_articles,
     machine,
     progress,
@@ -92,10 +92,11 @@ from crosscheck.stack import (  # noqa: E402
     default_concurrency,
     worker_command,
 )
-from shared import store  # noqa: E402
 from shared.celery_app import batches, queue_keys  # noqa: E402
 from shared.schemas import ArticleStatus  # noqa: E402
 from shared.settings import Settings, get_settings  # noqa: E402
+from shared.storage import articles as stored_articles  # noqa: E402
+from shared.storage import claims as stored_claims  # noqa: E402
 from shared.stream import ensure_group, entry_order, trim_acknowledged  # noqa: E402
 
 STREAM = "crosscheck:verified"
@@ -246,13 +247,13 @@ def wait_verified(
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{len(pending)} articles not verified after {timeout:.0f}s")
             ordered = sorted(pending)
-            statuses = store.get_statuses(client, ordered)
+            statuses = stored_articles.get_statuses(client, ordered)
             with collector._lock:
                 first = set(collector.first)
             for article_id in ordered:
                 if statuses.get(article_id) not in (ArticleStatus.done, ArticleStatus.failed):
                     continue
-                ids = store.list_article_claim_ids(client, article_id)
+                ids = stored_claims.article_claim_ids(client, article_id)
                 if all(c in first for c in ids):
                     claims[article_id] = list(ids)
                     pending.discard(article_id)
@@ -335,7 +336,7 @@ def measure(
         first = dict(collector.first)
     latencies, first_latencies, ends = [], [], []
     no_claims = 0
-    statuses = store.get_statuses(client, posted)
+    statuses = stored_articles.get_statuses(client, posted)
     for article_id, started in posted.items():
         ids = claims[article_id]
         if not ids:
@@ -769,8 +770,7 @@ def _work_ready(barrier: Any) -> None:
 
 
 def _work_article_id(name: str) -> str:
-    """16 hex digits, as ingest names articles, so claim ids pack as the pipeline's do."""
-    return hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+    return article_id_of(name)
 
 
 def _work_one(item: tuple[str, NewsArticle, bool]) -> tuple[int, list[str]]:

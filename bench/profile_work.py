@@ -44,7 +44,7 @@ import psutil  # noqa: E402
 import redis  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
-from bench.common import load_articles  # noqa: E402
+from bench.common import article_id_of, load_articles  # noqa: E402
 from crosscheck.redis_server import RedisServer  # noqa: E402
 
 
@@ -113,16 +113,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from bench.inprocess import load_models, verify
-    from services.extract import store as extract_store
     from services.extract.claims import extract_claims
     from services.extract.nlp import load_nlp
-    from shared import store
     from shared.settings import get_settings
+    from shared.storage import articles as stored_articles
+    from shared.storage import claims as stored_claims
 
     settings = get_settings()
     load_models(settings)
     articles, corpus = load_articles(args.articles)
-    stored = [a.stored(f"prof{n}") for n, a in enumerate(articles)]
+    stored = [a.stored(article_id_of(f"prof{n}")) for n, a in enumerate(articles)]
     with tempfile.TemporaryDirectory(prefix="crosscheck-profile-") as tmp:
         server = RedisServer(data_dir=Path(tmp)).start()
         client = redis.Redis.from_url(server.url, decode_responses=True)
@@ -135,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             extracted = []
             for article in stored:
                 result = extract_claims(nlp=nlp, article=article)
-                store.save_article(client, article)
-                extract_store.save_claims(client, article=article, claims=result.claims)
+                stored_articles.save_article(client, article)
+                stored_claims.save_claims(client, article=article, claims=result.claims)
                 extracted.append((article, result.claims))
             if args.stage == "extract":
                 profiler.stop()

@@ -69,24 +69,28 @@ from bench.common import (  # noqa: E402
     table,
     write_result,
 )
-from bench.inprocess import load_models, verify  # noqa: E402
+from bench.inprocess import corpus_of, load_models, verify  # noqa: E402
 from bench.memory import memory_report  # noqa: E402
 from crosscheck.redis_server import RedisServer  # noqa: E402
 from services.extract.claims import extract_many  # noqa: E402
 from services.extract.nlp import load_nlp  # noqa: E402
 from services.verify import origins, retrieval  # noqa: E402
 from services.verify.flows import verdict_document  # noqa: E402
-from shared import compact, ids, keys  # noqa: E402
+from shared import ids  # noqa: E402
 from shared.runtime import settle_heap  # noqa: E402
 from shared.schemas import (  # noqa: E402
+    ArticleStatus,
     Attribution,
     Claim,
     Entity,
     Quantity,
     StoredArticle,
     TimeRef,
+    VerdictDoc,
 )
 from shared.settings import get_settings  # noqa: E402
+from shared.storage import articles, index, keys, verdicts  # noqa: E402
+from shared.storage import claims as stored_claims  # noqa: E402
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
 _FACTORS = (0.5, 0.7, 0.8, 1.25, 1.5, 2.0, 3.0)
@@ -269,43 +273,6 @@ class Rewriter:
         return a.model_copy(update={"speaker_key": key, "speaker": texts.get(a.speaker, text)})
 
 
-class _Queue:
-    """Stands in for the client given to ``retrieval.index_claim``.
-
-    Its write-only pipelines (ZADD, the packed-posting script, HSET) are replayed onto one outer pipeline and answer
-    nothing; a pipeline that reads (the sibling claims of a claim that names nothing) runs
-    at once on the real client, so the real indexing code decides every term.
-    """
-
-    _WRITES = frozenset({"zadd", "eval", "hset", "set"})
-
-    def __init__(self, client: redis.Redis, pipe: Any) -> None:
-        self._client = client
-        self._pipe = pipe
-        self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-
-    def pipeline(self, transaction: bool = False) -> _Queue:
-        return _Queue(self._client, self._pipe)
-
-    def __getattr__(self, name: str) -> Any:
-        def record(*args: Any, **kwargs: Any) -> _Queue:
-            self._calls.append((name, args, kwargs))
-            return self
-
-        return record
-
-    def execute(self) -> list[Any]:
-        calls, self._calls = self._calls, []
-        if all(name in self._WRITES for name, _, _ in calls):
-            for name, args, kwargs in calls:
-                getattr(self._pipe, name)(*args, **kwargs)
-            return []
-        pipe = self._client.pipeline(transaction=False)
-        for name, args, kwargs in calls:
-            getattr(pipe, name)(*args, **kwargs)
-        return list(pipe.execute())
-
-
 def fill(
     client: redis.Redis,
     rewriter: Rewriter,
@@ -318,7 +285,7 @@ def fill(
     """Store and index synthetic articles ``start..stop-1``; returns their raw text bytes
     and their claims."""
     raw = claims_made = 0
-
+    bucket_days = get_settings().time_bucket_days
     with progress(stop - start, f"fill to {stop}", unit="article") as bar:
         for block in chunks(range(start, stop), batch):
             pipe = client.pipeline(transaction=False)
@@ -335,27 +302,27 @@ def fill(
                 # As ingest and the extractor store them: the document, then the claims'
                 # frame (extract_store.queue_save_claims), without the pending set that
                 # verification would empty.
-                pipe.hset(
-                    keys.article(article.article_id),
-                    mapping={
-                        keys.ARTICLE_DOC: compact.stored_article(article),
-                        "status": "done",
-                        "reason": "",
-                        keys.ARTICLE_CLAIMS: compact.framed_claims(claims, article=article),
-                    },
+                articles.save_article(
+                    pipe, article.model_copy(update={"status": ArticleStatus.done})
                 )
+                stored_claims.queue_save_claims(pipe, article=article, claims=claims)
+                pipe.delete(keys.article_pending(article.article_id))
             pipe.execute()
             # Then the index, once the claims are readable (a claim that names nothing
             # borrows its keys from its stored siblings).
             pipe = client.pipeline(transaction=False)
-            queue = _Queue(client, pipe)
             for article, claims in made:
                 # One signature per article, stored as index_claim stores it.
                 if claims:
-                    sig = origins.signature_bytes(origins.signature(article.body))
-                    pipe.hset(keys.article(article.article_id), keys.ARTICLE_MINHASH, sig)
+                    signature = origins.signature(article.body)
+                    articles.queue_signature(
+                        pipe, article_id=article.article_id, signature=signature
+                    )
                 for claim in claims:
-                    retrieval.index_claim(queue, claim)  # type: ignore[arg-type]
+                    terms = retrieval.index_terms(
+                        claim, bucket_days=bucket_days, keys=retrieval.context_keys(claim, claims)
+                    )
+                    index.queue_add(pipe, claim_id=claim.claim_id, terms=terms)
                 bar.update()
             pipe.execute()
     return raw, claims_made
@@ -366,7 +333,8 @@ def _templates(n: int) -> tuple[list[Template], str]:
     nlp = load_nlp(settings.spacy_model)
     news, corpus = load_articles(n)
     articles = [
-        a.stored(f"t{i}", received_at=datetime(2025, 10, 1, tzinfo=UTC)) for i, a in enumerate(news)
+        a.stored(synthetic_article_id(-1 - i), received_at=datetime(2025, 10, 1, tzinfo=UTC))
+        for i, a in enumerate(news)
     ]
     out: list[Template] = []
     with progress(len(articles), "extract templates", unit="article") as bar:
@@ -405,11 +373,16 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
     settings = get_settings()
     seconds, cpu, candidate_times, sizes, gc_pauses = [], [], [], [], []
     verdict_bytes: list[int] = []
-    framed: dict[str, compact.FramedVerdict] = {}
+    docs: list[VerdictDoc] = []
     with progress(len(probes), "probe verify", unit="claim") as bar, GcClock() as gc_clock:
         for claim, _body in probes:
             t0 = time.perf_counter()
-            ids = retrieval.candidates(client, claim, cap=settings.candidate_cap)
+            ids = retrieval.candidates(
+                client,
+                claim,
+                cap=settings.candidate_cap,
+                borrowed=retrieval.borrowed_keys(corpus_of(client).claims, claim),
+            )
             candidate_times.append(time.perf_counter() - t0)
             t0, c0, g0 = time.perf_counter(), time.process_time(), gc_clock.seconds
             done = verify(client, claim=claim, settings=settings)
@@ -422,7 +395,7 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
             a = done.assessment
             doc = verdict_document(claim, a, verified_at=datetime.now(UTC))
             verdict_bytes.append(len(doc.model_dump_json().encode()))  # the stream entry
-            framed[str(len(framed))] = compact.FramedVerdict(1, "0" * 16, compact.verdict_text(doc))
+            docs.append(doc)
             bar.update()
     return {
         "verify_seconds": {k: _r(v) for k, v in summary(seconds).items()},
@@ -443,8 +416,8 @@ def probe(client: redis.Redis, probes: Sequence[tuple[Claim, str]]) -> dict[str,
         else 0,
         # Verdicts are stored in a frame per article: the probes' verdicts, framed together,
         # stand in for it (the probes' claims come from many articles, which share less).
-        "stored_verdict_bytes_mean": round(len(compact.verdict_frame(framed)) / len(framed), 1)
-        if framed
+        "stored_verdict_bytes_mean": round(verdicts.frame_bytes(docs) / len(docs), 1)
+        if docs
         else 0,
     }
 

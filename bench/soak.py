@@ -46,9 +46,10 @@ if str(REPO) not in sys.path:  # run as a script: the repository's packages
 
 from crosscheck.redis_server import RedisServer, free_port  # noqa: E402
 from crosscheck.stack import Stack  # noqa: E402
-from shared import keys, store  # noqa: E402
-from shared.ids import unpack_claim_id  # noqa: E402
 from shared.redis_client import raw_command  # noqa: E402
+from shared.storage import claims as stored_claims  # noqa: E402
+from shared.storage import keys  # noqa: E402
+from shared.storage.codec import unpack_claim_id  # noqa: E402
 from shared.stream import ack, ensure_group, read_group  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "soak.json"
@@ -363,7 +364,7 @@ def _drain(stack: Stack, ids: list[str], *, timeout: float) -> dict[str, str]:
 
 def _claim_ids(client: redis.Redis, article_ids: list[str]) -> set[str]:
     return {
-        c for article_id in article_ids for c in store.list_article_claim_ids(client, article_id)
+        c for article_id in article_ids for c in stored_claims.article_claim_ids(client, article_id)
     }
 
 

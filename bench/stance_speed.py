@@ -45,8 +45,8 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
+    from crosscheck.stance.data import read_pairs
     from services.verify.stance import load_stance_model
-    from services.verify.stance.data import read_pairs
 
     pairs = read_pairs(
         bodies_path=DATA / "train_bodies.csv", stances_path=DATA / "train_stances.csv"

@@ -1,4 +1,4 @@
-"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance, eval."""
+"""The ``crosscheck`` command: run, ingest, consume, schema, dead, stance, eval, checkworthy."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from crosscheck.checkworthy.cli import checkworthy
 from crosscheck.eval_cli import eval_group
-from crosscheck.stance_cli import stance
+from crosscheck.stance.cli import stance
 from shared.settings import get_settings
 
 
@@ -133,20 +134,20 @@ def follow(feed_urls: tuple[str, ...], show: bool) -> None:
     """Follow RSS or Atom feeds: the workers poll them and queue each new item's URL."""
     from dataclasses import asdict
 
-    from services.extract import feed_store
     from shared.redis_client import make_redis
+    from shared.storage import feed_state
 
     settings = get_settings()
     client = make_redis(settings)
     urls = [_feed_url(url) for url in feed_urls]
     if not urls and not show:
         raise click.UsageError("give one or more FEED_URLs, or --list")
-    for url, new in zip(urls, feed_store.follow(client, urls), strict=True):
+    for url, new in zip(urls, feed_state.follow(client, urls), strict=True):
         click.echo(json.dumps({"feed": url, "followed": True, "new": new}))
     if show:
-        every = sorted({*settings.feeds, *feed_store.followed(client)})
+        every = sorted({*settings.feeds, *feed_state.followed(client)})
         for url in every:
-            state = asdict(feed_store.get_state(client, url))
+            state = asdict(feed_state.get_state(client, url))
             click.echo(json.dumps({**state, "from_setting": url in settings.feeds}))
 
 
@@ -154,11 +155,11 @@ def follow(feed_urls: tuple[str, ...], show: bool) -> None:
 @click.argument("feed_urls", nargs=-1, required=True)
 def unfollow(feed_urls: tuple[str, ...]) -> None:
     """Stop following feeds (those in CROSSCHECK_FEEDS stay until the setting changes)."""
-    from services.extract import feed_store
     from shared.redis_client import make_redis
+    from shared.storage import feed_state
 
     client = make_redis(get_settings())
-    for url, was in zip(feed_urls, feed_store.unfollow(client, list(feed_urls)), strict=True):
+    for url, was in zip(feed_urls, feed_state.unfollow(client, list(feed_urls)), strict=True):
         click.echo(json.dumps({"feed": url, "followed": False, "was_followed": was}))
 
 
@@ -263,6 +264,7 @@ def dead_retry(entry_id: str) -> None:
 
 cli.add_command(stance)
 cli.add_command(eval_group)
+cli.add_command(checkworthy)
 
 
 def main() -> None:

@@ -195,7 +195,7 @@ def same_fact(
 ) -> None:
     """Share of agree/disagree evidence about the claim's own fact, on hand-labelled pairs."""
     from crosscheck.evaluation.samefact import DEFAULT_PAIRS, read_pairs, run_same_fact
-    from services.verify.stance.data import read_bodies
+    from crosscheck.stance.data import read_bodies
     from shared.settings import get_settings
 
     try:

@@ -92,9 +92,7 @@ def _from_file(path: Path, *, source: str | None) -> list[Item]:
         try:
             return _json_value(json.loads(text), label=str(path))
         except json.JSONDecodeError as exc:
-            return [
-                Item(str(path), problem=f"not valid JSON: {exc.msg} at line {exc.lineno}")
-            ]
+            return [Item(str(path), problem=f"not valid JSON: {exc.msg} at line {exc.lineno}")]
     return from_text(text, label=str(path), source=source)
 
 

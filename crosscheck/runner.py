@@ -13,10 +13,10 @@ import redis
 from crosscheck.client import article_files, post_article_files
 from crosscheck.redis_server import RedisServer
 from crosscheck.stack import Stack
-from shared import store
 from shared.redis_client import make_redis
 from shared.schemas import VerdictDoc
 from shared.settings import Settings
+from shared.storage import articles
 from shared.stream import ack, ensure_group, read_group
 
 STATE_DIR = Path(".crosscheck")
@@ -129,4 +129,6 @@ def run_pipeline(
 
 def _finished(client: redis.Redis, article_ids: set[str]) -> set[str]:
     """The articles of ``article_ids`` that are done or failed."""
-    return {a for a, status in store.get_statuses(client, article_ids).items() if status.finished}
+    return {
+        a for a, status in articles.get_statuses(client, article_ids).items() if status.finished
+    }

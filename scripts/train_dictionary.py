@@ -4,14 +4,14 @@
     .venv/bin/python scripts/train_dictionary.py --articles 400 --offset 1000
 
 Runs the real extraction and verification in-process (``bench.inprocess``) over FNC-1
-training bodies on an embedded redis-server, reads back every stored value as the JSON it
-packs, and trains a zstd dictionary on those documents (COVER, ``zstandard``).
+training bodies on an embedded redis-server, reads back every stored document as the text it
+packs, and trains a zstd dictionary on those documents (``shared.storage.dictionary``).
 
 The bodies come from ``--offset`` onwards, past the ones the benchmarks post (the pipeline
 benchmark uses the first 240), so the benchmarks' memory figures are measured on documents
-the dictionary never saw. A value packed with a dictionary can only be unpacked with the
-same bytes: a new dictionary needs a new format tag in ``shared.compact`` and a new file,
-never an edit of ``shared/data/pack_v3.zdict``.
+the dictionary never saw. The run packs with the dictionary in place; the new one is
+written to ``--out``. A value packed with a dictionary can only be unpacked with the same
+bytes, so replacing ``shared/storage/dictionary.zdict`` means rebuilding stores.
 """
 
 from __future__ import annotations
@@ -23,46 +23,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
-import zstandard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import inprocess  # noqa: E402
 from bench.common import have_fnc1, load_articles, progress  # noqa: E402
 from crosscheck.redis_server import RedisServer  # noqa: E402
-from shared import compact, keys  # noqa: E402
-from shared.redis_client import raw_command  # noqa: E402
 from shared.schemas import StoredArticle  # noqa: E402
 from shared.settings import get_settings  # noqa: E402
-
-
-def stored_documents(client: redis.Redis) -> list[bytes]:
-    """Every packed article, claim and verdict in ``client``'s store, unpacked to JSON."""
-    docs: list[bytes] = []
-    for name in client.scan_iter(match=keys.article("*"), count=10_000):
-        doc = raw_command(client, "HGET", name, "doc")
-        if isinstance(doc, bytes):
-            docs.append(compact.unpack(doc).encode())
-    for name in client.scan_iter(match=keys.claim("*"), count=10_000):
-        record = raw_command(client, "GET", name)
-        if not isinstance(record, bytes):
-            continue
-        claim, verdict = compact.split_record(record)
-        docs.append(compact.unpack(claim).encode())
-        if verdict:
-            docs.append(compact.unpack(compact.verdict_packed_part(verdict)).encode())
-    return docs
-
-
-COVER_K = 300
-COVER_D = 6
+from shared.storage import dictionary  # noqa: E402
 
 
 def collect(articles: int, offset: int) -> list[bytes]:
     """The stored documents of ``articles`` FNC-1 bodies from ``offset``, extracted and
     verified in-process as the pipeline does, first verifications and re-verifications."""
-    # The run stores its documents in format 2: format 3 needs the dictionary being made.
-    compact.pack = compact.pack_v2
     settings = get_settings()
     inprocess.load_models(settings)
     items, _ = load_articles(articles, offset=offset)
@@ -87,16 +61,9 @@ def collect(articles: int, offset: int) -> list[bytes]:
                     evidence += work.evidence_ids
                     bar.update()
             inprocess.reverify(client, claim_ids=evidence, settings=settings, record=True)
-            return stored_documents(client)
+            return dictionary.stored_documents(client)
         finally:
             server.stop()
-
-
-def train(samples: list[bytes], *, size: int, k: int, d: int) -> bytes:
-    trained = zstandard.train_dictionary(
-        size, samples, k=k, d=d, level=compact.PACK_LEVEL, threads=-1
-    )
-    return trained.as_bytes()
 
 
 def main() -> None:
@@ -104,17 +71,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--offset", type=int, default=1000)
     parser.add_argument("--size", type=int, default=110 * 1024, help="dictionary bytes")
-    # COVER's segment and d-mer sizes, chosen by a sweep on these documents; leaving them to
-    # zstd's own search costs tens of minutes for a point or two.
-    parser.add_argument("--k", type=int, default=COVER_K)
-    parser.add_argument("--d", type=int, default=COVER_D)
-    parser.add_argument("--out", type=Path, default=Path("shared/data/pack_v3.zdict"))
+    parser.add_argument("--k", type=int, default=dictionary.COVER_K)
+    parser.add_argument("--d", type=int, default=dictionary.COVER_D)
+    parser.add_argument("--out", type=Path, default=Path("dictionary.zdict"))
     args = parser.parse_args()
     if not have_fnc1():
         sys.exit("needs the FNC-1 bodies in ../shared/datasets/fnc1/")
     samples = collect(args.articles, args.offset)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(train(samples, size=args.size, k=args.k, d=args.d))
+    args.out.write_bytes(dictionary.train(samples, size=args.size, k=args.k, d=args.d))
     print(f"{len(samples)} documents from {args.articles} articles -> {args.out}")
 
 

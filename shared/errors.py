@@ -5,6 +5,7 @@
     CrosscheckError
     ├── RetryableError              transient: the task is retried with backoff
     │   ├── StoreUnavailable        Redis down, timing out, or loading its AOF
+    │   ├── StoreContention         a watched key kept changing under a read-modify-write
     │   └── UpstreamError           a remote server (fetch, evidence provider) failed
     │       └── UpstreamTimeout
     └── PermanentError              retrying cannot help: dead-letter at once
@@ -29,6 +30,7 @@ __all__ = [
     "NotFound",
     "PermanentError",
     "RetryableError",
+    "StoreContention",
     "StoreUnavailable",
     "UnsupportedContent",
     "UpstreamError",
@@ -46,6 +48,10 @@ class RetryableError(CrosscheckError):
 
 class StoreUnavailable(RetryableError):
     """Redis could not be reached or answered with a transient error."""
+
+
+class StoreContention(RetryableError):
+    """Other writers changed a watched key on every attempt of a read-modify-write."""
 
 
 class UpstreamError(RetryableError):

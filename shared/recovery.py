@@ -24,7 +24,6 @@ from typing import Any
 import redis
 from celery import Celery, bootsteps
 
-from shared import keys
 from shared.celery_app import (
     QUEUE_EXTRACT,
     QUEUE_FETCH,
@@ -39,6 +38,7 @@ from shared.logging import get_logger
 from shared.redis_client import make_redis
 from shared.schemas import ArticleStatus
 from shared.settings import Settings, get_settings
+from shared.storage import keys
 from shared.stream import trim_acknowledged
 
 log = get_logger(__name__)

@@ -17,7 +17,7 @@ _RAW_REPLY: Final[dict[str, list[str]]] = {NEVER_DECODE: []}
 
 def raw_command(client: redis.Redis | redis.client.Pipeline, *args: str | bytes | int) -> Any:
     """Run ``args`` (on a pipeline: queue them) with the reply left as bytes, whatever the
-    client's ``decode_responses``: for replies holding packed values (``shared.compact``).
+    client's ``decode_responses``: for replies holding packed values (``shared.storage.codec``).
     redis-py's own DUMP reads its reply the same way."""
     return client.execute_command(*args, **_RAW_REPLY)  # type: ignore[no-untyped-call]
 

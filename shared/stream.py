@@ -1,5 +1,5 @@
-"""The verified-claims stream: idempotent publishing, consumer-group reading, and trimming
-what every group has acknowledged.
+"""The verified-claims stream: consumer-group reading, and trimming what every group has
+acknowledged (publishing is ``shared.storage.listing``).
 
 The stream delivers verdicts; the record of them is the store, read through the API. So,
 unless ``stream_trim_acknowledged`` is off, entries that every consumer group has read and
@@ -18,72 +18,7 @@ from typing import Any, cast
 
 import redis
 
-from shared import keys
-from shared.ids import local_in, pack_claim_id
 from shared.schemas import VerdictDoc
-from shared.settings import Settings
-
-# The stream, the published versions and the listing share a hash slot ({stream} tag), so
-# one script tests and appends atomically: a retried task never publishes a version twice,
-# a version older than one already published is not published at all, and a claim is listed
-# once, when its first verdict is published. The versions are filed under ARGV[3] in the
-# article's hash, and the listing holds ARGV[5] (``_filed``).
-_PUBLISH_ONCE = """
-local last = redis.call('HGET', KEYS[2], ARGV[3])
-local version = tonumber(ARGV[4])
-if last and tonumber(last) >= version then
-  return false
-end
-redis.call('HSET', KEYS[2], ARGV[3], version)
-if not last then
-  redis.call('RPUSH', KEYS[3], ARGV[5])
-end
-return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'claim', ARGV[1])
-"""
-
-
-def _filed(doc: VerdictDoc) -> tuple[str, bytes]:
-    """(field of the article's published versions, listing member) for ``doc``'s claim: an
-    id that names the article is filed by its local part, since the hash's key names the
-    article, and listed packed (``shared.ids.pack_claim_id``); any other id as it is."""
-    local = local_in(doc.claim_id, article_id=doc.article_id)
-    if local is None:
-        return doc.claim_id, doc.claim_id.encode()
-    return local, pack_claim_id(doc.claim_id)
-
-
-def queue_publish(pipe: redis.client.Pipeline, *, settings: Settings, doc: VerdictDoc) -> None:
-    """Add the publish script to ``pipe``; ``published_entry`` reads its reply."""
-    stream = settings.stream_name
-    field, member = _filed(doc)
-    pipe.eval(
-        _PUBLISH_ONCE,
-        3,
-        stream,
-        keys.published_versions(stream, doc.article_id),
-        keys.claims_listing(stream),
-        doc.model_dump_json(),
-        str(settings.stream_maxlen),
-        field,
-        str(doc.version),
-        member,
-    )
-
-
-def published_entry(reply: Any) -> str | None:
-    """The new entry's id, or None if this version of the claim, or a later one, was
-    published already."""
-    if not reply:
-        return None
-    return reply.decode() if isinstance(reply, bytes) else str(reply)
-
-
-def publish(client: redis.Redis, *, settings: Settings, doc: VerdictDoc) -> str | None:
-    """XADD the verdict unless this version of the claim, or a later one, was published."""
-    pipe = client.pipeline(transaction=False)
-    queue_publish(pipe, settings=settings, doc=doc)
-    (reply,) = pipe.execute()
-    return published_entry(reply)
 
 
 def entry_order(entry_id: str) -> tuple[int, int]:

@@ -16,13 +16,13 @@ import redis
 from celery import Celery, Task
 from celery.exceptions import Retry
 
-from shared import store
 from shared.celery_app import ROUTES
 from shared.errors import RetryableError, StoreUnavailable
 from shared.logging import get_logger
 from shared.runtime import get_redis
-from shared.schemas import DeadLetter
+from shared.schemas import ArticleStatus, DeadLetter
 from shared.settings import get_settings
+from shared.storage import articles, deadletters
 
 log = get_logger(__name__)
 
@@ -56,12 +56,12 @@ class PipelineTask(Task):  # type: ignore[misc]
         log.error("task_dead_lettered", error_type=letter.error_type, retries=letter.retries)
         try:
             client = get_redis()
-            store.dead_letter(client, settings=get_settings(), letter=letter, kwargs=kwargs)
+            deadletters.add(client, settings=get_settings(), letter=letter, kwargs=kwargs)
             if letter.article_id:
-                store.set_article_status(
+                articles.set_status(
                     client,
                     article_id=letter.article_id,
-                    status=store.ArticleStatus.failed,
+                    status=ArticleStatus.failed,
                     reason=f"{letter.error_type}: {letter.error}"[:500],
                 )
         except redis.RedisError as store_exc:

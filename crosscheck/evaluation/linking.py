@@ -22,6 +22,7 @@ from crosscheck.evaluation.metrics import share
 from crosscheck.evaluation.pipeline import EvalArticle, InProcessPipeline
 from crosscheck.evaluation.splits import DEFAULT_SEED, Split, in_split
 from shared.schemas import Stance, Verdict
+from shared.unionfind import UnionFind
 
 __all__ = ["Story", "read_stories", "run_linking", "sample_stories"]
 
@@ -41,15 +42,7 @@ def read_stories(*, bodies_path: Path, stances_path: Path) -> tuple[list[Story],
         if not {"Body ID", "articleBody"} <= set(reader.fieldnames or ()):
             raise ValueError(f"{bodies_path}: needs columns 'Body ID' and 'articleBody'")
         bodies = {row["Body ID"]: row["articleBody"] for row in reader}
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = parent.setdefault(x, x)
-        while root != parent[root]:
-            root = parent[root]
-        parent[x] = root
-        return root
-
+    linked = UnionFind()
     first_body: dict[str, str] = {}
     with stances_path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -61,12 +54,10 @@ def read_stories(*, bodies_path: Path, stances_path: Path) -> tuple[list[Story],
                 raise ValueError(f"{stances_path}: Body ID {body!r} not in {bodies_path}")
             if row["Stance"].strip() == "unrelated":
                 continue
-            find(body)
+            linked.find(body)
             anchor = first_body.setdefault(row["Headline"], body)
-            parent[find(body)] = find(anchor)
-    groups: dict[str, list[str]] = {}
-    for body in parent:
-        groups.setdefault(find(body), []).append(body)
+            linked.union(body, anchor)
+    groups = linked.groups()
     stories = [
         Story(key=min(members, key=_body_order), body_ids=tuple(sorted(members, key=_body_order)))
         for members in groups.values()

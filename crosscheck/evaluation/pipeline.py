@@ -19,15 +19,14 @@ from pathlib import Path
 
 import redis
 
-from services.extract import store as extract_store
 from services.extract.claims import extract_claims
 from services.extract.nlp import load_nlp
-from services.verify import flows, retrieval
+from services.verify import flows
 from services.verify.stance import load_stance_model
-from shared import store
 from shared.redis_client import make_redis
 from shared.schemas import Claim, StoredArticle, VerdictDoc
 from shared.settings import Settings
+from shared.storage import articles, claims
 
 __all__ = ["EvalArticle", "InProcessPipeline", "embedded_redis"]
 
@@ -69,6 +68,7 @@ class InProcessPipeline:
     _posted: int = 0
 
     def __post_init__(self) -> None:
+        self._corpus = flows.Corpus.open(self.client)
         load_nlp(self.settings.spacy_model)
         self._stance = load_stance_model(self.settings.stance_model_path or None).predict_proba
 
@@ -86,9 +86,9 @@ class InProcessPipeline:
             published_at=article.published_at,
             received_at=article.published_at or datetime.now(UTC),
         )
-        store.save_article(self.client, stored)
+        articles.save_article(self.client, stored)
         result = extract_claims(nlp=load_nlp(self.settings.spacy_model), article=stored)
-        extract_store.save_claims(
+        claims.save_claims(
             self.client, article=stored, claims=result.claims, language=result.language
         )
         self.claims_of[stored.article_id] = list(result.claims)
@@ -99,16 +99,16 @@ class InProcessPipeline:
         """Re-verify once each claim that a first verdict found as evidence."""
         ids = sorted(self._evidence_ids)
         self._evidence_ids = set()
-        self._verify(retrieval.load_claims(self.client, ids), first_time=False)
+        self._verify(self._corpus.claims.claims(ids), first_time=False)
         return len(ids)
 
-    def _verify(self, claims: Sequence[Claim], *, first_time: bool) -> None:
+    def _verify(self, batch: Sequence[Claim], *, first_time: bool) -> None:
         size = self.settings.verify_batch_size
-        for start in range(0, len(claims), size):
+        for start in range(0, len(batch), size):
             docs = []
-            for claim in claims[start : start + size]:
+            for claim in batch[start : start + size]:
                 result, _ = flows.assess_claim(
-                    self.client,
+                    self._corpus,
                     claim=claim,
                     settings=self.settings,
                     stance_fn=self._stance,

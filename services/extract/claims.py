@@ -29,12 +29,19 @@ from spacy.language import Language
 from services.extract.attribution import REFERRING_SPEAKERS, is_media, is_pronoun_speaker
 from services.extract.boilerplate import is_boilerplate_block, is_heading
 from services.extract.canonical import content_words, normalize_words, skeleton
-from services.extract.checkworthy import Features, score
+from services.extract.checkworthy import CheckworthyModel, load_checkworthy_model
+from services.extract.checkworthy.gates import Shape, is_statement
 from services.extract.headline import Lexicon, is_title_case, lexicon, recase
 from services.extract.language import UNKNOWN, detect_language
 from services.extract.linking import ArticleLinker
 from services.extract.modality import DENIAL_CUES, find_hedges
-from services.extract.segment import Block, drop_dateline, mask_markup, split_blocks
+from services.extract.segment import (
+    Block,
+    drop_dateline,
+    mask_markup,
+    plain_apostrophes,
+    split_blocks,
+)
 from services.extract.sentences import CueFacts, SentenceFacts, read_block
 from shared.ids import claim_id
 from shared.schemas import (
@@ -102,19 +109,32 @@ class _Prepared:
 
 
 def extract_claims(
-    *, nlp: Language, article: StoredArticle, threshold: float | None = None
+    *,
+    nlp: Language,
+    article: StoredArticle,
+    threshold: float | None = None,
+    model: CheckworthyModel | None = None,
 ) -> Extraction:
     """Check-worthy claims of one article; never raises on odd text."""
-    return extract_many(nlp=nlp, articles=[article], threshold=threshold)[0]
+    return extract_many(nlp=nlp, articles=[article], threshold=threshold, model=model)[0]
 
 
 def extract_many(
-    *, nlp: Language, articles: Sequence[StoredArticle], threshold: float | None = None
+    *,
+    nlp: Language,
+    articles: Sequence[StoredArticle],
+    threshold: float | None = None,
+    model: CheckworthyModel | None = None,
 ) -> list[Extraction]:
-    """``extract_claims`` for many articles, parsing all their blocks in one ``nlp.pipe``."""
+    """``extract_claims`` for many articles, parsing all their blocks in one ``nlp.pipe``.
+
+    ``model`` scores check-worthiness; by default the configured one, loaded once per process.
+    """
     settings = get_settings()
     cut = settings.checkworthy_threshold if threshold is None else threshold
     lex = lexicon(nlp)
+    if model is None:
+        model = load_checkworthy_model(settings.checkworthy_model_path or None)
     prepared = [_prepare(a, max_chars=settings.max_article_chars, lex=lex) for a in articles]
     texts = _block_texts(prepared)
     for doc, (index, block_no) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH_SIZE):
@@ -126,7 +146,7 @@ def extract_many(
         item.facts.extend(facts)
         for mention in mentions:
             item.linker.add(mention)
-    return [_finish(item, threshold=cut) for item in prepared]
+    return [_finish(item, threshold=cut, model=model) for item in prepared]
 
 
 def _block_texts(prepared: Sequence[_Prepared]) -> Iterator[tuple[str, tuple[int, int]]]:
@@ -140,7 +160,8 @@ def _prepare(article: StoredArticle, *, max_chars: int, lex: Lexicon) -> _Prepar
     published = (article.published_at or article.received_at).date()
     title = " ".join(article.title.split())
     read_title = bool(title) and not _restated(title, body)
-    masked = mask_markup(body)
+    # Curly apostrophes confuse the parser ("it’s" is not read as "be"); same length.
+    masked = plain_apostrophes(mask_markup(body))
     language = _language(
         f"{title}\n{masked}" if read_title else masked, declared=article.language, lex=lex
     )
@@ -155,7 +176,9 @@ def _prepare(article: StoredArticle, *, max_chars: int, lex: Lexicon) -> _Prepar
     if read_title:
         title_at = len(body) + len(_TITLE_GAP)
         text = body + _TITLE_GAP + title
-        blocks.append(_recased(Block(title_at, title_at + len(title), title), lex))
+        blocks.append(
+            _recased(Block(title_at, title_at + len(title), plain_apostrophes(title)), lex)
+        )
     return _Prepared(article, language, published, blocks, text=text, title_at=title_at)
 
 
@@ -187,13 +210,18 @@ def _recased(block: Block, lex: Lexicon) -> Block:
     return Block(block.start, block.end, recase(block.text, lex))
 
 
-def _finish(item: _Prepared, *, threshold: float) -> Extraction:
+def _finish(item: _Prepared, *, threshold: float, model: CheckworthyModel) -> Extraction:
     article = item.article
     if item.language != "en":
         return Extraction(article_id=article.article_id, language=item.language)
     item.linker.link()
     claims: list[Claim] = []
-    for facts, speaker, direct in _with_speakers(item.facts, item.linker):
+    # The article's sentences in order are one document: neighbours are context.
+    scores = model.score([f.text for f in item.facts])
+    for (facts, speaker, direct), probability in zip(
+        _with_speakers(item.facts, item.linker), scores.tolist(), strict=True
+    ):
+        worth = round(probability, 3) if is_statement(_shape(facts, speaker)) else 0.0
         claims.extend(
             _claims_of(
                 facts,
@@ -201,12 +229,25 @@ def _finish(item: _Prepared, *, threshold: float) -> Extraction:
                 direct=direct,
                 item=item,
                 body=item.text,
+                worth=worth,
                 threshold=threshold,
             )
         )
     if item.title_at is not None:
         claims = [_in_title(c, item.title_at) for c in claims]
     return Extraction(article_id=article.article_id, language="en", claims=claims)
+
+
+def _shape(facts: SentenceFacts, speaker: _Speaker | None) -> Shape:
+    return Shape(
+        n_tokens=facts.n_tokens,
+        has_finite_verb=facts.has_finite_verb,
+        question=facts.question,
+        imperative=facts.imperative,
+        heading=facts.heading,
+        opinion_cues=facts.opinion,
+        writer_first_person=facts.first_person and speaker is None,
+    )
 
 
 def _in_title(claim: Claim, at: int) -> Claim:
@@ -400,6 +441,7 @@ def _claims_of(
     direct: bool,
     item: _Prepared,
     body: str,
+    worth: float,
     threshold: float,
 ) -> list[Claim]:
     cue = facts.cue
@@ -409,23 +451,6 @@ def _claims_of(
     if a_end <= a_start or body[a_start:a_end].strip() == "":
         return []
     sentence_entities = _entities(item, facts.start, facts.end, body)
-    features = Features(
-        n_tokens=facts.n_tokens,
-        has_finite_verb=facts.has_finite_verb,
-        named_entities=len(sentence_entities)
-        + (1 if speaker is not None and not speaker.key.startswith("src:") else 0),
-        quantities=len(facts.quantities),
-        times=len(facts.times),
-        attributed=speaker is not None,
-        question=facts.question,
-        opinion_cues=facts.opinion,
-        first_person=facts.first_person and speaker is None,
-        imperative=facts.imperative,
-        predicate=facts.predicate,
-        past=facts.past,
-        heading=facts.heading,
-    )
-    worth = score(features)
     if worth < threshold and not _kept_by_rule(facts, asserted=body[a_start:a_end]):
         return []
     # The asserted span lies inside the sentence (without a cue it is the sentence).

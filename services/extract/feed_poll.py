@@ -17,7 +17,6 @@ import redis
 from celery import Celery
 from pydantic import ValidationError
 
-from services.extract import feed_store
 from services.extract.feeds import FeedItem, parse_feed
 from services.extract.fetch import FetchedFeed, fetch_feed
 from services.ingest.flows import accept_article
@@ -25,6 +24,7 @@ from shared.errors import FetchRefused, InvalidInput, UpstreamError
 from shared.logging import get_logger
 from shared.schemas import ArticleIn
 from shared.settings import Settings
+from shared.storage import feed_state
 
 log = get_logger(__name__)
 
@@ -63,17 +63,17 @@ def poll_feed(
     """Fetch ``url`` (conditional on the last answer's validators) and queue its new items,
     at most ``feed_max_items`` of them, in feed order."""
     now = time.time() if now is None else now
-    state = feed_store.get_state(client, url)
+    state = feed_state.get_state(client, url)
     try:
         fetched = fetch(
             url=url, settings=settings, etag=state.etag, last_modified=state.last_modified
         )
         if fetched.not_modified:
-            feed_store.record_poll(client, url=url, now=now, status="not_modified")
+            feed_state.record_poll(client, url=url, now=now, status="not_modified")
             log.info("feed_not_modified", feed=url)
             return PollResult(status="not_modified")
     except (UpstreamError, FetchRefused, InvalidInput) as exc:
-        feed_store.record_poll(client, url=url, now=now, status="failed", error=str(exc))
+        feed_state.record_poll(client, url=url, now=now, status="failed", error=str(exc))
         log.warning("feed_fetch_failed", feed=url, error_type=type(exc).__name__, error=str(exc))
         return PollResult(status="failed", error=str(exc))
     try:
@@ -81,11 +81,11 @@ def poll_feed(
     except InvalidInput as exc:
         # Its validators are not kept: the next poll fetches it whole, and says so again
         # until it is mended.
-        feed_store.record_poll(client, url=url, now=now, status="malformed", error=str(exc))
+        feed_state.record_poll(client, url=url, now=now, status="malformed", error=str(exc))
         log.warning("feed_malformed", feed=url, error=str(exc))
         return PollResult(status="malformed", error=str(exc))
     items = {item.item_id: item for item in feed.items[: settings.feed_max_items]}
-    fresh = feed_store.unseen(client, url, list(items))
+    fresh = feed_state.unseen(client, url, list(items))
     result = PollResult(status="ok")
     for item_id in fresh:
         try:
@@ -103,7 +103,7 @@ def poll_feed(
             result.queued.append(article_id)
     # Recorded after queueing: a poll cut short queues its items again next time, and the
     # URL de-duplication makes that a no-op for those already accepted.
-    feed_store.record_poll(
+    feed_state.record_poll(
         client,
         url=url,
         now=now,

@@ -8,11 +8,11 @@ from typing import Any
 import redis
 from celery import Celery, bootsteps
 
-from services.extract import feed_store
 from shared.celery_app import TASK_POLL_FEED
 from shared.logging import get_logger
 from shared.redis_client import make_redis
 from shared.settings import Settings, get_settings
+from shared.storage import feed_state
 
 log = get_logger(__name__)
 
@@ -27,9 +27,9 @@ def send_due_polls(
 ) -> list[str]:
     """Send a poll task for each feed due now (the setting's and the followed ones)."""
     now = time.time() if now is None else now
-    urls = [*settings.feeds, *feed_store.followed(client)]
+    urls = [*settings.feeds, *feed_state.followed(client)]
     hold_ms = max(1, int(tick_seconds(settings) * 900))
-    due = feed_store.take_due(
+    due = feed_state.take_due(
         client, urls, now=now, interval=settings.feed_poll_seconds, hold_ms=hold_ms
     )
     for url in due:

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MAX_BLOCK_CHARS", "Block", "drop_dateline", "mask_markup", "split_blocks"]
+__all__ = [
+    "MAX_BLOCK_CHARS",
+    "Block",
+    "drop_dateline",
+    "mask_markup",
+    "plain_apostrophes",
+    "split_blocks",
+]
 
 MAX_BLOCK_CHARS = 100_000
 
@@ -46,6 +53,11 @@ def mask_markup(text: str) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
     return _TAG.sub(blank, _SCRIPT.sub(blank, text))
+
+
+def plain_apostrophes(text: str) -> str:
+    """Right single quotes as straight apostrophes (``it\u2019s`` -> ``it's``); same length."""
+    return text.replace("\u2019", "'")
 
 
 def _cut_long(start: int, text: str) -> list[Block]:

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import redis
 from celery import Celery
 
-from services.ingest import store as ingest_store
 from services.ingest.logic import dedupe_fingerprints
-from shared import recovery, store
+from shared import recovery
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH
 from shared.ids import new_article_id
 from shared.schemas import ArticleIn, ArticleStatus, StoredArticle
 from shared.settings import Settings
+from shared.storage import articles, dedupe
 
 
 def accept_article(
@@ -34,10 +34,10 @@ def accept_article(
     prints = dedupe_fingerprints(
         source=article.source, body=article.body, url=url, idempotency_key=idempotency_key
     )
-    article_id, seen = ingest_store.claim_fingerprints(
+    article_id, seen = dedupe.claim_fingerprints(
         client, fingerprints=prints, candidate_id=new_article_id()
     )
-    if seen and ingest_store.is_enqueued(client, article_id=article_id):
+    if seen and articles.is_enqueued(client, article_id=article_id):
         return article_id, True
     stored = StoredArticle(
         article_id=article_id,
@@ -52,11 +52,11 @@ def accept_article(
         received_at=datetime.now(UTC),
     )
     pipe = client.pipeline(transaction=False)
-    store.save_article(pipe, stored)
+    articles.save_article(pipe, stored)
     recovery.watch(pipe, article_id=article_id, until=recovery.deadline(settings))
     pipe.execute()
     celery.send_task(
         TASK_EXTRACT if article.body else TASK_FETCH, kwargs={"article_id": article_id}
     )
-    ingest_store.mark_enqueued(client, article_id=article_id)
+    articles.mark_enqueued(client, article_id=article_id)
     return article_id, False

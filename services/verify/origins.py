@@ -46,8 +46,6 @@ window comparisons less brittle, if such rewrites turn out to be common.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -58,6 +56,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash
+
+from shared.unionfind import UnionFind
 
 __all__ = [
     "MIN_COUNTRY_STEM",
@@ -73,9 +73,7 @@ __all__ = [
     "names_country",
     "normalise_outlet",
     "outlet_origin",
-    "read_signature",
     "signature",
-    "signature_bytes",
     "speaker_origin",
 ]
 
@@ -127,33 +125,10 @@ def signature(text: str) -> Signature:
     return sig
 
 
-# Slots are compared, and stored, by their low 16 bits (b-bit minwise hashing): two unequal
-# slots then agree by chance with odds of 2**-16, which moves an estimate by at most 1.5e-5,
-# and a stored signature takes 256 bytes instead of 512.
+# Slots are compared by their low 16 bits (b-bit minwise hashing): two unequal slots then
+# agree by chance with odds of 2**-16, which moves an estimate by at most 1.5e-5, and a
+# stored signature (``shared.storage.articles``) takes 256 bytes instead of 512.
 _SLOT_MASK = 0xFFFF
-# Bytes of a stored signature: 16-bit slots, or the whole 32-bit slots stored before.
-_STORED_SIZES = (2 * NUM_PERM, 4 * NUM_PERM)
-
-
-def signature_bytes(sig: Signature) -> bytes:
-    """The slots' low 16 bits as little-endian bytes, as stored (read back with
-    ``read_signature``)."""
-    return np.asarray(sig & _SLOT_MASK, dtype="<u2").tobytes()
-
-
-def read_signature(stored: str | bytes) -> Signature | None:
-    """A stored signature, or None if ``stored`` is not one. Reads ``signature_bytes``, the
-    whole 32-bit slots stored before, and the Base64 text those were stored as earlier."""
-    raw = stored.encode() if isinstance(stored, str) else stored
-    if len(raw) not in _STORED_SIZES:
-        try:
-            raw = base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError):
-            return None
-    if len(raw) not in _STORED_SIZES:
-        return None
-    dtype = "<u2" if len(raw) == 2 * NUM_PERM else "<u4"
-    return np.frombuffer(raw, dtype=dtype).astype(np.uint32)
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:
@@ -228,29 +203,6 @@ def names_country(word: str, country: str) -> bool:
     )
 
 
-class _Groups:
-    """Union-find where the smaller key represents a group, so input order never matters."""
-
-    def __init__(self, items: Iterable[str]) -> None:
-        self.parent = {k: k for k in items}
-
-    def find(self, k: str) -> str:
-        while self.parent[k] != k:
-            self.parent[k] = self.parent[self.parent[k]]
-            k = self.parent[k]
-        return k
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        self.parent[max(ra, rb)] = min(ra, rb)
-
-    def members(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for k in sorted(self.parent):
-            out.setdefault(self.find(k), []).append(k)
-        return out
-
-
 def merge_speakers(
     keys: Iterable[str], *, surfaces: Mapping[str, Collection[str]] | None = None
 ) -> dict[str, str]:
@@ -260,7 +212,7 @@ def merge_speakers(
     variants merge. Pass only speakers of claims about one event.
     """
     unique = sorted(set(keys))
-    groups = _Groups(unique)
+    groups = UnionFind(unique)  # the smallest key names a group: input order never matters
     for i, a in enumerate(unique):
         for b in unique[i + 1 :]:
             if SequenceMatcher(None, _speaker_norm(a), _speaker_norm(b)).ratio() >= (
@@ -272,10 +224,10 @@ def merge_speakers(
     return {k: groups.find(k) for k in unique}
 
 
-def _merge_states(groups: _Groups, surfaces: Mapping[str, Collection[str]]) -> None:
+def _merge_states(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:
     countries: dict[str, set[str]] = {}
     bodies: dict[str, set[str]] = {}
-    for rep, members in groups.members().items():
+    for rep, members in groups.groups().items():
         names = [text for k in members for text in surfaces.get(k, ())]
         if any(k.startswith("loc:") for k in members):
             loc = min(k for k in members if k.startswith("loc:"))
@@ -338,26 +290,17 @@ def group_near_copies(
     first_seen: dict[str, int] = {}
     for n, i in enumerate(ids):
         first_seen.setdefault(article_of[i], n)
-    parent = {a: a for a in first_seen}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
+    # The earliest article names a component.
+    components = UnionFind(first_seen, rank=first_seen.__getitem__)
     for row, a in enumerate(ids):
         for b in ids[row + 1 :]:
             if article_of[a] == article_of[b]:
                 continue
             if _similar(probes[a], probes[b], threshold):
-                ra, rb = find(article_of[a]), find(article_of[b])
-                if ra != rb:
-                    first, second = sorted((ra, rb), key=lambda art: first_seen[art])
-                    parent[second] = first
+                components.union(article_of[a], article_of[b])
     out: dict[str, str] = {}
     for i in ids:
-        earliest = find(article_of[i])
+        earliest = components.find(article_of[i])
         if earliest == article_of[i]:
             out[i] = i
             continue

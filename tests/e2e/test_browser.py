@@ -51,7 +51,7 @@ HOSTILE = {
         '<img src="x" onerror="window.__pwned = \'onerror\'"> '
         "Officials said the storm destroyed 300 homes in the town of Raskin on Friday."
     ),
-    "source": 'Elmo Courier <img src=x onerror="window.__pwned = \'source\'">',
+    "source": "Elmo Courier <img src=x onerror=\"window.__pwned = 'source'\">",
     "published_at": "2025-03-07T08:00:00Z",
 }
 

@@ -25,12 +25,14 @@ from bench.soak import synthetic_articles
 from crosscheck.processes import Child
 from crosscheck.redis_server import RedisServer, free_port
 from crosscheck.stack import Stack
-from shared import keys
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_depth, queue_keys
 from shared.schemas import ArticleStatus, VerdictDoc
 from shared.settings import Settings
-from shared.store import get_statuses
-from shared.stream import ensure_group, entry_order, publish
+from shared.storage import claims as stored_claims
+from shared.storage import keys
+from shared.storage.articles import get_statuses
+from shared.storage.listing import publish
+from shared.stream import ensure_group, entry_order
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import wait_done
 from tests.local_http import QuietHandler, serving
@@ -87,18 +89,15 @@ def wait_articles(
         pipe = client.pipeline(transaction=False)
         for article_id in ids:
             pipe.hmget(keys.article(article_id), ["status", "reason"])
-            pipe.lrange(keys.article_claims(article_id), 0, -1)
         rows = pipe.execute()
         statuses = {
-            article_id: {
-                "status": rows[2 * i][0],
-                "reason": rows[2 * i][1],
-                "claim_ids": rows[2 * i + 1],
-            }
+            article_id: {"status": rows[i][0], "reason": rows[i][1]}
             for i, article_id in enumerate(ids)
         }
         pending = [a for a, s in statuses.items() if s["status"] not in ("done", "failed")]
         if not pending:
+            for article_id, status in statuses.items():
+                status["claim_ids"] = stored_claims.article_claim_ids(client, article_id)
             return statuses
         if time.monotonic() > deadline:
             raise TimeoutError(
@@ -112,8 +111,8 @@ def describe_stuck(client: redis.Redis, article_ids: list[str]) -> dict[str, Any
     """What a stuck article is waiting for, and what the broker still holds."""
     articles = {
         article_id: {
-            "fields": client.hgetall(keys.article(article_id)),
-            "claims": client.llen(keys.article_claims(article_id)),
+            "fields": client.hmget(keys.article(article_id), ["status", "reason"]),
+            "claims": len(stored_claims.article_claim_ids(client, article_id)),
             "pending": sorted(client.smembers(keys.article_pending(article_id))),  # type: ignore[arg-type]
         }
         for article_id in article_ids

@@ -10,14 +10,13 @@ import fakeredis
 import pytest
 from celery.signals import before_task_publish
 
-from services.extract import feed_store
 from services.extract.feed_poll import poll_feed
 from services.extract.feed_schedule import send_due_polls
 from services.extract.feeds import parse_feed
-from shared import store
 from shared.celery_app import TASK_FETCH, TASK_POLL_FEED, make_celery
 from shared.errors import InvalidInput
 from shared.settings import Settings
+from shared.storage import articles, feed_state, keys
 from tests.feeds import BROKEN, Site, atom, rss, site_handler
 from tests.local_http import serving
 
@@ -93,7 +92,7 @@ def test_poll_queues_new_items_only_and_asks_conditionally(
 
     first = poll_feed(client=fake_redis, celery=celery, settings=settings, url=url, now=1000.0)
     assert first.status == "ok" and len(first.queued) == 1
-    article = store.get_article(fake_redis, first.queued[0])
+    article = articles.get_article(fake_redis, first.queued[0])
     assert article is not None and article.url == f"{base}/a/1"
     assert article.source == "Harbour News" and article.title == "One" and not article.body
     assert [name for name, _ in sent] == [TASK_FETCH]
@@ -109,10 +108,10 @@ def test_poll_queues_new_items_only_and_asks_conditionally(
     )
     changed = poll_feed(client=fake_redis, celery=celery, settings=settings, url=url, now=1002.0)
     assert changed.status == "ok" and len(changed.queued) == 1
-    second = store.get_article(fake_redis, changed.queued[0])
+    second = articles.get_article(fake_redis, changed.queued[0])
     assert second is not None and second.url == f"{base}/a/2"
     assert len(sent) == 2
-    state = feed_store.get_state(fake_redis, url)
+    state = feed_state.get_state(fake_redis, url)
     assert state.status == "ok" and state.etag and state.last_modified and state.queued == 1
 
     # Another feed relaying an item already queued adds no article (URL de-duplication).
@@ -134,7 +133,7 @@ def test_malformed_and_unreachable_feeds_are_recorded_and_skipped(
     broken = f"http://{address}/broken.xml"
     result = poll_feed(client=fake_redis, celery=celery, settings=settings, url=broken, now=1.0)
     assert result.status == "malformed" and not sent
-    assert feed_store.get_state(fake_redis, broken).status == "malformed"
+    assert feed_state.get_state(fake_redis, broken).status == "malformed"
     again = poll_feed(client=fake_redis, celery=celery, settings=settings, url=broken, now=2.0)
     assert again.status == "malformed"
     assert [status for _, status in served.hits("/broken.xml")] == [200, 200]
@@ -160,14 +159,14 @@ def test_schedule_sends_each_due_feed_once_an_interval(
         feeds="https://a.example/rss, https://b.example/rss",
         feed_poll_seconds=60,
     )
-    feed_store.follow(fake_redis, ["https://c.example/atom", "https://a.example/rss"])
+    feed_state.follow(fake_redis, ["https://c.example/atom", "https://a.example/rss"])
     celery = make_celery(settings)
     due = send_due_polls(fake_redis, settings=settings, app=celery, now=1000.0)
     assert due == ["https://a.example/rss", "https://b.example/rss", "https://c.example/atom"]
     assert [(n, k["feed_url"]) for n, k in sent] == [(TASK_POLL_FEED, u) for u in due]
-    fake_redis.delete(feed_store.LOCK)
+    fake_redis.delete(keys.feeds_lock())
     assert send_due_polls(fake_redis, settings=settings, app=celery, now=1030.0) == []
-    fake_redis.delete(feed_store.LOCK)
+    fake_redis.delete(keys.feeds_lock())
     assert len(send_due_polls(fake_redis, settings=settings, app=celery, now=1061.0)) == 3
     # Another worker's tick inside the lock's hold sends nothing.
     assert send_due_polls(fake_redis, settings=settings, app=celery, now=9999.0) == []

@@ -13,10 +13,10 @@ from celery.signals import before_task_publish
 from fastapi.testclient import TestClient
 
 from services.ingest.main import create_app
-from shared import keys, store
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH, make_celery
 from shared.schemas import ArticleStatus
 from shared.settings import Settings
+from shared.storage import articles, keys
 
 ARTICLE = {
     "title": "Port reopens after storm",
@@ -59,7 +59,7 @@ def test_post_article_accepts_stores_and_queues(
     body = response.json()
     assert response.headers["location"] == body["status_url"]
     assert body["status_url"].endswith(f"/articles/{body['id']}")
-    stored = store.get_article(fake_redis, body["id"])
+    stored = articles.get_article(fake_redis, body["id"])
     assert stored is not None and stored.status is ArticleStatus.queued
     assert stored.body == ARTICLE["body"]
     assert sent == [(TASK_EXTRACT, {"article_id": body["id"]})]

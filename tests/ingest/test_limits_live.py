@@ -28,8 +28,8 @@ import requests
 
 from crosscheck.redis_server import RedisServer, free_port
 from crosscheck.stack import Stack
-from shared import keys
 from shared.celery_app import queue_depth
+from shared.storage import keys
 
 pytestmark = pytest.mark.e2e
 

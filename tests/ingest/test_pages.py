@@ -11,11 +11,8 @@ import fakeredis
 import pytest
 from fastapi.testclient import TestClient
 
-from services.extract.store import save_claims
 from services.ingest.main import create_app
 from services.ingest.web.auth import COOKIE
-from services.verify.store import save_verdicts
-from shared import store, stream
 from shared.celery_app import make_celery
 from shared.schemas import (
     Attribution,
@@ -29,18 +26,25 @@ from shared.schemas import (
     VerdictDoc,
 )
 from shared.settings import Settings
+from shared.storage import articles
+from shared.storage.claims import save_claims
+from shared.storage.listing import publish
+from shared.storage.verdicts import save_verdicts
+from tests.shared.verdicts import minimal_verdict
+from tests.verify.factories import article_id_for, claim_id_for
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 BODY = f"Officials said 40 people were hurt in Dornholm. {HOSTILE} The mayor resigned on Monday."
 KEY = "page-key-0123456789abcdef"
+A1 = "00000000000000a1"  # as ingest names articles: 16 hex digits
 
 
 def _claim(local: str, text: str, *, source: str = "Harbour Times", **extra: Any) -> Claim:
     start = BODY.index(text)
     return Claim(
-        claim_id=f"a1-{local}",
-        article_id="a1",
+        claim_id=f"{A1}.000000{local}",
+        article_id=A1,
         source=source,
         text=text,
         start=start,
@@ -71,7 +75,7 @@ def _verdict(claim: Claim, verdict: Verdict, confidence: float, **extra: Any) ->
 def seeded(fake_redis: fakeredis.FakeRedis) -> dict[str, VerdictDoc]:
     settings = Settings(redis_url="memory://", environment="test")
     article = StoredArticle(
-        article_id="a1",
+        article_id=A1,
         title=f"Storm {HOSTILE}",
         body=BODY,
         source=f"Harbour Times {HOSTILE}",
@@ -86,12 +90,12 @@ def seeded(fake_redis: fakeredis.FakeRedis) -> dict[str, VerdictDoc]:
     )
     hostile = _claim("c1", HOSTILE, source="Wire")
     mayor = _claim("c2", "The mayor resigned on Monday.", source="Wire")
-    store.save_article(fake_redis, article)
+    articles.save_article(fake_redis, article)
     save_claims(fake_redis, article=article, claims=[hurt, hostile, mayor])
     evidence = [
         EvidenceItem(
-            claim_id="a1-c2",
-            article_id="a1",
+            claim_id=f"{A1}.000000c2",
+            article_id=A1,
             source="Coast Radio",
             stance=Stance.agree,
             text="Forty people were hurt, the coast guard said.",
@@ -104,7 +108,7 @@ def seeded(fake_redis: fakeredis.FakeRedis) -> dict[str, VerdictDoc]:
             text="Forty people were hurt, the coast guard said!",
             origin="coast guard",
             relatedness=0.7,
-            near_copy_of="a1-c2",
+            near_copy_of=f"{A1}.000000c2",
         ),
         EvidenceItem(
             source=f"Evil {HOSTILE}",
@@ -129,7 +133,7 @@ def seeded(fake_redis: fakeredis.FakeRedis) -> dict[str, VerdictDoc]:
     ]
     saved = [doc for doc, _ in save_verdicts(fake_redis, docs)]
     for doc in saved:
-        stream.publish(fake_redis, settings=settings, doc=doc)
+        publish(fake_redis, settings=settings, doc=doc)
     return {doc.claim_id: doc for doc in saved}
 
 
@@ -165,7 +169,7 @@ def test_claims_page_lists_newest_first_and_escapes(
     response = web.get("/ui/claims")
     assert response.status_code == 200
     _assert_safe(response)
-    assert _rows(response.text) == ["a1-c2", "a1-c1", "a1-c0"]
+    assert _rows(response.text) == [f"{A1}.000000c2", f"{A1}.000000c1", f"{A1}.000000c0"]
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in response.text
     assert '<meter min="0" max="1"' in response.text
 
@@ -173,10 +177,10 @@ def test_claims_page_lists_newest_first_and_escapes(
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"verdict": "supported"}, ["a1-c2"]),
-        ({"min_confidence": "0.5"}, ["a1-c2", "a1-c0"]),
-        ({"outlet": "harbour"}, ["a1-c0"]),
-        ({"q": "MAYOR"}, ["a1-c2"]),
+        ({"verdict": "supported"}, [f"{A1}.000000c2"]),
+        ({"min_confidence": "0.5"}, [f"{A1}.000000c2", f"{A1}.000000c0"]),
+        ({"outlet": "harbour"}, [f"{A1}.000000c0"]),
+        ({"q": "MAYOR"}, [f"{A1}.000000c2"]),
         ({"verdict": "refuted"}, []),
     ],
 )
@@ -197,7 +201,7 @@ def test_bad_filter_is_a_clear_error(web: TestClient, seeded: dict[str, VerdictD
 def test_claim_page_groups_evidence_and_shows_conflicts(
     web: TestClient, seeded: dict[str, VerdictDoc]
 ) -> None:
-    response = web.get("/ui/claims/a1-c0")
+    response = web.get(f"/ui/claims/{A1}.000000c0")
     assert response.status_code == 200
     _assert_safe(response)
     html = response.text
@@ -205,20 +209,24 @@ def test_claim_page_groups_evidence_and_shows_conflicts(
     assert groups == [("coast guard", "2"), ("hospital", "1")]
     assert 'class="evidence-item s-agree near-copy"' in html
     assert '<mark class="ours">40</mark>' in html and '<mark class="theirs">12</mark>' in html
-    assert 'href="/ui/claims/a1-c2"' in html
+    assert f'href="/ui/claims/{A1}.000000c2"' in html
     assert "Officials" in html and "reportedly" in html
-    assert "<svg class=\"origins-graph\"" in html
+    assert '<svg class="origins-graph"' in html
     assert "Version history" in html
 
 
 def test_article_page_marks_claims_by_verdict(
     web: TestClient, seeded: dict[str, VerdictDoc]
 ) -> None:
-    response = web.get("/ui/articles/a1")
+    response = web.get(f"/ui/articles/{A1}")
     assert response.status_code == 200
     _assert_safe(response)
     marks = re.findall(r'<mark class="v-(\w+)" data-claim="([^"]+)">', response.text)
-    assert marks == [("disputed", "a1-c0"), ("unverified", "a1-c1"), ("supported", "a1-c2")]
+    assert marks == [
+        ("disputed", f"{A1}.000000c0"),
+        ("unverified", f"{A1}.000000c1"),
+        ("supported", f"{A1}.000000c2"),
+    ]
     assert '<span class="status st-queued" id="status">queued</span>' in response.text
 
 
@@ -231,9 +239,9 @@ def test_with_keys_pages_need_a_login_and_the_cookie_holds_no_key(
     fake_redis: fakeredis.FakeRedis, seeded: dict[str, VerdictDoc]
 ) -> None:
     with _client(fake_redis, api_keys=KEY) as client:
-        redirected = client.get("/ui/claims/a1-c0", follow_redirects=False)
+        redirected = client.get(f"/ui/claims/{A1}.000000c0", follow_redirects=False)
         assert redirected.status_code == 303
-        assert redirected.headers["location"] == "/ui/login?next=%2Fui%2Fclaims%2Fa1-c0"
+        assert redirected.headers["location"] == f"/ui/login?next=%2Fui%2Fclaims%2F{A1}.000000c0"
         assert client.get("/ui/events").status_code == 401
         wrong = client.post("/ui/login", data={"key": "wrong", "next": "/ui/claims"})
         assert wrong.status_code == 401 and "not valid" in wrong.text
@@ -243,7 +251,7 @@ def test_with_keys_pages_need_a_login_and_the_cookie_holds_no_key(
         assert outside.headers["location"] == "/ui/claims"
         cookie = outside.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie and KEY not in cookie
-        assert client.get("/ui/claims/a1-c0").status_code == 200
+        assert client.get(f"/ui/claims/{A1}.000000c0").status_code == 200
     with _client(fake_redis, api_keys=KEY) as bearer:
         response = bearer.get("/ui/claims", headers={"Authorization": f"Bearer {KEY}"})
         assert response.status_code == 200 and _rows(response.text)
@@ -269,22 +277,22 @@ def test_events_stream_new_verdicts(
 
 
 def test_claims_page_pages_on_with_its_filters(fake_redis: fakeredis.FakeRedis) -> None:
-    from tests.shared.verdicts import minimal_verdict
-
     settings = Settings(redis_url="memory://", environment="test")
     docs = [minimal_verdict(f"c{i}") for i in range(30)]
-    article = StoredArticle(article_id="a1", body="Text.", source="Wire", received_at=NOW)
-    store.save_article(fake_redis, article)
+    article = StoredArticle(
+        article_id=article_id_for("a1"), body="Text.", source="Wire", received_at=NOW
+    )
+    articles.save_article(fake_redis, article)
     save_claims(fake_redis, article=article, claims=[d.claim for d in docs])
     for doc, _ in save_verdicts(fake_redis, docs):
-        stream.publish(fake_redis, settings=settings, doc=doc)
+        publish(fake_redis, settings=settings, doc=doc)
     with _client(fake_redis) as client:
         first = client.get("/ui/claims", params={"outlet": "wire"})
-        assert _rows(first.text) == [f"c{i}" for i in range(29, 4, -1)]
+        assert _rows(first.text) == [claim_id_for(f"c{i}", article="a1") for i in range(29, 4, -1)]
         older = re.search(r'href="([^"]+)" rel="next"', first.text)
         assert older is not None
         href = older.group(1).replace("&amp;", "&")
         assert "outlet=wire" in href and "cursor=25" in href
         second = client.get(href)
-        assert _rows(second.text) == [f"c{i}" for i in range(4, -1, -1)]
+        assert _rows(second.text) == [claim_id_for(f"c{i}", article="a1") for i in range(4, -1, -1)]
         assert 'rel="next"' not in second.text

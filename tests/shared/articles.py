@@ -1,5 +1,4 @@
-"""An article and a claim that is its first sentence, for the tests of claims stored beside
-their article."""
+"""Articles and their claims with the ids ingest and the extractor give, for the store tests."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ PUBLISHED = datetime(2025, 10, 21, 9, 0, tzinfo=UTC)
 
 
 def article_and_first_claim(
-    body: str, *, article_id: str, claim_id: str, number: str, source: str = "Lakeside Herald"
+    body: str, *, article_id: str, number: str, source: str = "Lakeside Herald"
 ) -> tuple[StoredArticle, Claim]:
     """``body``'s article and a claim of its first sentence naming ``number`` (which the
     sentence holds), with the article's outlet and time."""
@@ -27,7 +26,7 @@ def article_and_first_claim(
     end = body.index(".") + 1
     at = body.index(number)
     claim = Claim(
-        claim_id=claim_id,
+        claim_id=ids.claim_id(article_id=article_id, kind="assertion", start=0, end=end),
         article_id=article_id,
         source=source,
         text=body[:end],

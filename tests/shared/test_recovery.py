@@ -8,10 +8,11 @@ import fakeredis
 import pytest
 import redis
 
-from shared import keys, recovery
+from shared import recovery
 from shared.celery_app import QUEUE_VERIFY, TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_keys
 from shared.schemas import ArticleStatus
 from shared.settings import Settings
+from shared.storage import keys
 
 NOW = 1_000_000.0
 
@@ -155,15 +156,15 @@ def test_an_article_whose_queue_is_busy_waits_instead_of_getting_a_duplicate(
 def test_a_finished_status_ends_the_watch_and_others_keep_it(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
-    from shared import store
+    from shared.storage import articles
 
     for article_id in ("done", "failed", "verifying"):
         recovery.watch(fake_redis, article_id=article_id, until=NOW)
-    store.set_article_status(fake_redis, article_id="done", status=ArticleStatus.done)
-    store.set_article_status(fake_redis, article_id="failed", status=ArticleStatus.failed)
-    store.set_article_status(fake_redis, article_id="verifying", status=ArticleStatus.verifying)
+    articles.set_status(fake_redis, article_id="done", status=ArticleStatus.done)
+    articles.set_status(fake_redis, article_id="failed", status=ArticleStatus.failed)
+    articles.set_status(fake_redis, article_id="verifying", status=ArticleStatus.verifying)
     assert fake_redis.zrange(keys.inflight(), 0, -1) == ["verifying"]
-    assert store.get_statuses(fake_redis, ["done"]) == {"done": ArticleStatus.done}
+    assert articles.get_statuses(fake_redis, ["done"]) == {"done": ArticleStatus.done}
 
 
 @pytest.mark.parametrize("enabled", [True, False])

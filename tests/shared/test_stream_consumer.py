@@ -1,4 +1,4 @@
-"""The verified-claims stream on fakeredis: idempotent publishing and consumer groups."""
+"""The verified-claims stream on fakeredis: consumer groups, acknowledgement and trimming."""
 
 from __future__ import annotations
 
@@ -11,20 +11,26 @@ import redis
 from click.testing import CliRunner
 
 from crosscheck.cli import cli
-from shared import ids, keys, store
-from shared.redis_client import raw_command
 from shared.settings import Settings
+from shared.storage import keys
+from shared.storage.listing import publish
 from shared.stream import (
     ack,
     acknowledged_floor,
     ensure_group,
     entry_order,
     latest_by_claim,
-    publish,
     read_group,
     trim_acknowledged,
 )
 from tests.shared.verdicts import minimal_verdict
+from tests.verify.factories import article_id_for, claim_id_for
+
+
+def cids(*names: str) -> list[str]:
+    """The ids ``minimal_verdict`` gives the claims called ``names``."""
+    return [claim_id_for(name, article="a1") for name in names]
+
 
 STREAM = "crosscheck:verified"
 
@@ -32,68 +38,6 @@ STREAM = "crosscheck:verified"
 @pytest.fixture
 def stream_settings() -> Settings:
     return Settings(redis_url="redis://127.0.0.1:1/0", environment="test", stream_maxlen=1000)
-
-
-def test_publish_is_idempotent_per_claim_version(
-    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
-) -> None:
-    first = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 1))
-    again = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 1))
-    newer = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 2))
-    other = publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c2", 1))
-    assert first and newer and other
-    assert again is None
-    assert fake_redis.xlen(STREAM) == 3
-    # One field per claim in its article's hash, not a key per version: the highest
-    # version published.
-    assert fake_redis.hgetall(keys.published_versions(STREAM, "a1")) == {"c1": "2", "c2": "1"}
-
-
-def test_a_version_older_than_one_published_is_not_published(
-    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
-) -> None:
-    """Two re-verifications of one claim can finish out of order; consumers then get the
-    newer verdict only, never an older one after it."""
-    assert publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 3))
-    assert publish(fake_redis, settings=stream_settings, doc=minimal_verdict("c1", 2)) is None
-    assert [json.loads(f["claim"])["version"] for _, f in fake_redis.xrange(STREAM)] == [3]
-
-
-def test_a_claim_is_listed_once_when_its_first_verdict_is_published(
-    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
-) -> None:
-    for claim_id, version in [("c1", 1), ("c2", 1), ("c1", 2), ("c1", 2), ("c3", 4)]:
-        publish(fake_redis, settings=stream_settings, doc=minimal_verdict(claim_id, version))
-    assert fake_redis.lrange(keys.claims_listing(STREAM), 0, -1) == ["c1", "c2", "c3"]
-
-
-def test_claims_whose_ids_name_their_article_are_filed_by_local_part(
-    fake_redis: fakeredis.FakeRedis, stream_settings: Settings
-) -> None:
-    """The article's hash of published versions names the claim by its local part (the
-    article is in the key), and the listing holds a 13-byte id."""
-    article_id = "3fa2c1d07b9e4a65"
-    made = [
-        ids.claim_id(article_id=article_id, kind="assertion", start=n, end=n + 9) for n in (0, 9)
-    ]
-    for claim_id, version in [(made[0], 1), (made[1], 1), (made[0], 2), (made[0], 1)]:
-        doc = minimal_verdict(claim_id, version).model_copy(update={"article_id": article_id})
-        publish(fake_redis, settings=stream_settings, doc=doc)
-    assert fake_redis.xlen(STREAM) == 3
-    assert fake_redis.hgetall(keys.published_versions(STREAM, article_id)) == {
-        made[0][-8:]: "2",
-        made[1][-8:]: "1",
-    }
-    listed = raw_command(fake_redis, "LRANGE", keys.claims_listing(STREAM), 0, -1)
-    assert [len(member) for member in listed] == [13, 13]
-    assert [ids.unpack_claim_id(member) for member in listed] == made
-    assert store.newest_claim_ids(fake_redis, stream=STREAM, start=0, count=5) == (
-        2,
-        [(0, made[1]), (1, made[0])],
-    )
-    # Ids of any other form are listed as text, and read back the same.
-    for other in ("c1", "wire.2025.0a1b2c3d"):
-        assert ids.unpack_claim_id(ids.pack_claim_id(other)) == other
 
 
 def test_publish_trims_the_stream_approximately(fake_redis: fakeredis.FakeRedis) -> None:
@@ -109,12 +53,12 @@ def test_group_reads_then_acks(fake_redis: fakeredis.FakeRedis, stream_settings:
         publish(fake_redis, settings=stream_settings, doc=minimal_verdict(f"c{index}"))
     ensure_group(fake_redis, stream=STREAM, group="g", from_start=True)
     batch = read_group(fake_redis, stream=STREAM, group="g", consumer="c1", count=3, block_ms=10)
-    assert [m.doc.claim_id for m in batch] == ["c0", "c1", "c2"]
+    assert [m.doc.claim_id for m in batch] == cids("c0", "c1", "c2")
     assert fake_redis.xpending(STREAM, "g")["pending"] == 3
     ack(fake_redis, stream=STREAM, group="g", entry_ids=[m.entry_id for m in batch])
     assert fake_redis.xpending(STREAM, "g")["pending"] == 0
     rest = read_group(fake_redis, stream=STREAM, group="g", consumer="c1", block_ms=10)
-    assert [m.doc.claim_id for m in rest] == ["c3", "c4"]
+    assert [m.doc.claim_id for m in rest] == cids("c3", "c4")
     assert read_group(fake_redis, stream=STREAM, group="g", consumer="c1", block_ms=10) == []
 
 
@@ -125,7 +69,7 @@ def test_new_group_without_from_start_sees_only_new_entries(
     ensure_group(fake_redis, stream=STREAM, group="late", from_start=False)
     publish(fake_redis, settings=stream_settings, doc=minimal_verdict("new"))
     batch = read_group(fake_redis, stream=STREAM, group="late", consumer="c", block_ms=10)
-    assert [m.doc.claim_id for m in batch] == ["new"]
+    assert [m.doc.claim_id for m in batch] == cids("new")
 
 
 def test_ensure_group_is_repeatable_and_from_start_rewinds(
@@ -139,7 +83,7 @@ def test_ensure_group_is_repeatable_and_from_start_rewinds(
     assert [
         m.doc.claim_id
         for m in read_group(fake_redis, stream=STREAM, group="g", consumer="c", block_ms=10)
-    ] == ["c1"]
+    ] == cids("c1")
 
 
 def test_stale_entries_of_a_dead_consumer_are_reclaimed(
@@ -163,7 +107,7 @@ def test_stale_entries_of_a_dead_consumer_are_reclaimed(
     reclaimed = read_group(
         fake_redis, stream=STREAM, group="g", consumer="alive", block_ms=10, idle_ms=50
     )
-    assert sorted(m.doc.claim_id for m in reclaimed) == ["c0", "c1", "c2"]
+    assert sorted(m.doc.claim_id for m in reclaimed) == sorted(cids("c0", "c1", "c2"))
     consumers = {c["name"]: c["pending"] for c in fake_redis.xinfo_consumers(STREAM, "g")}
     assert consumers["alive"] == 3 and consumers.get("dead", 0) == 0
     ack(fake_redis, stream=STREAM, group="g", entry_ids=[m.entry_id for m in reclaimed])
@@ -185,11 +129,12 @@ def test_latest_by_claim_picks_the_highest_version_in_any_order(
     ensure_group(fake_redis, stream=STREAM, group="g", from_start=True)
     messages = read_group(fake_redis, stream=STREAM, group="g", consumer="c", block_ms=10)
     latest = latest_by_claim(messages)
-    assert {k: v.version for k, v in latest.items()} == {"a": 3, "b": 2, "c": 1}
+    a, b, c = cids("a", "b", "c")
+    assert {k: v.version for k, v in latest.items()} == {a: 3, b: 2, c: 1}
     assert {k: v.version for k, v in latest_by_claim(list(reversed(messages))).items()} == {
-        "a": 3,
-        "b": 2,
-        "c": 1,
+        a: 3,
+        b: 2,
+        c: 1,
     }
 
 
@@ -207,7 +152,7 @@ def test_consume_cli_prints_acks_and_resumes(
     )
     assert first.exit_code == 0, first.output
     lines = [json.loads(line) for line in first.output.splitlines()]
-    assert [line["claim"]["claim_id"] for line in lines] == ["c0", "c1"]
+    assert [line["claim"]["claim_id"] for line in lines] == cids("c0", "c1")
     assert set(lines[0]) == {"id", "claim"}
     # Both printed messages are acknowledged. The CLI reads a whole batch, so the two it
     # did not print stay pending under this consumer (nothing is lost); a later run
@@ -218,10 +163,9 @@ def test_consume_cli_prints_acks_and_resumes(
         cli, ["consume", "-g", "cli", "-c", "one", "--idle-ms", "0", "--count", "2"], env=env
     )
     assert second.exit_code == 0, second.output
-    assert [json.loads(line)["claim"]["claim_id"] for line in second.output.splitlines()] == [
-        "c2",
-        "c3",
-    ]
+    assert [json.loads(line)["claim"]["claim_id"] for line in second.output.splitlines()] == cids(
+        "c2", "c3"
+    )
     assert fake_redis.xpending(STREAM, "cli")["pending"] == 0
 
 
@@ -241,10 +185,9 @@ def test_consume_cli_reclaims_what_a_crashed_consumer_left(
         env={"CROSSCHECK_REDIS_URL": "redis://127.0.0.1:1/0"},
     )
     assert result.exit_code == 0, result.output
-    assert sorted(json.loads(line)["claim"]["claim_id"] for line in result.output.splitlines()) == [
-        "c0",
-        "c1",
-    ]
+    assert sorted(
+        json.loads(line)["claim"]["claim_id"] for line in result.output.splitlines()
+    ) == sorted(cids("c0", "c1"))
     assert fake_redis.xpending(STREAM, "cli")["pending"] == 0
 
 
@@ -271,11 +214,11 @@ def test_trimming_keeps_what_a_group_has_not_acknowledged(
     # Everything before the oldest pending entry goes; from it on, everything stays, even
     # c3: a stream is trimmed from its start, never in the middle.
     assert removed == 2
-    assert _claim_ids(fake_redis) == [f"c{i}" for i in range(2, 8)]
+    assert _claim_ids(fake_redis) == cids(*(f"c{i}" for i in range(2, 8)))
     assert fake_redis.xpending(STREAM, "g")["pending"] == 2
     ack(fake_redis, stream=STREAM, group="g", entry_ids=[batch[2].entry_id, batch[4].entry_id])
     assert trim_acknowledged(fake_redis, stream=STREAM, approximate=False) == 3
-    assert _claim_ids(fake_redis) == ["c5", "c6", "c7"]
+    assert _claim_ids(fake_redis) == cids("c5", "c6", "c7")
     assert acknowledged_floor(fake_redis, stream=STREAM) > entry_order(ids[4])
 
 
@@ -292,7 +235,7 @@ def test_the_slowest_group_sets_how_far_the_stream_is_trimmed(
 
     assert trim_acknowledged(fake_redis, stream=STREAM, approximate=False) == 2
     rest = read_group(fake_redis, stream=STREAM, group="slow", consumer="c", block_ms=10)
-    assert [m.doc.claim_id for m in rest] == ["c2", "c3", "c4", "c5"]
+    assert [m.doc.claim_id for m in rest] == cids("c2", "c3", "c4", "c5")
 
 
 def test_nothing_is_trimmed_before_a_group_has_read_it(
@@ -324,7 +267,7 @@ def test_approximate_trimming_on_a_real_redis_drops_whole_nodes_only(
         # stays whole, so a few acknowledged entries may stay with it, never the reverse.
         assert 0 < removed <= 250
         left = _claim_ids(client)
-        assert left == [f"c{i}" for i in range(removed, 450)]
+        assert left == cids(*(f"c{i}" for i in range(removed, 450)))
         assert client.xpending(STREAM, "g")["pending"] == 50
         rest = read_group(client, stream=STREAM, group="g", consumer="c", count=500, block_ms=10)
         assert len(rest) == 150
@@ -340,6 +283,6 @@ def test_an_articles_published_versions_stay_one_compact_value_on_a_real_redis(
     client = redis.Redis.from_url(redis_db_url, decode_responses=True)
     for index in range(40):  # twice as many claims as the FNC-1 articles average
         publish(client, settings=stream_settings, doc=minimal_verdict(f"{index:016x}", 3))
-    versions = keys.published_versions(STREAM, "a1")
+    versions = keys.published_versions(STREAM, article_id_for("a1"))
     assert client.hlen(versions) == 40
     assert client.object("encoding", versions) in {"listpack", "ziplist"}

@@ -22,12 +22,12 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from crosscheck.cli import cli
-from shared import store
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH, TASK_VERIFY
 from shared.errors import FetchRefused, InvalidInput, NotFound, StoreUnavailable, UpstreamTimeout
 from shared.runtime import reset_redis
 from shared.schemas import ArticleStatus, StoredArticle
 from shared.settings import Settings
+from shared.storage import articles
 from shared.tasks import PipelineTask, pipeline_task
 
 MAX_RETRIES = 2
@@ -56,7 +56,7 @@ def app(task_settings: Settings, fake_redis: fakeredis.FakeRedis) -> Iterator[Ce
 
 @pytest.fixture
 def article(fake_redis: fakeredis.FakeRedis) -> str:
-    store.save_article(
+    articles.save_article(
         fake_redis,
         StoredArticle(
             article_id="art1",
@@ -124,7 +124,7 @@ def test_permanent_and_unexpected_errors_are_dead_lettered_at_once(
     assert str(error) in letter["error"]
     assert letter["retries"] == 0
     assert letter["kwargs"] == {"article_id": article}
-    stored = store.get_article(fake_redis, article)
+    stored = articles.get_article(fake_redis, article)
     assert stored is not None and stored.status == ArticleStatus.failed
     assert stored.reason is not None and type(error).__name__ in stored.reason
 
@@ -152,7 +152,7 @@ def test_retryable_errors_are_retried_then_dead_lettered(
     expected = "StoreUnavailable" if isinstance(error, redis.RedisError) else type(error).__name__
     assert letters[0]["error_type"] == expected
     assert letters[0]["retries"] == MAX_RETRIES
-    stored = store.get_article(fake_redis, article)
+    stored = articles.get_article(fake_redis, article)
     assert stored is not None and stored.status == ArticleStatus.failed
 
 
@@ -170,7 +170,7 @@ def test_a_transient_failure_that_recovers_is_not_dead_lettered(
     task = _register(app, TASK_EXTRACT, body)
     assert task.apply(kwargs={"article_id": article}).successful()
     assert _letters(fake_redis, task_settings) == []
-    stored = store.get_article(fake_redis, article)
+    stored = articles.get_article(fake_redis, article)
     assert stored is not None and stored.status == ArticleStatus.extracting
 
 

@@ -9,7 +9,7 @@ from services.verify.assess import assess
 from services.verify.flows import verdict_document
 from shared.schemas import Claim, EvidenceItem, Stance, Verdict, VerdictDoc
 from tests.verify import scenario_claims as sc
-from tests.verify.factories import keyword_stance
+from tests.verify.factories import article_id_for, claim_id_for, keyword_stance
 
 # Verdicts in tests are judged at a fixed instant: sizes and encodings must not vary by date.
 VERIFIED_AT = datetime(2025, 1, 1, tzinfo=UTC)
@@ -72,14 +72,16 @@ def verdict_for(
 
 
 def minimal_verdict(
-    claim_id: str, version: int = 1, *, verdict: Verdict = Verdict.unverified
+    name: str, version: int = 1, *, verdict: Verdict = Verdict.unverified
 ) -> VerdictDoc:
-    """A minimal verdict on a made-up claim ``claim_id`` of article ``a1``."""
+    """A minimal verdict on a made-up claim called ``name`` of article ``a1`` (its id is
+    ``claim_id_for(name, article="a1")``)."""
+    claim_id = claim_id_for(name, article="a1")
     claim = Claim(
         claim_id=claim_id,
-        article_id="a1",
+        article_id=article_id_for("a1"),
         source="Wire",
-        text=f"claim {claim_id}",
+        text=f"claim {name}",
         start=0,
         end=10,
         checkworthiness=0.9,

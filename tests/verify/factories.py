@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -11,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from services.verify.consistency import content_tokens, overlap
+from shared import ids
 from shared.schemas import (
     ArticleIn,
     Attribution,
@@ -30,6 +32,21 @@ DENIAL_WORDS = ("denied", "denies", "deny", "no layoffs", "simply wrong", "false
 def article(scenario: str, name: str) -> ArticleIn:
     path = SCENARIOS / scenario / f"{name}.json"
     return ArticleIn.model_validate(json.loads(path.read_text()))
+
+
+def article_id_for(name: str) -> str:
+    """16 hex digits named after ``name``, as ingest names articles; an id of that form is
+    its own."""
+    if ids.is_article_id(name):
+        return name
+    return hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
+def claim_id_for(name: str, *, article: str | None = None) -> str:
+    """The claim id ``claim`` gives the claim called ``name`` of ``article`` (by default
+    an article of its own)."""
+    article_id = article_id_for(article or f"art-{name}")
+    return ids.claim_id(article_id=article_id, kind=name, start=0, end=0)
 
 
 def entity(key: str, label: str = "ORG", text: str | None = None) -> Entity:
@@ -62,12 +79,15 @@ def claim(
     obj: str | None = None,
     start: int = 0,
 ) -> Claim:
+    """A claim called ``claim_id``, with the real id ``claim_id_for`` gives it (and its
+    ``parent`` named the same way, in its article)."""
+    home = article_id or f"art-{claim_id}"
     return Claim(
-        claim_id=claim_id,
-        article_id=article_id or f"art-{claim_id}",
+        claim_id=claim_id_for(claim_id, article=home),
+        article_id=article_id_for(home),
         source=source,
         kind=kind,
-        parent_claim_id=parent,
+        parent_claim_id=claim_id_for(parent, article=home) if parent else None,
         text=text,
         start=start,
         end=start + len(text),

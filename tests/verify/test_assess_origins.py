@@ -8,7 +8,7 @@ from services.verify.assess import Assessment, assess
 from services.verify.origins import CopyProbe, group_near_copies, merge_speakers, signature
 from shared.schemas import Claim, ClaimKind
 from tests.verify import scenario_claims as sc
-from tests.verify.factories import claim, entity, keyword_stance
+from tests.verify.factories import article_id_for, claim, entity, keyword_stance
 
 THRESHOLD = 0.6
 BAGHDADI = sc.BAGHDADI
@@ -63,7 +63,11 @@ def test_an_unattributed_sentence_relays_the_speaker_its_article_cites() -> None
     stated, relayed = _blog()
     alone = _run(ap, [relayed])
     assert alone.independent_origins == 2  # without its article, the outlet looks first-hand
-    result = _run(ap, [relayed], article_claims={"blog": [stated, relayed], "ap": [ap]})
+    result = _run(
+        ap,
+        [relayed],
+        article_claims={article_id_for("blog"): [stated, relayed], article_id_for("ap"): [ap]},
+    )
     assert result.independent_origins == 1
     assert {e.origin for e in result.evidence} == {result.score.own_origin}
     assert "relaying one statement by the Russian Defense Ministry" in result.explanation
@@ -99,9 +103,20 @@ def test_an_origin_hedging_the_assertion_elsewhere_hedges_it_here() -> None:
         **AP,  # type: ignore[arg-type]
     )
     stated, relayed = _blog()
-    plain = _run(ap, [stated], article_claims={"ap": [ap], "blog": [stated, relayed]})
+    plain = _run(
+        ap,
+        [stated],
+        article_claims={article_id_for("ap"): [ap], article_id_for("blog"): [stated, relayed]},
+    )
     assert not plain.score.hedge_capped
-    result = _run(ap, [stated], article_claims={"ap": [ap, hedged], "blog": [stated, relayed]})
+    result = _run(
+        ap,
+        [stated],
+        article_claims={
+            article_id_for("ap"): [ap, hedged],
+            article_id_for("blog"): [stated, relayed],
+        },
+    )
     assert result.score.hedge_capped and result.confidence <= 0.45
     assert "hedged where the same source repeats it ('being verified')" in result.explanation
     other_speaker = hedged.model_copy(
@@ -112,7 +127,12 @@ def test_an_origin_hedging_the_assertion_elsewhere_hedges_it_here() -> None:
         }
     )
     result = _run(
-        ap, [stated], article_claims={"ap": [ap, other_speaker], "blog": [stated, relayed]}
+        ap,
+        [stated],
+        article_claims={
+            article_id_for("ap"): [ap, other_speaker],
+            article_id_for("blog"): [stated, relayed],
+        },
     )
     assert not result.score.hedge_capped
 
@@ -138,7 +158,11 @@ def test_a_relay_named_by_a_state_organ_is_a_witness_of_the_statement() -> None:
         speaker=("loc:russia", "Russia"),
         **BLOG,  # type: ignore[arg-type]
     )
-    result = _run(attribution, [russia], article_claims={"blog": [russia], "ap": [attribution]})
+    result = _run(
+        attribution,
+        [russia],
+        article_claims={article_id_for("blog"): [russia], article_id_for("ap"): [attribution]},
+    )
     assert result.independent_origins == 2  # two outlets report the one statement
     assert "independently report that the Russian Defense Ministry made this statement" in (
         result.explanation
@@ -154,7 +178,11 @@ def test_articles_are_read_only_for_candidates_that_survive_judging() -> None:
         source="Harvest Weekly",
         article_id="farm",
     )
-    stored = {"ap": [ap], "blog": [stated, relayed], "farm": [unrelated]}
+    stored = {
+        article_id_for("ap"): [ap],
+        article_id_for("blog"): [stated, relayed],
+        article_id_for("farm"): [unrelated],
+    }
     asked: list[list[str]] = []
 
     def read_articles(article_ids: Sequence[str]) -> dict[str, list[Claim]]:
@@ -162,7 +190,9 @@ def test_articles_are_read_only_for_candidates_that_survive_judging() -> None:
         return {aid: stored[aid] for aid in asked[-1]}
 
     lazy = _run(ap, [relayed, unrelated], article_claims=read_articles)
-    assert asked == [["ap", "blog"]]  # the pumpkin fair is judged unrelated: never read
+    assert asked == [
+        sorted([article_id_for("ap"), article_id_for("blog")])
+    ]  # the pumpkin fair is judged unrelated: never read
     eager = _run(ap, [relayed, unrelated], article_claims=stored)
     assert lazy == eager
     assert lazy.independent_origins == 1  # the blog's article was read: it relays the ministry

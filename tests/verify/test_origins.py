@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import itertools
 
 import numpy as np
@@ -14,9 +13,7 @@ from services.verify.origins import (
     group_near_copies,
     merge_speakers,
     normalise_outlet,
-    read_signature,
     signature,
-    signature_bytes,
 )
 from tests.verify.factories import SCENARIOS, article
 
@@ -43,23 +40,6 @@ def test_a_trimmed_copy_with_a_new_headline_sentence_stays_above_the_threshold()
     paragraphs = text.split("\n\n")
     edited = "\n\n".join(["Calvera's central bank lifted rates on Thursday.", *paragraphs[1:]])
     assert estimated_jaccard(signature(text), signature(edited)) >= THRESHOLD
-
-
-def test_signatures_are_stored_as_16_bit_slots_and_older_ones_still_read() -> None:
-    sig = signature("one two three four five six seven")
-    assert int(sig.max()) > 0xFFFF  # slots are 32-bit; only their low half is kept
-    stored = signature_bytes(sig)
-    assert len(stored) == 2 * NUM_PERM
-    restored = read_signature(stored)
-    assert restored is not None and (restored == sig & 0xFFFF).all()
-    assert estimated_jaccard(restored, sig) == 1.0
-    # Whole 32-bit slots as raw bytes, and as the Base64 text before that, still read.
-    whole = np.asarray(sig, dtype="<u4").tobytes()
-    for legacy in (read_signature(whole), read_signature(base64.b64encode(whole).decode())):
-        assert legacy is not None and (legacy == sig).all()
-        assert estimated_jaccard(legacy, restored) == 1.0
-    assert read_signature("not base64!") is None
-    assert read_signature(stored[:-4]) is None
 
 
 def test_16_bit_slots_estimate_as_whole_slots_do() -> None:

@@ -7,46 +7,51 @@ from typing import Any
 import fakeredis
 import pytest
 
-from services.verify import tasks
+from services.verify import flows, tasks
 from shared.celery_app import PRIORITY_REFRESH, TASK_VERIFY
 from shared.settings import Settings
 
 
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Messages the verify task would send (the broker is not under test here)."""
-    messages: list[dict[str, Any]] = []
-
-    def record(name: str, **options: Any) -> None:
-        messages.append({"name": name, **options})
-
-    monkeypatch.setattr(tasks.app, "send_task", record)
-    return messages
-
-
-def test_each_claim_is_scheduled_once_in_batches_at_the_lowest_priority(
-    fake_redis: fakeredis.FakeRedis, sent: list[dict[str, Any]]
-) -> None:
+def test_each_claim_is_scheduled_once_in_batches(fake_redis: fakeredis.FakeRedis) -> None:
     settings = Settings(environment="test", verify_batch_size=2)
+    sent: list[tuple[list[str], float | None]] = []
+
+    def send(claim_ids: list[str], countdown: float | None) -> None:
+        sent.append((claim_ids, countdown))
+
     ids = ["c1", "c2", "c3"]
-    assert tasks._schedule_reverification(fake_redis, settings=settings, claim_ids=ids) == 3
-    assert [m["kwargs"]["claim_ids"] for m in sent] == [["c1", "c2"], ["c3"]]
-    assert {m["name"] for m in sent} == {TASK_VERIFY}
-    assert {m["priority"] for m in sent} == {PRIORITY_REFRESH}
-    assert {m["kwargs"]["reason"] for m in sent} == {tasks.REASON_REVERIFY}
-    assert all(m["countdown"] is None for m in sent)  # no debounce by default
+    schedule = flows.schedule_reverification
+    assert schedule(fake_redis, settings=settings, claim_ids=ids, send=send) == 3
+    assert sent == [(["c1", "c2"], None), (["c3"], None)]  # no debounce by default
 
     # A second finished article citing c2 and c4: c2's run is still pending, only c4 goes.
     sent.clear()
-    assert (
-        tasks._schedule_reverification(fake_redis, settings=settings, claim_ids=["c2", "c4"]) == 1
-    )
-    assert [m["kwargs"]["claim_ids"] for m in sent] == [["c4"]]
+    assert schedule(fake_redis, settings=settings, claim_ids=["c2", "c4"], send=send) == 1
+    assert sent == [(["c4"], None)]
 
 
-def test_a_debounce_delays_each_run(
-    fake_redis: fakeredis.FakeRedis, sent: list[dict[str, Any]]
-) -> None:
+def test_a_debounce_delays_each_run(fake_redis: fakeredis.FakeRedis) -> None:
     settings = Settings(environment="test", reverify_debounce_seconds=1.5)
-    tasks._schedule_reverification(fake_redis, settings=settings, claim_ids=["c9"])
-    assert [m["countdown"] for m in sent] == [1.5]
+    sent: list[float | None] = []
+    flows.schedule_reverification(
+        fake_redis, settings=settings, claim_ids=["c9"], send=lambda _, delay: sent.append(delay)
+    )
+    assert sent == [1.5]
+
+
+def test_the_task_sends_re_verifications_at_the_lowest_priority(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    messages: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        tasks.app, "send_task", lambda name, **options: messages.append({"name": name, **options})
+    )
+    tasks.send_reverify(["c1"], 2.0)
+    assert messages == [
+        {
+            "name": TASK_VERIFY,
+            "kwargs": {"claim_ids": ["c1"], "reason": flows.REASON_REVERIFY},
+            "countdown": 2.0,
+            "priority": PRIORITY_REFRESH,
+        }
+    ]

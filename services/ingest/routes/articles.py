@@ -15,10 +15,10 @@ from services.ingest.deps import AuthDep, CeleryDep, RedisDep, SettingsDep
 from services.ingest.errors import MalformedBody, UnsupportedMediaType
 from services.ingest.flows import accept_article
 from services.ingest.routes.common import ERROR_RESPONSES
-from shared import store
 from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
 from shared.schemas import ArticleAccepted, ArticleIn, ArticlePublic
+from shared.storage import articles, claims
 
 router = APIRouter(prefix="/articles", tags=["articles"], dependencies=[AuthDep])
 log = get_logger(__name__)
@@ -112,7 +112,7 @@ async def post_article(
     summary="Processing status of an article and its claim ids",
 )
 def get_article(article_id: str, client: RedisDep) -> ArticlePublic:
-    article = store.get_article(client, article_id)
+    article = articles.get_article(client, article_id)
     if article is None:
         raise NotFound(f"no article with id {article_id!r}")
     return ArticlePublic(
@@ -124,6 +124,6 @@ def get_article(article_id: str, client: RedisDep) -> ArticlePublic:
         url=article.url,
         published_at=article.published_at,
         language=article.detected_language or article.language,
-        claim_ids=store.list_article_claim_ids(client, article_id),
+        claim_ids=claims.article_claim_ids(client, article_id),
         received_at=article.received_at,
     )

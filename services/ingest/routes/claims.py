@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 
 from services.ingest.deps import AuthDep, RedisDep, SettingsDep
 from services.ingest.routes.common import ERROR_RESPONSES
-from shared import store
 from shared.errors import NotFound
 from shared.schemas import ClaimList, Verdict, VerdictDoc
+from shared.storage import claims, listing, verdicts
 
 router = APIRouter(prefix="/claims", tags=["claims"], dependencies=[AuthDep])
 
@@ -37,7 +37,7 @@ def list_claims(
     if article_id is not None:
         docs = [
             d
-            for d in store.get_verdicts(client, store.list_article_claim_ids(client, article_id))
+            for d in verdicts.get_verdicts(client, claims.article_claim_ids(client, article_id))
             if keep(d)
         ]
         page = docs[cursor : cursor + limit]
@@ -66,12 +66,12 @@ def newest_verdicts(
     while len(items) < limit:
         if max_scan is not None and position - cursor >= max_scan:
             break
-        after, batch = store.newest_claim_ids(
+        after, batch = listing.newest_claim_ids(
             client, stream=stream, start=position, count=_SCAN_BATCH
         )
         if after == position:
             return ClaimList(items=items, next_cursor=None)
-        found = {doc.claim_id: doc for doc in store.get_verdicts(client, [c for _, c in batch])}
+        found = {doc.claim_id: doc for doc in verdicts.get_verdicts(client, [c for _, c in batch])}
         for at, claim_id in batch:
             doc = found.get(claim_id)
             if doc is not None and keep(doc):
@@ -89,9 +89,9 @@ def newest_verdicts(
     summary="A claim's verdict document",
 )
 def get_claim(claim_id: str, client: RedisDep) -> VerdictDoc:
-    doc = store.get_verdict(client, claim_id)
+    doc = verdicts.get_verdict(client, claim_id)
     if doc is None:
-        if store.get_claim(client, claim_id) is not None:
+        if claims.get_claims(client, [claim_id]):
             raise NotFound(f"claim {claim_id!r} exists but has no verdict yet")
         raise NotFound(f"no claim with id {claim_id!r}")
     return doc

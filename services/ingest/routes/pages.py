@@ -27,8 +27,8 @@ from services.ingest.deps import RedisDep, SettingsDep, key_matches
 from services.ingest.routes.claims import newest_verdicts
 from services.ingest.web import logic
 from services.ingest.web.auth import COOKIE, local_next, may_read, session_token
-from shared import store
 from shared.schemas import EvidenceItem, Verdict, VerdictDoc
+from shared.storage import articles, claims, verdicts
 from shared.stream import StreamMessage, last_entry_id, read_after, versions_on_stream
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -209,12 +209,12 @@ def claim_page(
 ) -> Response:
     if not may_read(request, settings=settings):
         return _login_redirect(request)
-    doc = store.get_verdict(client, claim_id)
+    doc = verdicts.get_verdict(client, claim_id)
     if doc is None:
-        claim = store.get_claim(client, claim_id)
-        if claim is None:
+        found = claims.get_claims(client, [claim_id])
+        if not found:
             return _not_found(request, f"No claim with id {claim_id}.")
-        return page(request, "pending.html", {"claim": claim}, status=404)
+        return page(request, "pending.html", {"claim": found[0]}, status=404)
     versions = versions_on_stream(client, stream=settings.stream_name, claim_id=claim_id)
     context = {
         "doc": doc,
@@ -233,17 +233,18 @@ def article_page(
 ) -> Response:
     if not may_read(request, settings=settings):
         return _login_redirect(request)
-    article = store.get_article(client, article_id)
+    article = articles.get_article(client, article_id)
     if article is None:
         return _not_found(request, f"No article with id {article_id}.")
-    claim_ids = store.list_article_claim_ids(client, article_id)
-    claims = store.get_claims(client, claim_ids)
-    docs = store.get_verdicts(client, claim_ids)
-    verdicts = {d.claim_id: d.verdict for d in docs}
+    claim_ids = claims.article_claim_ids(client, article_id)
+    article_claims = claims.get_claims(client, claim_ids)
+    docs = verdicts.get_verdicts(client, claim_ids)
     context = {
         "article": article,
-        "segments": logic.mark_claims(article.body, claims, verdicts),
-        "claims": claims,
+        "segments": logic.mark_claims(
+            article.body, article_claims, {d.claim_id: d.verdict for d in docs}
+        ),
+        "claims": article_claims,
         "docs": {d.claim_id: d for d in docs},
         "after": last_entry_id(client, stream=settings.stream_name),
     }

@@ -1,0 +1,1 @@
+"""Training and evaluation of the check-worthiness model (``crosscheck checkworthy``)."""
