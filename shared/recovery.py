@@ -38,7 +38,7 @@ from shared.logging import get_logger
 from shared.redis_client import make_redis
 from shared.schemas import ArticleStatus
 from shared.settings import Settings, get_settings
-from shared.storage import keys
+from shared.storage import inflight
 from shared.stream import trim_acknowledged
 
 log = get_logger(__name__)
@@ -70,26 +70,6 @@ def sweep_interval(settings: Settings) -> float:
     return float(max(1, min(60, settings.stall_seconds // 5)))
 
 
-def watch(pipe: redis.Redis | redis.client.Pipeline, *, article_id: str, until: float) -> None:
-    """Start watching an accepted article (or restart its clock)."""
-    pipe.zadd(keys.inflight(), {article_id: until})
-
-
-def progress(
-    pipe: redis.Redis | redis.client.Pipeline, *, article_ids: Iterable[str], until: float
-) -> None:
-    """Push back the deadline of watched articles; an article no longer watched stays so."""
-    mapping = dict.fromkeys(article_ids, until)
-    if mapping:
-        pipe.zadd(keys.inflight(), mapping, xx=True)
-
-
-def forget(client: redis.Redis | redis.client.Pipeline, *, article_ids: Iterable[str]) -> None:
-    ids = list(article_ids)
-    if ids:
-        client.zrem(keys.inflight(), *ids)
-
-
 @dataclass
 class SweepResult:
     swept: bool  # False: another worker holds the sweep
@@ -112,25 +92,17 @@ def sweep(
     ``stream_trim_acknowledged`` is off)."""
     now = time.time() if now is None else now
     hold_ms = max(1, int(sweep_interval(settings) * 900))
-    if not client.set(keys.recovery_lock(), "1", nx=True, px=hold_ms):
+    if not inflight.take_sweep(client, hold_ms=hold_ms):
         return SweepResult(swept=False)
     result = SweepResult(swept=True)
     if settings.stream_trim_acknowledged:
         result.trimmed = trim_acknowledged(client, stream=settings.stream_name)
-    due: list[str] = client.zrangebyscore(  # type: ignore[assignment]
-        keys.inflight(), "-inf", now, start=0, num=limit
-    )
+    due = inflight.overdue(client, now=now, limit=limit)
     if not due:
         return result
-    pipe = client.pipeline(transaction=False)
-    for article_id in due:
-        pipe.hget(keys.article(article_id), "status")
-        pipe.smembers(keys.article_pending(article_id))
-    replies = pipe.execute()
     depths: dict[str, int] = {}
     finished, stalled = [], []
-    for article_id, status, pending in zip(due, replies[0::2], replies[1::2], strict=True):
-        stage = ArticleStatus(status) if status is not None else None
+    for article_id, (stage, pending) in zip(due, inflight.stages(client, due), strict=True):
         if stage is None or stage.finished:
             finished.append(article_id)
             continue
@@ -145,8 +117,8 @@ def sweep(
             send(name, kwargs)
             result.resent[name] = result.resent.get(name, 0) + 1
     pipe = client.pipeline(transaction=False)
-    forget(pipe, article_ids=finished)
-    progress(pipe, article_ids=stalled, until=deadline(settings, now=now))
+    inflight.forget(pipe, article_ids=finished)
+    inflight.progress(pipe, article_ids=stalled, until=deadline(settings, now=now))
     pipe.execute()
     result.forgotten = len(finished)
     if result.resent:

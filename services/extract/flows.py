@@ -17,7 +17,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
 from shared.schemas import ArticleStatus, StoredArticle
 from shared.settings import Settings
-from shared.storage import articles, claims
+from shared.storage import articles, claims, inflight
 
 __all__ = ["extract_article", "fetch_article"]
 
@@ -52,7 +52,7 @@ def fetch_article(client: redis.Redis, *, article_id: str, settings: Settings) -
     article.status = ArticleStatus.queued
     pipe = client.pipeline(transaction=False)
     articles.save_article(pipe, article)
-    recovery.progress(pipe, article_ids=[article_id], until=recovery.deadline(settings))
+    inflight.progress(pipe, article_ids=[article_id], until=recovery.deadline(settings))
     pipe.execute()
     log.info("article_fetched", chars=len(page.text))
 

@@ -13,7 +13,7 @@ from shared.celery_app import TASK_EXTRACT, TASK_FETCH
 from shared.ids import new_article_id
 from shared.schemas import ArticleIn, ArticleStatus, StoredArticle
 from shared.settings import Settings
-from shared.storage import articles, dedupe
+from shared.storage import articles, dedupe, inflight
 
 
 def accept_article(
@@ -53,7 +53,7 @@ def accept_article(
     )
     pipe = client.pipeline(transaction=False)
     articles.save_article(pipe, stored)
-    recovery.watch(pipe, article_id=article_id, until=recovery.deadline(settings))
+    inflight.watch(pipe, article_id=article_id, until=recovery.deadline(settings))
     pipe.execute()
     celery.send_task(
         TASK_EXTRACT if article.body else TASK_FETCH, kwargs={"article_id": article_id}

@@ -26,7 +26,7 @@ from shared.errors import NotFound
 from shared.logging import get_logger
 from shared.schemas import Claim, EvidenceItem, ProviderCoverage, VerdictDoc
 from shared.settings import Settings
-from shared.storage import articles, verdicts
+from shared.storage import articles, inflight, verdicts
 from shared.storage.articles import BodyCache
 from shared.storage.claims import ClaimCache
 
@@ -281,7 +281,7 @@ def verify_batch(
             to_reverify[done.article_id] = done.reverify
         if done.article_finished:
             finished.append(done.article_id)
-    recovery.forget(client, article_ids=finished)
+    inflight.forget(client, article_ids=finished)
     for finished_article, others in to_reverify.items():
         scheduled = schedule_reverification(client, settings=settings, claim_ids=others, send=send)
         verdicts.forget_reverify(client, article_id=finished_article, claim_ids=others)

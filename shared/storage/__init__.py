@@ -8,7 +8,8 @@
 - ``index``: posting hashes of the candidate index.
 - ``listing``: published versions and the claims listing beside the stream.
 - ``dedupe``: fingerprint hashes; ``feed_state``: followed feeds and their polling state.
-- ``deadletters``: the dead-letter stream; ``dictionary``: training ``codec``'s dictionary.
+- ``inflight``: accepted articles under the stall watch; ``deadletters``: the dead-letter
+  stream; ``dictionary``: training ``codec``'s dictionary.
 
 Services call these modules; no other code knows a key or a byte layout.
 """

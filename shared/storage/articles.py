@@ -14,10 +14,9 @@ import numpy.typing as npt
 import redis
 from cachetools import LRUCache
 
-from shared import recovery
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, StoredArticle
-from shared.storage import codec, keys
+from shared.storage import codec, inflight, keys
 from shared.storage._lua import script
 
 __all__ = [
@@ -117,7 +116,7 @@ def set_status(
     pipe = client.pipeline(transaction=False)
     pipe.hset(keys.article(article_id), mapping={"status": status.value, "reason": reason or ""})
     if status.finished:
-        recovery.forget(pipe, article_ids=[article_id])
+        inflight.forget(pipe, article_ids=[article_id])
     pipe.execute()
 
 

@@ -20,10 +20,10 @@ from typing import Any
 import redis
 from pydantic import Field, TypeAdapter
 
-from shared import ids, recovery
+from shared import ids
 from shared.errors import InvalidInput
 from shared.schemas import Attribution, Claim, Entity, StoredArticle
-from shared.storage import articles, codec, keys
+from shared.storage import articles, codec, inflight, keys
 
 __all__ = [
     "ClaimCache",
@@ -180,7 +180,7 @@ def save_claims(
     rewriting the body), and push back the article's stall deadline if given."""
     pipe = client.pipeline(transaction=True)
     if stall_deadline is not None:
-        recovery.progress(pipe, article_ids=[article.article_id], until=stall_deadline)
+        inflight.progress(pipe, article_ids=[article.article_id], until=stall_deadline)
     if language is not None:
         articles.set_language(pipe, article_id=article.article_id, language=language)
     queue_save_claims(pipe, article=article, claims=claims)

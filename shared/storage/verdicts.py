@@ -21,12 +21,12 @@ from typing import Any
 
 import redis
 
-from shared import ids, recovery
+from shared import ids
 from shared.errors import StoreContention
 from shared.redis_client import raw_command
 from shared.schemas import Claim, VerdictDoc
 from shared.settings import Settings
-from shared.storage import articles, claims, codec, keys, listing
+from shared.storage import articles, claims, codec, inflight, keys, listing
 from shared.storage._lua import script
 
 __all__ = [
@@ -244,7 +244,7 @@ def publish_and_mark_all(
         )
     if stall_deadline is not None:
         touched = {doc.article_id for doc, _ in verdicts}
-        recovery.progress(pipe, article_ids=sorted(touched), until=stall_deadline)
+        inflight.progress(pipe, article_ids=sorted(touched), until=stall_deadline)
     replies = pipe.execute()[: 2 * len(verdicts)]
     return [
         (listing.published_entry(published), _claim_done(doc.article_id, marked))

@@ -12,7 +12,7 @@ from shared import recovery
 from shared.celery_app import QUEUE_VERIFY, TASK_EXTRACT, TASK_FETCH, TASK_VERIFY, queue_keys
 from shared.schemas import ArticleStatus
 from shared.settings import Settings
-from shared.storage import keys
+from shared.storage import inflight, keys
 
 NOW = 1_000_000.0
 
@@ -41,7 +41,7 @@ def accepted(
     client.hset(keys.article(article_id), mapping={"status": status.value})
     if pending:
         client.sadd(keys.article_pending(article_id), *pending)
-    recovery.watch(client, article_id=article_id, until=until)
+    inflight.watch(client, article_id=article_id, until=until)
 
 
 def test_stalled_articles_get_the_task_that_moves_them_on(
@@ -92,7 +92,7 @@ def test_finished_and_deleted_articles_are_forgotten_not_resent(
 ) -> None:
     accepted(fake_redis, "done", ArticleStatus.done, until=NOW - 1)
     accepted(fake_redis, "failed", ArticleStatus.failed, until=NOW - 1)
-    recovery.watch(fake_redis, article_id="deleted", until=NOW - 1)
+    inflight.watch(fake_redis, article_id="deleted", until=NOW - 1)
     sent = Sent()
 
     result = recovery.sweep(fake_redis, settings=stall_settings, send=sent, now=NOW)
@@ -116,12 +116,12 @@ def test_one_worker_sweeps_at_a_time(
 def test_progress_moves_only_watched_articles_and_forget_ends_the_watch(
     fake_redis: fakeredis.FakeRedis,
 ) -> None:
-    recovery.watch(fake_redis, article_id="a", until=NOW)
-    recovery.progress(fake_redis, article_ids=["a", "never-accepted"], until=NOW + 60)
+    inflight.watch(fake_redis, article_id="a", until=NOW)
+    inflight.progress(fake_redis, article_ids=["a", "never-accepted"], until=NOW + 60)
     assert fake_redis.zscore(keys.inflight(), "a") == NOW + 60
     # A late verdict of a finished (forgotten) article must not put it back on watch.
     assert fake_redis.zscore(keys.inflight(), "never-accepted") is None
-    recovery.forget(fake_redis, article_ids=["a"])
+    inflight.forget(fake_redis, article_ids=["a"])
     assert fake_redis.zcard(keys.inflight()) == 0
 
 
@@ -159,7 +159,7 @@ def test_a_finished_status_ends_the_watch_and_others_keep_it(
     from shared.storage import articles
 
     for article_id in ("done", "failed", "verifying"):
-        recovery.watch(fake_redis, article_id=article_id, until=NOW)
+        inflight.watch(fake_redis, article_id=article_id, until=NOW)
     articles.set_status(fake_redis, article_id="done", status=ArticleStatus.done)
     articles.set_status(fake_redis, article_id="failed", status=ArticleStatus.failed)
     articles.set_status(fake_redis, article_id="verifying", status=ArticleStatus.verifying)

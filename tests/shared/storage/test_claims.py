@@ -5,11 +5,11 @@ from __future__ import annotations
 import fakeredis
 import pytest
 
-from shared import ids, recovery
+from shared import ids
 from shared.errors import InvalidInput
 from shared.redis_client import raw_command
 from shared.schemas import Claim, ClaimKind, Modality, StoredArticle
-from shared.storage import articles, claims, codec, keys
+from shared.storage import articles, claims, codec, inflight, keys
 from shared.storage.claims import ClaimCache
 from tests.shared.articles import article_and_first_claim, sentence_claims, stored_article
 from tests.verify import scenario_claims as sc
@@ -66,7 +66,7 @@ def test_an_articles_claims_are_one_value_of_its_hash(fake_redis: fakeredis.Fake
 def test_saving_claims_twice_is_idempotent(fake_redis: fakeredis.FakeRedis) -> None:
     article = stored_article(ARTICLE, BODY)
     made = sentence_claims(article)
-    recovery.watch(fake_redis, article_id=ARTICLE, until=1.0)
+    inflight.watch(fake_redis, article_id=ARTICLE, until=1.0)
     _save(fake_redis, article, made)
     claims.save_claims(fake_redis, article=article, claims=made, stall_deadline=99.0, language="fr")
     assert fake_redis.zscore(keys.inflight(), ARTICLE) == 99.0

@@ -11,12 +11,12 @@ import fakeredis
 import pytest
 import redis
 
-from shared import ids, recovery
+from shared import ids
 from shared.errors import StoreContention
 from shared.redis_client import raw_command
 from shared.schemas import ArticleStatus, Claim, Verdict, VerdictDoc
 from shared.settings import Settings
-from shared.storage import articles, claims, codec, keys, verdicts
+from shared.storage import articles, claims, codec, inflight, keys, verdicts
 from shared.storage.listing import publish
 from shared.storage.verdicts import ClaimDone, publish_and_mark_all, save_verdicts
 from tests.shared.articles import sentence_claims, stored_article
@@ -220,7 +220,7 @@ def test_a_batch_saves_and_publishes_in_order_and_its_last_claim_finishes_the_ar
         (second.claim_id, 1, False),
         (third.claim_id, 1, True),
     ]
-    recovery.watch(fake_redis, article_id=ARTICLE, until=NOW.timestamp())
+    inflight.watch(fake_redis, article_id=ARTICLE, until=NOW.timestamp())
     results = publish_and_mark_all(
         fake_redis,
         settings=settings,
