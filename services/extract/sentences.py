@@ -30,7 +30,7 @@ _DATELINE = re.compile(
     r"^\(?[A-Z][A-Z .,'\-/]{2,40}\)?\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013\-]+\s*"
 )
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me", "you", "your"})
+_FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
 _OPEN_QUOTES = '"\u201c\u201e\u00ab'
 _FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})

@@ -178,7 +178,8 @@ def _judge(
             # A flat denial of the same event disagrees, whatever the wording model says.
             p = p * (1.0 - POLARITY_DISAGREE)
             p[1] += POLARITY_DISAGREE
-        if rel < RELATED_MIN or p[3] > UNRELATED_MAX:
+        # An item shown as evidence is about the claim: none reads "unrelated".
+        if rel < RELATED_MIN or p[3] > UNRELATED_MAX or int(np.argmax(p)) == 3:
             continue
         if not facts.same_fact(claim, cand.claim):
             # Another fact of the same story: context, not evidence (``facts``).

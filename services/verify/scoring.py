@@ -45,7 +45,9 @@ it is hedged, and a credibility weight.
    and the question there is whether the statement was made.
 
 5. ``confidence = min(S, cap) * (1 - O)``. It rises with every independent supporting origin
-   and falls with every opposing one; it does not depend on evidence order.
+   and falls with every opposing one; it does not depend on evidence order. A ``disputed``
+   claim's confidence is at most ``OWN_REPORT_PRIOR`` (0.4) and a ``refuted`` one's at most
+   0.1 (``VERDICT_CONFIDENCE_MAX``): confidence and verdict read the same way.
 
 6. Verdict, first match wins:
 
@@ -79,6 +81,7 @@ __all__ = [
     "SINGLE_ORIGIN_CAP",
     "SUPPORT_MIN",
     "SUPPORT_MIN_CONFIDENCE",
+    "VERDICT_CONFIDENCE_MAX",
     "Score",
     "Signal",
     "item_opposition",
@@ -100,6 +103,7 @@ SUPPORTED_MAX_OPPOSITION = 0.2
 DISPUTE_MIN = 0.25
 REFUTE_MIN = 0.7
 REFUTE_MAX_CORROBORATION = 0.2
+VERDICT_CONFIDENCE_MAX = {Verdict.disputed: OWN_REPORT_PRIOR, Verdict.refuted: 0.1}
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,9 @@ def score(
         opposition=total_opposition,
         credible_opposition=len(opposing) >= 2 or bool(external & set(opposing)),
     )
+    # A contested claim reads no better than one unconfirmed report, so a client asking
+    # for confident claims (``min_confidence``) never gets a disputed one.
+    confidence = min(confidence, VERDICT_CONFIDENCE_MAX.get(verdict, 1.0))
     return Score(
         confidence=confidence,
         verdict=verdict,

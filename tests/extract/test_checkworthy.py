@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from services.extract.checkworthy.gates import Shape, is_statement
 from services.extract.checkworthy.model import read_model, write_model
 from services.extract.claims import extract_claims
 from services.extract.segment import plain_apostrophes
+from services.extract.sentences import read_block
 from shared.errors import ModelUnavailable
 from tests.extract.conftest import ArticleFactory
 
@@ -144,3 +146,17 @@ def test_neighbours_are_context() -> None:
     assert not previous[0].any() and not following[2].any()
     assert np.allclose(previous[1], 0.5 * x[0, :width])
     assert np.allclose(following[1], 0.5 * x[2, :width])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first_person"),
+    [
+        ("We opened the plant in 1998 with 400 workers.", True),
+        ("You can see the plant, which opened in 1998, from the motorway.", False),
+    ],
+)
+def test_second_person_is_not_the_writers_voice(
+    nlp: Language, sentence: str, first_person: bool
+) -> None:
+    (facts,), _ = read_block(nlp(sentence), block=0, shift=0, published=date(2020, 1, 1))
+    assert facts.first_person is first_person

@@ -8,7 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.verify.scoring import HEDGE_CAP, Signal, score
+from services.verify.scoring import HEDGE_CAP, VERDICT_CONFIDENCE_MAX, Signal, score
 from shared.schemas import ClaimKind
 
 OWN = "outlet:own"
@@ -103,8 +103,22 @@ def test_a_credible_disagreeing_origin_lowers_confidence(
 ) -> None:
     new = data.draw(disagreeing("outlet:brand-new"))
     before = confidence(items, kind=kind, hedged=hedged)
-    after = confidence([*items, new], kind=kind, hedged=hedged)
-    assert after < before or before == 0.0
+    judged = score(signals=[*items, new], own_origin=OWN, kind=kind, claim_hedged=hedged)
+    after = judged.confidence
+    # Strictly lower, unless already nothing, or held at a contested verdict's ceiling.
+    ceiling = VERDICT_CONFIDENCE_MAX.get(judged.verdict)
+    assert after < before or before == 0.0 or (after == before == ceiling)
+    assert after <= before
+
+
+@settings(max_examples=300)
+@given(items=evidence_lists, kind=kinds, hedged=st.booleans())
+def test_a_contested_verdict_never_reads_confident(
+    items: list[Signal], kind: ClaimKind, hedged: bool
+) -> None:
+    judged = score(signals=items, own_origin=OWN, kind=kind, claim_hedged=hedged)
+    if judged.verdict in VERDICT_CONFIDENCE_MAX:
+        assert judged.confidence <= VERDICT_CONFIDENCE_MAX[judged.verdict]
 
 
 @settings(max_examples=300)
