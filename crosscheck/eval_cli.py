@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
+
+from crosscheck._cli import INPUT_FILE, echo_figures, fnc_files, input_file, out_file, write_figures
 
 __all__ = ["eval_group"]
 
 _SPLIT = click.Choice(["all", "dev", "fit"])
-
-
-def _write(out: Path | None, figures: dict[str, Any]) -> None:
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
-        click.echo(f"wrote {out}")
-
-
-def _echo_figures(figures: dict[str, Any], keys: list[str]) -> None:
-    for key in keys:
-        click.echo(f"{key}: {json.dumps(figures.get(key))}")
 
 
 @click.group(name="eval")
@@ -31,17 +20,15 @@ def eval_group() -> None:
 
 
 @eval_group.command()
-@click.option(
+@input_file(
     "--data",
     "data_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Emergent-format CSV (claimId, claimHeadline, claimTruth, articleHeadline, ...).",
 )
 @click.option("--split", type=_SPLIT, default="all", show_default=True, help="Claims scored.")
 @click.option("--seed", type=int, default=20, show_default=True, help="Seed of the split.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="First N claims only.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@out_file()
 def veracity(data_path: Path, split: str, seed: int, limit: int | None, out: Path | None) -> None:
     """Verdicts of rumoured claims cross-checked against their news headlines."""
     from crosscheck.evaluation.pipeline import InProcessPipeline, embedded_redis
@@ -62,7 +49,7 @@ def veracity(data_path: Path, split: str, seed: int, limit: int | None, out: Pat
             seed=seed,
         )
     figures["data"] = str(data_path)
-    _echo_figures(
+    echo_figures(
         figures,
         [
             "split",
@@ -82,22 +69,11 @@ def veracity(data_path: Path, split: str, seed: int, limit: int | None, out: Pat
     )
     confusion = figures["report"]["confusion_gold_by_predicted"]
     click.echo(f"confusion (gold -> predicted): {json.dumps(confusion)}")
-    _write(out, figures)
+    write_figures(out, figures)
 
 
 @eval_group.command()
-@click.option(
-    "--bodies",
-    "bodies_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-@click.option(
-    "--stances",
-    "stances_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
+@fnc_files()
 @click.option("--split", type=_SPLIT, default="all", show_default=True, help="Stories used.")
 @click.option("--seed", type=int, default=20, show_default=True, help="Seed of split and sample.")
 @click.option(
@@ -112,7 +88,7 @@ def veracity(data_path: Path, split: str, seed: int, limit: int | None, out: Pat
     default=None,
     help="Sample at most this many bodies per story.",
 )
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@out_file()
 def linking(
     bodies_path: Path,
     stances_path: Path,
@@ -152,7 +128,7 @@ def linking(
             "max_bodies": max_bodies,
         }
     )
-    _echo_figures(
+    echo_figures(
         figures,
         [
             "split",
@@ -170,26 +146,20 @@ def linking(
             "evidence_stances",
         ],
     )
-    _write(out, figures)
+    write_figures(out, figures)
 
 
 @eval_group.command(name="samefact")
-@click.option(
-    "--bodies",
-    "bodies_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="FNC-1 train_bodies.csv (the pairs name its Body IDs).",
-)
+@input_file("--bodies", "bodies_path", help="FNC-1 train_bodies.csv (the pairs name its Body IDs).")
 @click.option(
     "--pairs",
     "pairs_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     default=None,
     help="Labelled pairs [default: the hand-labelled set shipped with crosscheck].",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="First N pairs only.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@out_file()
 def same_fact(
     bodies_path: Path, pairs_path: Path | None, limit: int | None, out: Path | None
 ) -> None:
@@ -204,7 +174,7 @@ def same_fact(
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     figures["pairs_file"] = str(pairs_path or DEFAULT_PAIRS)
-    _echo_figures(
+    echo_figures(
         figures,
         [
             "pairs",
@@ -218,4 +188,4 @@ def same_fact(
             "judged_by_label",
         ],
     )
-    _write(out, figures)
+    write_figures(out, figures)

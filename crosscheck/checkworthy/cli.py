@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-__all__ = ["checkworthy"]
+from crosscheck._cli import COMMITTED_ARTIFACT, data_dir, echo_artifact, model_file, out_file
 
-_DATA = click.Path(exists=True, file_okay=False, path_type=Path)
+__all__ = ["checkworthy"]
 
 
 @click.group()
@@ -18,15 +18,8 @@ def checkworthy() -> None:
 
 
 @checkworthy.command()
-@click.option(
-    "--data", "data_dir", required=True, type=_DATA, help="Directory of labelled .tsv files."
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Artifact path [default: the committed artifact].",
-)
+@data_dir("Directory of labelled .tsv files.")
+@out_file(COMMITTED_ARTIFACT)
 @click.option(
     "--c",
     "c",
@@ -61,24 +54,13 @@ def train(data_dir: Path, out: Path | None, c: float | None) -> None:
     )
     click.echo("leave-one-debate-out cross-validation:")
     click.echo(format_table(dict(zip(cv.names, cv.per_debate, strict=True))))
-    click.echo(f"wrote {target} ({target.stat().st_size / 1e6:.2f} MB)")
+    echo_artifact(target)
 
 
 @checkworthy.command(name="eval")
-@click.option("--data", "data_dir", required=True, type=_DATA, help="Directory of .tsv files.")
-@click.option(
-    "--model",
-    "model_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Artifact to use [default: the committed artifact].",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write debate, line number and score of every line here (TSV, input order).",
-)
+@data_dir("Directory of .tsv files.")
+@model_file()
+@out_file("Write debate, line number and score of every line here (TSV, input order).")
 def eval_(data_dir: Path, model_path: Path | None, out: Path | None) -> None:
     """Score every line; print MAP, R-Precision and P@5/10/20 for labelled files."""
     from crosscheck.checkworthy.data import data_files, read_debates

@@ -8,6 +8,16 @@ from pathlib import Path
 
 import click
 
+from crosscheck._cli import (
+    COMMITTED_ARTIFACT,
+    data_dir,
+    echo_artifact,
+    fnc_files,
+    input_file,
+    model_file,
+    out_file,
+)
+
 __all__ = ["stance"]
 
 
@@ -17,19 +27,8 @@ def stance() -> None:
 
 
 @stance.command()
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Directory with train_bodies.csv and train_stances.csv.",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Artifact path [default: the committed artifact].",
-)
+@data_dir("Directory with train_bodies.csv and train_stances.csv.")
+@out_file(COMMITTED_ARTIFACT)
 @click.option("--seed", type=int, default=None, help="Seed for split, CV, SVD and LightGBM.")
 @click.option(
     "--limit-bodies",
@@ -69,35 +68,13 @@ def train(data_dir: Path, out: Path | None, seed: int | None, limit_bodies: int 
     click.echo("dev split (held-out claims):")
     click.echo(format_report(report))
     click.echo(f"decision weights: {json.dumps(model.metadata['weights'])}")
-    click.echo(f"wrote {target} ({target.stat().st_size / 1e6:.2f} MB)")
+    echo_artifact(target)
 
 
 @stance.command(name="eval")
-@click.option(
-    "--bodies",
-    "bodies_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-@click.option(
-    "--stances",
-    "stances_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-@click.option(
-    "--model",
-    "model_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Artifact to use [default: the committed artifact].",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write predictions here in FNC-1 stances format (same rows, same order).",
-)
+@fnc_files()
+@model_file()
+@out_file("Write predictions here in FNC-1 stances format (same rows, same order).")
 def eval_(bodies_path: Path, stances_path: Path, model_path: Path | None, out: Path | None) -> None:
     """Predict stances for an FNC-1 format file and score them if it has gold labels."""
     from crosscheck.stance.data import read_pairs, write_stances
@@ -124,20 +101,13 @@ if __name__ == "__main__":
 
 
 @stance.command(name="train-claims")
-@click.option(
+@input_file(
     "--data",
     "data_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Emergent-format CSV (claimHeadline vs articleHeadline, for/against/observing).",
 )
 @click.option("--seed", type=int, default=20, show_default=True, help="Seed of the claim split.")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Artifact path [default: the committed claim stance artifact].",
-)
+@out_file("Artifact path [default: the committed claim stance artifact].")
 def train_claims(data_path: Path, seed: int, out: Path | None) -> None:
     """Fit the claim-vs-claim stance on the fit side of the claims; report CV and dev."""
     from crosscheck.evaluation.claim_stance import fit_claim_stance

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -13,14 +14,19 @@ from tests.conftest import FNC_DIR, SHARED_DIR, require_shared
 EMERGENT = SHARED_DIR / "datasets" / "emergent" / "train.csv"
 
 
+def _figures(args: list[str], out: Path) -> tuple[dict[str, Any], str]:
+    """Run ``crosscheck eval`` with ``--out out``; the figures it wrote and what it printed."""
+    result = CliRunner().invoke(cli, ["eval", *args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    figures: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return figures, result.output
+
+
 def test_veracity_on_a_slice_reports_every_figure(tmp_path: Path) -> None:
     data = require_shared(EMERGENT)
-    out = tmp_path / "veracity.json"
-    result = CliRunner().invoke(
-        cli, ["eval", "veracity", "--data", str(data), "--limit", "3", "--out", str(out)]
+    figures, output = _figures(
+        ["veracity", "--data", str(data), "--limit", "3"], tmp_path / "veracity.json"
     )
-    assert result.exit_code == 0, result.output
-    figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["claims"] == 3
     for key in ("accuracy", "macro_f1", "evidence_precision", "evidence_coverage"):
         assert key in figures
@@ -28,17 +34,14 @@ def test_veracity_on_a_slice_reports_every_figure(tmp_path: Path) -> None:
     confusion = figures["report"]["confusion_gold_by_predicted"]
     assert sum(sum(row.values()) for row in confusion.values()) == 3
     assert sum(r["headlines"] for r in figures["rows"]) > 3
-    assert "precision_supported" in result.output
+    assert "precision_supported" in output
 
 
 def test_linking_on_a_slice_reports_precision_and_recall(tmp_path: Path) -> None:
     bodies = require_shared(FNC_DIR / "train_bodies.csv")
     stances = require_shared(FNC_DIR / "train_stances.csv")
-    out = tmp_path / "linking.json"
-    result = CliRunner().invoke(
-        cli,
+    figures, _ = _figures(
         [
-            "eval",
             "linking",
             "--bodies",
             str(bodies),
@@ -48,12 +51,9 @@ def test_linking_on_a_slice_reports_precision_and_recall(tmp_path: Path) -> None
             "2",
             "--max-bodies",
             "2",
-            "--out",
-            str(out),
         ],
+        tmp_path / "linking.json",
     )
-    assert result.exit_code == 0, result.output
-    figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["stories"] == 2 and figures["bodies"] == 4
     assert figures["same_story_pairs"] == 2
     assert figures["claims"] > 0
@@ -71,12 +71,9 @@ def test_veracity_refuses_a_csv_of_another_shape(tmp_path: Path) -> None:
 
 def test_samefact_judges_labelled_pairs(tmp_path: Path) -> None:
     bodies = require_shared(FNC_DIR / "train_bodies.csv")
-    out = tmp_path / "samefact.json"
-    result = CliRunner().invoke(
-        cli, ["eval", "samefact", "--bodies", str(bodies), "--limit", "4", "--out", str(out)]
+    figures, _ = _figures(
+        ["samefact", "--bodies", str(bodies), "--limit", "4"], tmp_path / "samefact.json"
     )
-    assert result.exit_code == 0, result.output
-    figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["pairs"] == 4
     assert {r["label"] for r in figures["rows"]} <= {"same", "contradiction", "other"}
     assert all(r["judged"] for r in figures["rows"])
