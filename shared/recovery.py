@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
-from celery import Celery, bootsteps
+from celery import Celery
 
 from shared.celery_app import (
     QUEUE_EXTRACT,
@@ -35,11 +35,11 @@ from shared.celery_app import (
     queue_depth,
 )
 from shared.logging import get_logger
-from shared.redis_client import make_redis
 from shared.schemas import ArticleStatus
-from shared.settings import Settings, get_settings
+from shared.settings import Settings
 from shared.storage import inflight
 from shared.stream import trim_acknowledged
+from shared.timer_step import TimerStep
 
 log = get_logger(__name__)
 
@@ -142,36 +142,19 @@ def _resend(
     return [(_NEXT_TASK[status], {"article_id": article_id})]
 
 
-class RecoveryStep(bootsteps.StartStopStep):  # type: ignore[misc]
+class RecoveryStep(TimerStep):
     """Runs ``sweep`` on the worker's timer, in its main process."""
 
-    requires = {"celery.worker.components:Timer"}
+    failure_event = "recovery_sweep_failed"
+    log = log
 
-    def __init__(self, parent: Any, **kwargs: Any) -> None:
-        super().__init__(parent, **kwargs)
-        self.timer_entry: Any = None
+    def interval(self, settings: Settings) -> float:
+        return sweep_interval(settings)
 
-    def start(self, worker: Any) -> None:
-        settings = get_settings()
-        client = make_redis(settings)
-        app: Celery = worker.app
-
-        def run() -> None:
-            try:
-                sweep(
-                    client,
-                    settings=settings,
-                    send=lambda name, kwargs: app.send_task(name, kwargs=kwargs),
-                )
-            except redis.RedisError as exc:  # Redis down: the next tick tries again
-                log.warning("recovery_sweep_failed", error=str(exc))
-
-        self.timer_entry = worker.timer.call_repeatedly(sweep_interval(settings), run)
-
-    def stop(self, worker: Any) -> None:
-        if self.timer_entry is not None:
-            self.timer_entry.cancel()
-            self.timer_entry = None
+    def tick(self, client: redis.Redis, *, settings: Settings, app: Celery) -> None:
+        sweep(
+            client, settings=settings, send=lambda name, kwargs: app.send_task(name, kwargs=kwargs)
+        )
 
 
 def install_recovery(app: Celery) -> None:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import redis
-from celery import Celery, bootsteps
+from celery import Celery
 
 from shared.celery_app import TASK_POLL_FEED
 from shared.logging import get_logger
-from shared.redis_client import make_redis
-from shared.settings import Settings, get_settings
+from shared.settings import Settings
 from shared.storage import feed_state
+from shared.timer_step import TimerStep
 
 log = get_logger(__name__)
 
@@ -37,32 +36,17 @@ def send_due_polls(
     return due
 
 
-class FeedStep(bootsteps.StartStopStep):  # type: ignore[misc]
+class FeedStep(TimerStep):
     """Runs ``send_due_polls`` on the worker's timer, in its main process."""
 
-    requires = {"celery.worker.components:Timer"}
+    failure_event = "feed_schedule_failed"
+    log = log
 
-    def __init__(self, parent: Any, **kwargs: Any) -> None:
-        super().__init__(parent, **kwargs)
-        self.timer_entry: Any = None
+    def interval(self, settings: Settings) -> float:
+        return tick_seconds(settings)
 
-    def start(self, worker: Any) -> None:
-        settings = get_settings()
-        client = make_redis(settings)
-        app: Celery = worker.app
-
-        def run() -> None:
-            try:
-                send_due_polls(client, settings=settings, app=app)
-            except redis.RedisError as exc:  # Redis down: the next tick tries again
-                log.warning("feed_schedule_failed", error=str(exc))
-
-        self.timer_entry = worker.timer.call_repeatedly(tick_seconds(settings), run)
-
-    def stop(self, worker: Any) -> None:
-        if self.timer_entry is not None:
-            self.timer_entry.cancel()
-            self.timer_entry = None
+    def tick(self, client: redis.Redis, *, settings: Settings, app: Celery) -> None:
+        send_due_polls(client, settings=settings, app=app)
 
 
 def install_feed_schedule(app: Celery) -> None:
