@@ -10,10 +10,12 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import fakeredis
 import pytest
 import redis
+from celery.signals import before_task_publish
 
 from crosscheck.redis_server import RedisServer
 from shared.settings import Settings
@@ -54,6 +56,19 @@ def fake_redis(fake_server: fakeredis.FakeServer) -> Iterator[fakeredis.FakeRedi
     client = fakeredis.FakeRedis(server=fake_server, decode_responses=True)
     yield client
     client.close()
+
+
+@pytest.fixture
+def sent() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Every task message published during the test: (task name, kwargs)."""
+    messages: list[tuple[str, dict[str, Any]]] = []
+
+    def record(sender: str, body: Any, **_: Any) -> None:
+        messages.append((sender, body[1]))
+
+    before_task_publish.connect(record, weak=False)
+    yield messages
+    before_task_publish.disconnect(record)
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
-from tests.local_http import QuietHandler
+from tests.local_http import QuietHandler, serving
 
 PAGE = """<!doctype html><html><head><title>{title}</title></head><body><article>
 <h1>{title}</h1>
@@ -21,30 +23,35 @@ after a storm damaged two cranes, according to a statement.</p>
 roughly {cost} million euros.</p></article></body></html>"""
 
 
+def _document(head: str, entry: str, items: list[tuple[str, str, str]], tail: str) -> bytes:
+    """``head``, ``entry`` filled in for each (guid, link, title) of ``items``, ``tail``."""
+    entries = "".join(
+        entry.format(guid=guid, link=link, title=headline) for guid, link, headline in items
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?>{head}{entries}{tail}'.encode()
+
+
 def rss(title: str, items: list[tuple[str, str, str]]) -> bytes:
     """An RSS 2.0 document; ``items`` are (guid, link, title)."""
-    entries = "".join(
-        f"<item><guid>{guid}</guid><link>{link}</link><title>{headline}</title>"
-        "<pubDate>Mon, 03 Mar 2025 09:00:00 GMT</pubDate></item>"
-        for guid, link, headline in items
+    return _document(
+        f'<rss version="2.0"><channel><title>{title}</title><link>http://example.invalid/</link>',
+        "<item><guid>{guid}</guid><link>{link}</link><title>{title}</title>"
+        "<pubDate>Mon, 03 Mar 2025 09:00:00 GMT</pubDate></item>",
+        items,
+        "</channel></rss>",
     )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>http://example.invalid/</link>{entries}</channel></rss>"
-    ).encode()
 
 
 def atom(title: str, items: list[tuple[str, str, str]]) -> bytes:
-    entries = "".join(
-        f'<entry><id>{guid}</id><link href="{link}"/><title>{headline}</title>'
-        "<updated>2025-03-03T09:00:00Z</updated></entry>"
-        for guid, link, headline in items
+    """An Atom document; ``items`` are (id, link, title)."""
+    return _document(
+        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{title}</title><id>urn:feed</id><updated>2025-03-03T09:00:00Z</updated>",
+        '<entry><id>{guid}</id><link href="{link}"/><title>{title}</title>'
+        "<updated>2025-03-03T09:00:00Z</updated></entry>",
+        items,
+        "</feed>",
     )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>{title}</title><id>urn:feed</id><updated>2025-03-03T09:00:00Z</updated>"
-        f"{entries}</feed>"
-    ).encode()
 
 
 BROKEN = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><title>x</item></rss'
@@ -69,6 +76,14 @@ class Site:
     def page(self, path: str, *, town: str, count: int) -> None:
         body = PAGE.format(title=f"Ships held at {town}", town=town, count=count, days=4, cost=3)
         self.put(path, body.encode(), "text/html; charset=utf-8")
+
+
+@contextmanager
+def served_site() -> Iterator[tuple[Site, str]]:
+    """A fresh :class:`Site` served on a local port: (site, host:port)."""
+    site = Site()
+    with serving(site_handler(site)) as address:
+        yield site, address
 
 
 def site_handler(site: Site) -> type[BaseHTTPRequestHandler]:

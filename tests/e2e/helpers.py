@@ -39,6 +39,20 @@ def article_status(
     return status
 
 
+def wait_for(
+    predicate: Callable[[], Any], *, timeout: float, what: str, interval: float = 0.1
+) -> Any:
+    """The first true value of ``predicate``, asked every ``interval`` seconds; a
+    ``TimeoutError`` naming ``what`` if none comes within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"not within {timeout}s: {what}")
+
+
 def wait_done(
     api_url: str,
     article_ids: list[str],

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from crosscheck.stack import Stack
 from shared.schemas import VerdictDoc
 from tests.conftest import EXAMPLES_DIR
 from tests.e2e.conftest import StackFactory
-from tests.e2e.helpers import StreamWatcher, load_article, post, wait_done
+from tests.e2e.helpers import StreamWatcher, load_article, post, wait_done, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -116,13 +115,7 @@ def loaded(make_stack: StackFactory) -> Loaded:
 
 
 def _wait(predicate: Callable[[], Any], *, timeout: float = 30.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise TimeoutError(f"not within {timeout}s: {what}")
+    return wait_for(predicate, timeout=timeout, what=what)
 
 
 def _screenshot(driver: WebDriver, path: Path) -> None:

@@ -34,7 +34,7 @@ from shared.storage.articles import get_statuses
 from shared.storage.listing import publish
 from shared.stream import ensure_group, entry_order
 from tests.e2e.conftest import StackFactory
-from tests.e2e.helpers import wait_done
+from tests.e2e.helpers import wait_done, wait_for
 from tests.local_http import QuietHandler, serving
 from tests.shared.verdicts import minimal_verdict
 
@@ -138,15 +138,6 @@ def pool_pids(child: Child) -> list[int]:
     return [p.pid for p in psutil.Process(child.pid).children(recursive=True)]
 
 
-def wait_until(predicate: Any, *, timeout: float, what: str, interval: float = 0.1) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise TimeoutError(f"not reached in {timeout}s: {what}")
-
-
 def kill_worker(stack: Stack, name: str) -> list[int]:
     """kill -9 the worker's main process, as a crash would; return its pool's pids."""
     child = stack.children[name]
@@ -165,7 +156,7 @@ def assert_pool_died(pool: list[int]) -> None:
             psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie" for pid in pool
         )
 
-    wait_until(gone, timeout=10, what=f"pool processes {pool} exit after their parent was killed")
+    wait_for(gone, timeout=10, what=f"pool processes {pool} exit after their parent was killed")
 
 
 def task_received_in_log(log_path: Path, task_ids: set[str]) -> set[str]:
@@ -186,7 +177,7 @@ def test_killed_workers_lose_nothing(make_stack: StackFactory) -> None:
     ids = post_all(stack.api_url, synthetic_articles(200, seed=1, tag="Crash"))
 
     # The extract worker dies while articles are still waiting for it.
-    wait_until(lambda: client.xlen(STREAM) >= 5, timeout=90, what="first verdicts")
+    wait_for(lambda: client.xlen(STREAM) >= 5, timeout=90, what="first verdicts")
     in_flight_extract = unacked_task_ids(client, TASK_FETCH, TASK_EXTRACT)
     pool = kill_worker(stack, "extract")
     assert_pool_died(pool)
@@ -197,7 +188,7 @@ def test_killed_workers_lose_nothing(make_stack: StackFactory) -> None:
     stack.start_extract(name="extract", concurrency=2)
 
     # Then the verify worker dies with claims in hand.
-    wait_until(lambda: client.xlen(STREAM) >= 60, timeout=120, what="60 verdicts")
+    wait_for(lambda: client.xlen(STREAM) >= 60, timeout=120, what="60 verdicts")
     pool = kill_worker(stack, "verify0")
     assert_pool_died(pool)
     # Only verify tasks: the restarted extract worker's own messages are unacked too.
@@ -212,7 +203,7 @@ def test_killed_workers_lose_nothing(make_stack: StackFactory) -> None:
     claims = assert_every_claim_published_once(client, statuses)
     # The orphaned messages really were redelivered (kombu restored them after the
     # visibility timeout) and the new workers received them.
-    wait_until(
+    wait_for(
         lambda: not unacked_task_ids(client) & orphaned, timeout=30, what="orphans acknowledged"
     )
     received = task_received_in_log(stack.log_dir / "verify1.log", orphaned)
@@ -238,7 +229,7 @@ def test_task_messages_lost_outright_are_sent_again(make_stack: StackFactory) ->
     assert drop_queue(client, "extract") == len(ids)
 
     stack.start_extract(concurrency=1)
-    wait_until(
+    wait_for(
         lambda: all(s == ArticleStatus.verifying for s in get_statuses(client, ids).values()),
         timeout=60,
         what="every article extracted after its extract message was lost",
@@ -455,7 +446,7 @@ def test_poison_input_is_dead_lettered_and_can_be_retried(
     _Toggle.healthy = True  # the upstream recovers; send the dead task again
     resent = json.loads(_cli(stack.redis_url, "dead", "retry", letters[flaky]["id"]))
     assert resent["resent"] == "crosscheck.fetch_article"
-    wait_until(
+    wait_for(
         lambda: (
             requests.get(f"{stack.api_url}/articles/{flaky}", timeout=10).json()["status"] == "done"
         ),

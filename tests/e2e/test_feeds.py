@@ -17,27 +17,20 @@ import requests
 from crosscheck.stack import Stack
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import StackFactory
-from tests.feeds import BROKEN, Site, atom, rss, site_handler
-from tests.local_http import serving
+from tests.e2e.helpers import wait_for
+from tests.feeds import BROKEN, Site, atom, rss, served_site
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[tuple[Site, str]]:
-    served = Site()
-    with serving(site_handler(served)) as address:
-        yield served, address
+    with served_site() as served:
+        yield served
 
 
 def _wait(predicate: Callable[[], Any], *, timeout: float = 90.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise TimeoutError(f"not within {timeout}s: {what}")
+    return wait_for(predicate, timeout=timeout, what=what, interval=0.2)
 
 
 def _cli(stack: Stack, *args: str) -> list[dict[str, Any]]:

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import fakeredis
 import pytest
-from celery.signals import before_task_publish
+from celery import Celery
 
-from services.extract.feed_poll import poll_feed
+from services.extract.feed_poll import PollResult, poll_feed
 from services.extract.feed_schedule import send_due_polls
 from services.extract.feeds import parse_feed
 from shared.celery_app import TASK_FETCH, TASK_POLL_FEED, make_celery
 from shared.errors import InvalidInput
 from shared.settings import Settings
 from shared.storage import articles, feed_state, keys
-from tests.feeds import BROKEN, Site, atom, rss, site_handler
-from tests.local_http import serving
+from tests.feeds import BROKEN, Site, atom, rss, served_site
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -59,45 +59,48 @@ def test_malformed_or_not_a_feed_is_refused(body: bytes) -> None:
         parse_feed(body, url="https://x.example/feed", now=NOW)
 
 
+@dataclass
+class Poller:
+    """A local feed site, and polls of feeds on it with its host allowed to be fetched."""
+
+    served: Site
+    base: str  # http://host:port of the site
+    client: fakeredis.FakeRedis
+    settings: Settings
+    celery: Celery
+
+    def poll(self, url: str, *, now: float, settings: Settings | None = None) -> PollResult:
+        return poll_feed(
+            client=self.client,
+            celery=self.celery,
+            settings=settings or self.settings,
+            url=url,
+            now=now,
+        )
+
+
 @pytest.fixture
-def sent() -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    messages: list[tuple[str, dict[str, Any]]] = []
-
-    def record(sender: str, body: Any, **_: Any) -> None:
-        messages.append((sender, body[1]))
-
-    before_task_publish.connect(record, weak=False)
-    yield messages
-    before_task_publish.disconnect(record)
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[Site, str]]:
-    served = Site()
-    with serving(site_handler(served)) as address:
-        yield served, address
+def poller(fake_redis: fakeredis.FakeRedis) -> Iterator[Poller]:
+    with served_site() as (served, address):
+        settings = Settings(redis_url="memory://", environment="test", fetch_allowed_hosts=address)
+        yield Poller(served, f"http://{address}", fake_redis, settings, make_celery(settings))
 
 
 def test_poll_queues_new_items_only_and_asks_conditionally(
-    fake_redis: fakeredis.FakeRedis,
-    site: tuple[Site, str],
-    sent: list[tuple[str, dict[str, Any]]],
+    poller: Poller, fake_redis: fakeredis.FakeRedis, sent: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    served, address = site
-    base = f"http://{address}"
-    settings = Settings(redis_url="memory://", environment="test", fetch_allowed_hosts=address)
-    celery = make_celery(settings)
+    served, base = poller.served, poller.base
     url = f"{base}/rss.xml"
-    served.put(url.removeprefix(base), rss("Harbour News", [("g1", f"{base}/a/1", "One")]))
+    served.put("/rss.xml", rss("Harbour News", [("g1", f"{base}/a/1", "One")]))
 
-    first = poll_feed(client=fake_redis, celery=celery, settings=settings, url=url, now=1000.0)
+    first = poller.poll(url, now=1000.0)
     assert first.status == "ok" and len(first.queued) == 1
     article = articles.get_article(fake_redis, first.queued[0])
     assert article is not None and article.url == f"{base}/a/1"
     assert article.source == "Harbour News" and article.title == "One" and not article.body
     assert [name for name, _ in sent] == [TASK_FETCH]
 
-    unchanged = poll_feed(client=fake_redis, celery=celery, settings=settings, url=url, now=1001.0)
+    unchanged = poller.poll(url, now=1001.0)
     assert unchanged.status == "not_modified" and not unchanged.queued
     assert [status for _, status in served.hits("/rss.xml")] == [200, 304]
     assert served.hits("/rss.xml")[1][0] is not None  # the second request carried If-None-Match
@@ -106,7 +109,7 @@ def test_poll_queues_new_items_only_and_asks_conditionally(
         "/rss.xml",
         rss("Harbour News", [("g2", f"{base}/a/2", "Two"), ("g1", f"{base}/a/1", "One")]),
     )
-    changed = poll_feed(client=fake_redis, celery=celery, settings=settings, url=url, now=1002.0)
+    changed = poller.poll(url, now=1002.0)
     assert changed.status == "ok" and len(changed.queued) == 1
     second = articles.get_article(fake_redis, changed.queued[0])
     assert second is not None and second.url == f"{base}/a/2"
@@ -117,35 +120,29 @@ def test_poll_queues_new_items_only_and_asks_conditionally(
     # Another feed relaying an item already queued adds no article (URL de-duplication).
     other = f"{base}/other.xml"
     served.put("/other.xml", atom("Other", [("urn:x", f"{base}/a/2", "Two again")]))
-    relay = poll_feed(client=fake_redis, celery=celery, settings=settings, url=other, now=1003.0)
+    relay = poller.poll(other, now=1003.0)
     assert relay.status == "ok" and relay.queued == [] and relay.duplicates == 1
 
 
 def test_malformed_and_unreachable_feeds_are_recorded_and_skipped(
-    fake_redis: fakeredis.FakeRedis,
-    site: tuple[Site, str],
-    sent: list[tuple[str, dict[str, Any]]],
+    poller: Poller, fake_redis: fakeredis.FakeRedis, sent: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    served, address = site
-    settings = Settings(redis_url="memory://", environment="test", fetch_allowed_hosts=address)
-    celery = make_celery(settings)
+    served = poller.served
     served.put("/broken.xml", BROKEN)
-    broken = f"http://{address}/broken.xml"
-    result = poll_feed(client=fake_redis, celery=celery, settings=settings, url=broken, now=1.0)
+    broken = f"{poller.base}/broken.xml"
+    result = poller.poll(broken, now=1.0)
     assert result.status == "malformed" and not sent
     assert feed_state.get_state(fake_redis, broken).status == "malformed"
-    again = poll_feed(client=fake_redis, celery=celery, settings=settings, url=broken, now=2.0)
+    again = poller.poll(broken, now=2.0)
     assert again.status == "malformed"
     assert [status for _, status in served.hits("/broken.xml")] == [200, 200]
-    missing = f"http://{address}/gone.xml"
-    result = poll_feed(client=fake_redis, celery=celery, settings=settings, url=missing, now=1.0)
+    missing = f"{poller.base}/gone.xml"
+    result = poller.poll(missing, now=1.0)
     assert result.status == "failed" and "404" in (result.error or "")
-    refused = poll_feed(
-        client=fake_redis,
-        celery=celery,
-        settings=Settings(redis_url="memory://", environment="test"),
-        url=f"http://{address}/rss.xml",
+    refused = poller.poll(
+        f"{poller.base}/rss.xml",
         now=1.0,
+        settings=Settings(redis_url="memory://", environment="test"),
     )
     assert refused.status == "failed" and not sent
 

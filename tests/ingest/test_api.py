@@ -9,14 +9,12 @@ from typing import Any
 
 import fakeredis
 import pytest
-from celery.signals import before_task_publish
 from fastapi.testclient import TestClient
 
-from services.ingest.main import create_app
-from shared.celery_app import TASK_EXTRACT, TASK_FETCH, make_celery
+from shared.celery_app import TASK_EXTRACT, TASK_FETCH
 from shared.schemas import ArticleStatus
-from shared.settings import Settings
 from shared.storage import articles, keys
+from tests.ingest.clients import make_client
 
 ARTICLE = {
     "title": "Port reopens after storm",
@@ -25,24 +23,6 @@ ARTICLE = {
     "url": "https://harbour.example/port-reopens?utm_source=feed",
     "published_at": "2025-03-04T09:00:00Z",
 }
-
-
-@pytest.fixture
-def sent() -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    messages: list[tuple[str, dict[str, Any]]] = []
-
-    def record(sender: str, body: Any, **_: Any) -> None:
-        messages.append((sender, body[1]))
-
-    before_task_publish.connect(record, weak=False)
-    yield messages
-    before_task_publish.disconnect(record)
-
-
-def make_client(fake_redis: fakeredis.FakeRedis, **overrides: Any) -> TestClient:
-    settings = Settings(redis_url="memory://", environment="test", **overrides)
-    app = create_app(settings, redis_factory=lambda _: fake_redis, celery_factory=make_celery)
-    return TestClient(app)
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ import fakeredis
 import pytest
 from fastapi.testclient import TestClient
 
-from services.ingest.main import create_app
 from services.ingest.web.auth import COOKIE
-from shared.celery_app import make_celery
 from shared.schemas import (
     Attribution,
     Claim,
@@ -30,7 +28,8 @@ from shared.storage import articles
 from shared.storage.claims import save_claims
 from shared.storage.listing import publish
 from shared.storage.verdicts import save_verdicts
-from tests.shared.verdicts import minimal_verdict
+from tests.ingest.clients import make_client
+from tests.shared.verdicts import minimal_verdict, verdict_for
 from tests.verify.factories import article_id_for, claim_id_for
 
 NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -55,17 +54,12 @@ def _claim(local: str, text: str, *, source: str = "Harbour Times", **extra: Any
 
 
 def _verdict(claim: Claim, verdict: Verdict, confidence: float, **extra: Any) -> VerdictDoc:
-    return VerdictDoc(
-        claim_id=claim.claim_id,
-        article_id=claim.article_id,
-        source=claim.source,
-        text=claim.text,
+    return verdict_for(
+        claim,
         verdict=verdict,
         confidence=confidence,
         independent_origins=2,
         explanation="Two independent origins agree; one relay disagrees on the count.",
-        claim=claim,
-        version=1,
         verified_at=NOW,
         **extra,
     )
@@ -137,15 +131,9 @@ def seeded(fake_redis: fakeredis.FakeRedis) -> dict[str, VerdictDoc]:
     return {doc.claim_id: doc for doc in saved}
 
 
-def _client(fake_redis: fakeredis.FakeRedis, **overrides: Any) -> TestClient:
-    settings = Settings(redis_url="memory://", environment="test", **overrides)
-    app = create_app(settings, redis_factory=lambda _: fake_redis, celery_factory=make_celery)
-    return TestClient(app)
-
-
 @pytest.fixture
 def web(fake_redis: fakeredis.FakeRedis) -> Iterator[TestClient]:
-    with _client(fake_redis) as client:
+    with make_client(fake_redis) as client:
         yield client
 
 
@@ -153,7 +141,11 @@ def _rows(html: str) -> list[str]:
     return re.findall(r'<tr data-claim="([^"]+)"', html)
 
 
-def _assert_safe(response: Any) -> None:
+def _safe_page(web: TestClient, path: str) -> str:
+    """The HTML of the page at ``path``, served (200) with the security headers and with
+    nothing hostile left live in it."""
+    response = web.get(path)
+    assert response.status_code == 200
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
@@ -161,17 +153,16 @@ def _assert_safe(response: Any) -> None:
     assert "<script>alert" not in response.text
     assert "<img src=x" not in response.text
     assert "javascript:" not in response.text
+    return response.text
 
 
 def test_claims_page_lists_newest_first_and_escapes(
     web: TestClient, seeded: dict[str, VerdictDoc]
 ) -> None:
-    response = web.get("/ui/claims")
-    assert response.status_code == 200
-    _assert_safe(response)
-    assert _rows(response.text) == [f"{A1}.000000c2", f"{A1}.000000c1", f"{A1}.000000c0"]
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in response.text
-    assert '<meter min="0" max="1"' in response.text
+    html = _safe_page(web, "/ui/claims")
+    assert _rows(html) == [f"{A1}.000000c2", f"{A1}.000000c1", f"{A1}.000000c0"]
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert '<meter min="0" max="1"' in html
 
 
 @pytest.mark.parametrize(
@@ -201,10 +192,7 @@ def test_bad_filter_is_a_clear_error(web: TestClient, seeded: dict[str, VerdictD
 def test_claim_page_groups_evidence_and_shows_conflicts(
     web: TestClient, seeded: dict[str, VerdictDoc]
 ) -> None:
-    response = web.get(f"/ui/claims/{A1}.000000c0")
-    assert response.status_code == 200
-    _assert_safe(response)
-    html = response.text
+    html = _safe_page(web, f"/ui/claims/{A1}.000000c0")
     groups = re.findall(r"<h3>([^<]+) <span class=\"count\">(\d+) relay", html)
     assert groups == [("coast guard", "2"), ("hospital", "1")]
     assert 'class="evidence-item s-agree near-copy"' in html
@@ -218,16 +206,14 @@ def test_claim_page_groups_evidence_and_shows_conflicts(
 def test_article_page_marks_claims_by_verdict(
     web: TestClient, seeded: dict[str, VerdictDoc]
 ) -> None:
-    response = web.get(f"/ui/articles/{A1}")
-    assert response.status_code == 200
-    _assert_safe(response)
-    marks = re.findall(r'<mark class="v-(\w+)" data-claim="([^"]+)">', response.text)
+    html = _safe_page(web, f"/ui/articles/{A1}")
+    marks = re.findall(r'<mark class="v-(\w+)" data-claim="([^"]+)">', html)
     assert marks == [
         ("disputed", f"{A1}.000000c0"),
         ("unverified", f"{A1}.000000c1"),
         ("supported", f"{A1}.000000c2"),
     ]
-    assert '<span class="status st-queued" id="status">queued</span>' in response.text
+    assert '<span class="status st-queued" id="status">queued</span>' in html
 
 
 def test_missing_pages_are_404(web: TestClient, seeded: dict[str, VerdictDoc]) -> None:
@@ -238,7 +224,7 @@ def test_missing_pages_are_404(web: TestClient, seeded: dict[str, VerdictDoc]) -
 def test_with_keys_pages_need_a_login_and_the_cookie_holds_no_key(
     fake_redis: fakeredis.FakeRedis, seeded: dict[str, VerdictDoc]
 ) -> None:
-    with _client(fake_redis, api_keys=KEY) as client:
+    with make_client(fake_redis, api_keys=KEY) as client:
         redirected = client.get(f"/ui/claims/{A1}.000000c0", follow_redirects=False)
         assert redirected.status_code == 303
         assert redirected.headers["location"] == f"/ui/login?next=%2Fui%2Fclaims%2F{A1}.000000c0"
@@ -252,7 +238,7 @@ def test_with_keys_pages_need_a_login_and_the_cookie_holds_no_key(
         cookie = outside.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie and KEY not in cookie
         assert client.get(f"/ui/claims/{A1}.000000c0").status_code == 200
-    with _client(fake_redis, api_keys=KEY) as bearer:
+    with make_client(fake_redis, api_keys=KEY) as bearer:
         response = bearer.get("/ui/claims", headers={"Authorization": f"Bearer {KEY}"})
         assert response.status_code == 200 and _rows(response.text)
         bearer.cookies.set(COOKIE, "forged")
@@ -286,7 +272,7 @@ def test_claims_page_pages_on_with_its_filters(fake_redis: fakeredis.FakeRedis) 
     save_claims(fake_redis, article=article, claims=[d.claim for d in docs])
     for doc, _ in save_verdicts(fake_redis, docs):
         publish(fake_redis, settings=settings, doc=doc)
-    with _client(fake_redis) as client:
+    with make_client(fake_redis) as client:
         first = client.get("/ui/claims", params={"outlet": "wire"})
         assert _rows(first.text) == [claim_id_for(f"c{i}", article="a1") for i in range(29, 4, -1)]
         older = re.search(r'href="([^"]+)" rel="next"', first.text)

@@ -4,6 +4,7 @@ one with the claims it names."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from services.verify.assess import assess
 from services.verify.flows import verdict_document
@@ -52,8 +53,12 @@ def verdict_for(
     confidence: float = 0.3,
     verdict: Verdict = Verdict.unverified,
     verified_at: datetime = datetime(2025, 1, 1, tzinfo=UTC),
+    independent_origins: int = 1,
+    explanation: str = "one origin",
+    **extra: Any,
 ) -> VerdictDoc:
-    """A minimal verdict on ``claim``: one origin, no evidence."""
+    """A verdict on ``claim``: by default a minimal one (one origin, no evidence);
+    ``extra`` sets further fields (evidence, conflicts)."""
     return VerdictDoc(
         claim_id=claim.claim_id,
         article_id=claim.article_id,
@@ -63,11 +68,12 @@ def verdict_for(
         parent_claim_id=claim.parent_claim_id,
         verdict=verdict,
         confidence=confidence,
-        independent_origins=1,
-        explanation="one origin",
+        independent_origins=independent_origins,
+        explanation=explanation,
         claim=claim,
         version=version,
         verified_at=verified_at,
+        **extra,
     )
 
 
