@@ -2,119 +2,113 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from services.verify import facts
 from services.verify.assess import CandidateEvidence, assess
 from services.verify.scoring import Signal, score
-from shared.schemas import ClaimKind, Quantity, Verdict
+from shared.schemas import Claim, ClaimKind, Quantity, Verdict
 from tests.verify.factories import claim, entity, fixed_stance
 
 ROSENBERG = entity("per:rosenberg", "PERSON", "Rosenberg")
 KURDS = entity("norp:kurdish", "NORP", "Kurdish")
 ESPN = entity("org:espn", "ORG", "ESPN")
+MEMORIAL = [
+    entity("fac:war_memorial", "FAC", "National War Memorial"),
+    entity("loc:ottawa", "GPE", "Ottawa"),
+]
+APPLE = [entity("org:apple", "ORG", "Apple")]
+BAGHDADI = [entity("per:baghdadi", "PERSON", "Baghdadi")]
+
+RESIDENTS = {
+    "text": "A fire forced about 400 residents of nearby streets to leave their homes",
+    "places": ["dornholm"],
+    "quantities": [Quantity(text="about 400", value=400, approximate=True, noun="resident")],
+}
+EVACUATED = {
+    "text": "Flames rose and around 400 people living near the site were evacuated",
+    "places": ["dornholm"],
+    "quantities": [Quantity(text="around 400", value=400, approximate=True, noun="people")],
+}
+PANEL = {"text": "ESPN planned a special domestic violence panel", "entities": [ESPN]}
+NOT_REAL = {"text": "ESPN's all-male panel on domestic violence is not real", "entities": [ESPN]}
 
 
-def test_another_fact_of_the_story_is_not_the_same_fact() -> None:
-    unharmed = claim(
-        "a", text="Rosenberg is unharmed and was not captured", source="x", entities=[ROSENBERG]
-    )
-    online = claim(
-        "b",
-        text="Rosenberg communicated with Kurdish fighters online before deciding to join them",
-        source="y",
-        entities=[ROSENBERG, KURDS],
-    )
-    assert not facts.same_fact(unharmed, online)
+def _pair(first: dict[str, Any], second: dict[str, Any]) -> tuple[Claim, Claim]:
+    """Claim ``a`` of outlet x and claim ``b`` of outlet y."""
+    return claim("a", source="x", **first), claim("b", source="y", **second)
 
 
-def test_the_same_event_in_other_words_is_the_same_fact() -> None:
-    memorial = entity("fac:war_memorial", "FAC", "National War Memorial")
-    ottawa = entity("loc:ottawa", "GPE", "Ottawa")
-    shot = claim(
-        "a",
-        text="A soldier was shot at the National War Memorial in Ottawa by a gunman",
-        source="x",
-        entities=[memorial, ottawa],
-    )
-    fired = claim(
-        "b",
-        text="Shots have been fired at the National War Memorial in Ottawa",
-        source="y",
-        entities=[memorial, ottawa],
-    )
-    assert facts.same_fact(shot, fired)
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        pytest.param(
+            {"text": "Rosenberg is unharmed and was not captured", "entities": [ROSENBERG]},
+            {
+                "text": "Rosenberg communicated with Kurdish fighters online before deciding "
+                "to join them",
+                "entities": [ROSENBERG, KURDS],
+            },
+            False,
+            id="another-fact-of-the-story",
+        ),
+        pytest.param(
+            {
+                "text": "A soldier was shot at the National War Memorial in Ottawa by a gunman",
+                "entities": MEMORIAL,
+            },
+            {
+                "text": "Shots have been fired at the National War Memorial in Ottawa",
+                "entities": MEMORIAL,
+            },
+            True,
+            id="the-same-event-in-other-words",
+        ),
+        pytest.param(RESIDENTS, EVACUATED, True, id="one-amount-in-one-place-told-twice"),
+        pytest.param(
+            RESIDENTS, {**EVACUATED, "places": ["valtrena"]}, False, id="one-amount-elsewhere"
+        ),
+        pytest.param(
+            {"text": "Apple is considering a platinum edition of its watch", "entities": APPLE},
+            {
+                "text": "Debunk: No, Apple didn't change iPhone internals to avoid bending",
+                "entities": APPLE,
+            },
+            False,
+            id="a-debunk-of-a-shared-name-alone",
+        ),
+        pytest.param(PANEL, NOT_REAL, True, id="a-debunk-of-the-same-event"),
+    ],
+)
+def test_same_fact(first: dict[str, Any], second: dict[str, Any], same: bool) -> None:
+    assert facts.same_fact(*_pair(first, second)) is same
 
 
-def test_one_amount_in_one_place_is_one_event_told_twice() -> None:
-    residents = claim(
-        "a",
-        text="A fire forced about 400 residents of nearby streets to leave their homes",
-        source="x",
-        places=["dornholm"],
-        quantities=[Quantity(text="about 400", value=400, approximate=True, noun="resident")],
-    )
-    evacuated = claim(
-        "b",
-        text="Flames rose and around 400 people living near the site were evacuated",
-        source="y",
-        places=["dornholm"],
-        quantities=[Quantity(text="around 400", value=400, approximate=True, noun="people")],
-    )
-    assert facts.same_fact(residents, evacuated)
-    elsewhere = evacuated.model_copy(update={"places": ["valtrena"]})
-    assert not facts.same_fact(residents, elsewhere)
-
-
-def test_a_debunk_of_a_shared_name_alone_is_not_about_the_claim() -> None:
-    apple = entity("org:apple", "ORG", "Apple")
-    platinum = claim(
-        "a",
-        text="Apple is considering a platinum edition of its watch",
-        source="x",
-        entities=[apple],
-    )
-    bending = claim(
-        "b",
-        text="Debunk: No, Apple didn't change iPhone internals to avoid bending",
-        source="y",
-        entities=[apple],
-    )
-    assert not facts.same_fact(platinum, bending)
-
-
-def test_a_debunk_of_the_same_event_is_the_same_fact_and_opposite() -> None:
-    panel = claim(
-        "a",
-        text="ESPN planned a special domestic violence panel",
-        source="x",
-        entities=[ESPN],
-    )
-    not_real = claim(
-        "b",
-        text="ESPN's all-male panel on domestic violence is not real",
-        source="y",
-        entities=[ESPN],
-    )
-    assert facts.same_fact(panel, not_real)
-    assert facts.opposite_polarity(panel, not_real)
-    assert not facts.opposite_polarity(panel, panel)
-
-
-def test_a_negation_on_a_side_clause_is_not_opposite() -> None:
-    baghdadi = entity("per:baghdadi", "PERSON", "Baghdadi")
-    first = claim(
-        "a",
-        text="This was not the first time that rumors of Baghdadi's death have surfaced",
-        source="x",
-        entities=[baghdadi],
-        negated=True,
-    )
-    exploded = claim(
-        "b",
-        text="Rumors of Baghdadi's death exploded over the weekend on social media with a photo",
-        source="y",
-        entities=[baghdadi],
-    )
-    assert not facts.opposite_polarity(first, exploded)
+@pytest.mark.parametrize(
+    ("first", "second", "opposite"),
+    [
+        pytest.param(PANEL, NOT_REAL, True, id="a-debunk-of-the-same-event"),
+        pytest.param(PANEL, PANEL, False, id="the-same-words"),
+        pytest.param(
+            {
+                "text": "This was not the first time that rumors of Baghdadi's death have surfaced",
+                "entities": BAGHDADI,
+                "negated": True,
+            },
+            {
+                "text": "Rumors of Baghdadi's death exploded over the weekend on social media "
+                "with a photo",
+                "entities": BAGHDADI,
+            },
+            False,
+            id="a-negation-on-a-side-clause",
+        ),
+    ],
+)
+def test_opposite_polarity(first: dict[str, Any], second: dict[str, Any], opposite: bool) -> None:
+    assert facts.opposite_polarity(*_pair(first, second)) is opposite
 
 
 def _signal(origin: str, *, hedged: bool) -> Signal:

@@ -10,7 +10,7 @@ import pytest
 
 from services.verify import retrieval
 from services.verify.origins import CopyProbe, Signature, group_near_copies, signature
-from shared.schemas import Claim, StoredArticle
+from shared.schemas import Claim, Entity, StoredArticle
 from shared.storage import articles, claims, index
 from shared.storage.claims import ClaimCache
 from tests.verify import scenario_claims as sc
@@ -205,42 +205,48 @@ def test_a_claim_naming_nothing_is_found_through_its_article(client: fakeredis.F
     assert retrieval.candidates(client, ledger, cap=10, bucket_days=7) == [bare.claim_id]
 
 
+def _report(n: int, text: str, *entities: Entity) -> Claim:
+    """Report ``n`` of a day: outlet A, B, ... and an article of its own, each an hour
+    after the one before."""
+    return claim(
+        f"q-{n}",
+        text=text,
+        source="ABCD"[n - 1],
+        article_id=f"art-q{n}",
+        entities=entities,
+        published=f"2025-05-03T{8 + n:02}:00:00",
+    )
+
+
 def test_one_event_in_different_words_and_entity_types_is_found(
     client: fakeredis.FakeRedis,
 ) -> None:
     """Reports sharing only the town's name, typed differently by NER, and the event's
     words: found through their word keys."""
-    institute = claim(
-        "q-1",
-        text="A magnitude 6.1 earthquake struck Kerava, killing 14, the seismology institute said",
-        source="A",
-        article_id="art-q1",
-        entities=[entity("loc:kerava", "GPE", "Kerava"), entity("org:institute", "ORG", "x")],
-        published="2025-05-03T09:00:00",
+    kerava = entity("loc:kerava", "GPE", "Kerava")
+    jewish = entity("norp:jewish", "NORP", "Jewish")
+    institute = _report(
+        1,
+        "A magnitude 6.1 earthquake struck Kerava, killing 14, the seismology institute said",
+        kerava,
+        entity("org:institute", "ORG", "x"),
     )
-    hospital = claim(
-        "q-2",
-        text="Kerava Hospital treated dozens injured in the earthquake, and 14 people died",
-        source="B",
-        article_id="art-q2",
-        entities=[entity("org:kerava_hospital", "ORG", "Kerava Hospital")],
-        published="2025-05-03T10:00:00",
+    hospital = _report(
+        2,
+        "Kerava Hospital treated dozens injured in the earthquake, and 14 people died",
+        entity("org:kerava_hospital", "ORG", "Kerava Hospital"),
     )
-    unrelated = claim(
-        "q-3",
-        text="The Jewish community of Lisbon opened a new museum",
-        source="C",
-        article_id="art-q3",
-        entities=[entity("norp:jewish", "NORP", "Jewish"), entity("loc:lisbon", "GPE", "Lisbon")],
-        published="2025-05-03T11:00:00",
+    unrelated = _report(
+        3,
+        "The Jewish community of Lisbon opened a new museum",
+        jewish,
+        entity("loc:lisbon", "GPE", "Lisbon"),
     )
-    also_jewish = claim(
-        "q-4",
-        text="Jewish leaders condemned the vandalism of a cemetery in Leeds",
-        source="D",
-        article_id="art-q4",
-        entities=[entity("norp:jewish", "NORP", "Jewish"), entity("loc:leeds", "GPE", "Leeds")],
-        published="2025-05-03T12:00:00",
+    also_jewish = _report(
+        4,
+        "Jewish leaders condemned the vandalism of a cemetery in Leeds",
+        jewish,
+        entity("loc:leeds", "GPE", "Leeds"),
     )
     for c in (institute, hospital, unrelated, also_jewish):
         retrieval.index_claim(client, c)
