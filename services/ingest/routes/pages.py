@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
+import redis
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
@@ -28,6 +29,7 @@ from services.ingest.routes.claims import newest_verdicts
 from services.ingest.web import logic
 from services.ingest.web.auth import COOKIE, local_next, may_read, session_token
 from shared.schemas import EvidenceItem, Verdict, VerdictDoc
+from shared.settings import Settings
 from shared.storage import articles, claims, verdicts
 from shared.stream import StreamMessage, last_entry_id, read_after, versions_on_stream
 
@@ -87,6 +89,21 @@ def page(request: Request, name: str, context: dict[str, Any], *, status: int = 
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def _live_page(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    client: redis.Redis,
+    settings: Settings,
+    status: int = 200,
+) -> Response:
+    """``page`` with the verified stream's last entry id as ``after``: the page's live
+    updates start there."""
+    after = last_entry_id(client, stream=settings.stream_name)
+    return page(request, name, {**context, "after": after}, status=status)
 
 
 def _login_redirect(request: Request) -> Response:
@@ -198,9 +215,11 @@ def claims_page(
         "next_href": next_href,
         "first_page": cursor == 0,
         "first_href": f"/ui/claims?{urlencode(kept_query)}" if kept_query else "/ui/claims",
-        "after": last_entry_id(client, stream=settings.stream_name),
     }
-    return page(request, "claims.html", context, status=422 if errors else 200)
+    status = 422 if errors else 200
+    return _live_page(
+        request, "claims.html", context, client=client, settings=settings, status=status
+    )
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
@@ -222,9 +241,8 @@ def claim_page(
         "graph": logic.origin_graph(doc, claim_href=_claim_href),
         "extra": logic.extra_fields(doc, logic.SHOWN_VERDICT_FIELDS),
         "versions": versions,
-        "after": last_entry_id(client, stream=settings.stream_name),
     }
-    return page(request, "claim.html", context)
+    return _live_page(request, "claim.html", context, client=client, settings=settings)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -246,9 +264,8 @@ def article_page(
         ),
         "claims": article_claims,
         "docs": {d.claim_id: d for d in docs},
-        "after": last_entry_id(client, stream=settings.stream_name),
     }
-    return page(request, "article.html", context)
+    return _live_page(request, "article.html", context, client=client, settings=settings)
 
 
 def _event(message: StreamMessage) -> str:
