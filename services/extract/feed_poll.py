@@ -1,7 +1,8 @@
 """One poll of one feed: a conditional fetch, its new items queued as URL articles.
 
-Each item goes through ingest's own acceptance (``accept_article``): stored, de-duplicated
-by URL and queued for the SSRF-guarded fetch like an article posted with only a ``url``.
+Each item goes through the acceptance the API uses (``shared.acceptance``): stored,
+de-duplicated by URL and queued for the SSRF-guarded fetch like an article posted with
+only a ``url``.
 A feed that cannot be fetched or read is logged and recorded in its state; the next poll
 tries again, and no other feed or task is held up.
 """
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 
 from services.extract.feeds import FeedItem, parse_feed
 from services.extract.fetch import FetchedFeed, fetch_feed
-from services.ingest.flows import accept_article
+from shared.acceptance import accept_article
 from shared.errors import FetchRefused, InvalidInput, UpstreamError
 from shared.logging import get_logger
 from shared.schemas import ArticleIn

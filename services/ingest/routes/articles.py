@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from services.ingest.deps import AuthDep, CeleryDep, RedisDep, SettingsDep
 from services.ingest.errors import MalformedBody, UnsupportedMediaType
-from services.ingest.flows import accept_article
 from services.ingest.routes.common import ERROR_RESPONSES
+from shared.acceptance import accept_article
 from shared.errors import InvalidInput, NotFound
 from shared.logging import get_logger
 from shared.schemas import ArticleAccepted, ArticleIn, ArticlePublic

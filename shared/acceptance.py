@@ -1,4 +1,5 @@
-"""Multi-step ingest work: de-duplicate, store, and queue an accepted article."""
+"""Acceptance of an article, posted to the API or read from a feed: de-duplicate, store,
+and queue it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from datetime import UTC, datetime
 import redis
 from celery import Celery
 
-from services.ingest.logic import dedupe_fingerprints
 from shared import recovery
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH
+from shared.fingerprints import dedupe_fingerprints
 from shared.ids import new_article_id
 from shared.schemas import ArticleIn, ArticleStatus, StoredArticle
 from shared.settings import Settings

@@ -1,4 +1,5 @@
-"""Pure helpers for ingest: canonical URLs and text fingerprints used for de-duplication."""
+"""Canonical URLs and text fingerprints: the identities under which an accepted article is
+de-duplicated (pure functions)."""
 
 from __future__ import annotations
 
