@@ -62,6 +62,7 @@ def veracity(data_path: Path, split: str, seed: int, limit: int | None, out: Pat
             "evidence_precision",
             "evidence_coverage",
             "headline_recall",
+            "evidence_stance_by_gold",
             "supported_confidence_by_truth",
             "reference_always_unknown",
             "reference_gold_stance_rule",

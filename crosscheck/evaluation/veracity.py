@@ -133,6 +133,7 @@ def run_veracity(
     """Post every claim of ``claims`` (the whole file), score those on side ``split``."""
     scored = in_split((c.claim_id for c in claims), split, seed=seed)
     group_of: dict[str, str] = {}  # article id -> Emergent claim id
+    stance_of: dict[str, str] = {}  # headline's article id -> the journalists' stance
     claim_article: dict[str, str] = {}
     for n, item in enumerate(claims):
         when = _BASE_TIME + timedelta(minutes=n)
@@ -143,6 +144,7 @@ def run_veracity(
                 )
             )
             group_of[aid] = item.claim_id
+            stance_of[aid] = h.stance
         aid = pipeline.post(
             EvalArticle(
                 source=CLAIM_SOURCE,
@@ -186,6 +188,9 @@ def run_veracity(
                         "source": e.source,
                         "stance": e.stance.value,
                         "same_claim": group_of.get(e.article_id or "") == item.claim_id,
+                        "gold_stance": stance_of.get(e.article_id or "")
+                        if group_of.get(e.article_id or "") == item.claim_id
+                        else None,
                     }
                     for e in evidence
                 ],
@@ -214,6 +219,12 @@ def _summary(
         ]
         return round(sum(values) / len(values), 3) if values else None
 
+    # How the verdicts read the claim's own headlines, against the journalists' stances.
+    stance_read: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        for e in r["evidence_items"]:  # type: ignore[attr-defined]
+            if e["gold_stance"] is not None:
+                stance_read[e["gold_stance"]][e["stance"]] += 1
     return {
         "split": split,
         "seed": seed,
@@ -228,6 +239,7 @@ def _summary(
         "evidence_precision": share(on_claim, items),
         "evidence_coverage": share(sum(1 for r in rows if r["evidence_on_claim"]), len(rows)),
         "headline_recall": share(found, heads),
+        "evidence_stance_by_gold": {g: dict(c) for g, c in sorted(stance_read.items())},
         "supported_confidence_by_truth": {t: mean_confidence("supported", t) for t in LABELS},
         "reference_always_unknown": {
             "accuracy": unknown.accuracy,

@@ -7,10 +7,11 @@ entities across the article; resolve speakers with carry-over; score and keep th
 check-worthy ones. Reported claims come out twice: the assertion "X" and the attribution
 "S said X".
 
-Headlines (a line with a verb but no final stop, or the title) and debunks ("the story is
-a hoax") are kept whatever their check-worthiness score, unless they are questions,
-imperatives, opinion or first-person: the score is fitted to body sentences, and a
-headline is the outlet's own choice of its central claim.
+Headlines (a line with a verb but no final stop, the title, or the body's first sentence
+that restates the title) and debunks ("the story is a hoax") are kept whatever their
+check-worthiness score, unless they are questions, imperatives, opinion or first-person:
+the score is fitted to debate lines, and a headline is the outlet's own choice of its
+central claim.
 
 Title claims index the title (``Claim.section == "title"``). While an article is read,
 the title sits after the body in one text (``_TITLE_GAP`` apart), so the linker and the
@@ -225,6 +226,7 @@ def _finish(item: _Prepared, *, threshold: float, model: CheckworthyModel) -> Ex
     claims: list[Claim] = []
     # The article's sentences in order are one document: neighbours are context.
     scores = model.score([f.text for f in item.facts])
+    lede = _lede(item)
     for (facts, speaker, direct), probability in zip(
         _with_speakers(item.facts, item.linker), scores.tolist(), strict=True
     ):
@@ -238,6 +240,7 @@ def _finish(item: _Prepared, *, threshold: float, model: CheckworthyModel) -> Ex
                 body=item.text,
                 worth=worth,
                 threshold=threshold,
+                lede=facts is lede,
             )
         )
     if item.title_at is not None:
@@ -248,6 +251,14 @@ def _finish(item: _Prepared, *, threshold: float, model: CheckworthyModel) -> Ex
         claims=claims,
         reason=None if claims else _why_none(item.facts),
     )
+
+
+def _lede(item: _Prepared) -> SentenceFacts | None:
+    """The body's first sentence that restates an unread title: the headline's claim."""
+    title = item.article.title
+    if item.title_at is not None or not title.strip():
+        return None
+    return next((f for f in item.facts if _restated(title, f.text)), None)
 
 
 def _why_none(all_facts: Sequence[SentenceFacts]) -> str:
@@ -455,11 +466,11 @@ def _speaker_entity(facts: SentenceFacts, speaker: _Speaker, body: str) -> Entit
     )
 
 
-def _kept_by_rule(facts: SentenceFacts, *, asserted: str) -> bool:
-    """Headlines and debunks are claims unless they ask, order, opine or speak for "I",
-    or what they assert is a fragment ("to have taken a cast")."""
+def _kept_by_rule(facts: SentenceFacts, *, asserted: str, lede: bool) -> bool:
+    """Headlines, the lede that restates the title, and debunks are claims unless they
+    ask, order, opine or speak for "I", or what they assert is a fragment ("to have taken a cast")."""
     words = asserted.split()
-    if not (facts.headline or facts.debunk) or len(words) < _MIN_RULE_WORDS:
+    if not (facts.headline or facts.debunk or lede) or len(words) < _MIN_RULE_WORDS:
         return False
     if words[0] == "to":
         return False
@@ -481,6 +492,7 @@ def _claims_of(
     body: str,
     worth: float,
     threshold: float,
+    lede: bool = False,
 ) -> list[Claim]:
     cue = facts.cue
     a_start, a_end = (
@@ -489,7 +501,7 @@ def _claims_of(
     if a_end <= a_start or body[a_start:a_end].strip() == "":
         return []
     sentence_entities = _entities(item, facts.start, facts.end, body)
-    if worth < threshold and not _kept_by_rule(facts, asserted=body[a_start:a_end]):
+    if worth < threshold and not _kept_by_rule(facts, asserted=body[a_start:a_end], lede=lede):
         return []
     # The asserted span lies inside the sentence (without a cue it is the sentence).
     entities = [e for e in sentence_entities if e.start >= a_start and e.end <= a_end]

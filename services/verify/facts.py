@@ -111,9 +111,14 @@ def same_fact(claim: Claim, other: Claim) -> bool:
     """Whether ``other`` speaks to the fact ``claim`` states (see the module docstring)."""
     mine, theirs = event_tokens(claim), event_tokens(other)
     shared = mine & theirs
-    if shared and max(len(shared) / len(mine), len(shared) / len(theirs)) >= EVENT_COVER_MIN:
-        return True
     participants = shared_participants(claim, other)
+    anchored = bool(participants or set(claim.places) & set(other.places))
+    if shared:
+        # A short line covers itself with one common word ("arrest hoax"): without a shared
+        # participant or place, both sides must share that much of what they say.
+        cover = (max if anchored else min)(len(shared) / len(mine), len(shared) / len(theirs))
+        if cover >= EVENT_COVER_MIN:
+            return True
     if (participants or set(claim.places) & set(other.places)) and _shared_amount(claim, other):
         return True
     if not participants:

@@ -38,7 +38,10 @@ it is hedged, and a credibility weight.
 4. Caps. ``SINGLE_ORIGIN_CAP`` (0.5) applies when no origin other than the claim's own
    supports it on its own sourcing (``s_o >= SUPPORT_MIN``, 0.15, from an item that is
    neither hedged nor a relay: "reportedly" passes on someone else's report, it does not
-   confirm it). ``HEDGE_CAP`` (0.45) applies to a hedged
+   confirm it). ``FEW_CONFIRMATIONS_CAP`` (0.55, below ``supported``) applies to an
+   assertion confirmed so by fewer than ``MIN_CONFIRMING_ORIGINS`` (2) other origins: a
+   rumour is echoed by an outlet or two before anyone confirms it, so ``supported`` needs
+   three independent origins in all; a statement needs two witnesses. ``HEDGE_CAP`` (0.45) applies to a hedged
    assertion ("may have", "if confirmed", or hedged by its own origin where that origin
    states it elsewhere: see ``assess``) unless an independent origin supports it without
    hedging. Hedges do not cap attribution claims: the hedge belongs to the quoted content,
@@ -72,8 +75,10 @@ __all__ = [
     "DISCUSS_CREDIT",
     "DISPUTE_MIN",
     "EXTERNAL_WEIGHT",
+    "FEW_CONFIRMATIONS_CAP",
     "HEDGED_EVIDENCE_FACTOR",
     "HEDGE_CAP",
+    "MIN_CONFIRMING_ORIGINS",
     "ORIGIN_WEIGHT",
     "OWN_REPORT_PRIOR",
     "REFUTE_MAX_CORROBORATION",
@@ -97,6 +102,10 @@ HEDGED_EVIDENCE_FACTOR = 0.5
 CONFLICT_PENALTY = 0.6
 SUPPORT_MIN = 0.15
 SINGLE_ORIGIN_CAP = 0.5
+# One outlet beside the claim's own may be echoing the same unconfirmed rumour:
+# ``supported`` needs this many independent origins beside the claim's own.
+MIN_CONFIRMING_ORIGINS = 2
+FEW_CONFIRMATIONS_CAP = 0.55
 HEDGE_CAP = 0.45
 SUPPORT_MIN_CONFIDENCE = 0.6
 SUPPORTED_MAX_OPPOSITION = 0.2
@@ -205,6 +214,9 @@ def score(
     single = not others
     if single:
         cap = SINGLE_ORIGIN_CAP
+    elif kind is ClaimKind.assertion and len(others) < MIN_CONFIRMING_ORIGINS:
+        # On the attribution layer each outlet witnesses the statement: two suffice.
+        cap = FEW_CONFIRMATIONS_CAP
     hedge_capped = kind is ClaimKind.assertion and claim_hedged and not others
     if hedge_capped:
         cap = min(cap, HEDGE_CAP)

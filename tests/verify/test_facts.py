@@ -8,7 +8,7 @@ import pytest
 
 from services.verify import facts
 from services.verify.assess import CandidateEvidence, assess
-from services.verify.scoring import Signal, score
+from services.verify.scoring import SUPPORT_MIN_CONFIDENCE, Signal, score
 from shared.schemas import Claim, ClaimKind, Quantity, Verdict
 from tests.verify.factories import claim, entity, fixed_stance
 
@@ -124,14 +124,33 @@ def test_relays_that_hedge_are_no_independent_confirmation() -> None:
     )
     assert result.single_origin
     assert result.verdict is not Verdict.supported
-    confirmed = score(
+    one = score(
         signals=[*relays, _signal("outlet:own_sourcing", hedged=False)],
         own_origin="outlet:own",
         kind=ClaimKind.assertion,
         claim_hedged=False,
     )
+    assert one.independent_origins == 2
+    assert one.verdict is Verdict.unverified
+    assert one.confidence < SUPPORT_MIN_CONFIDENCE
+    confirmed = score(
+        signals=[*relays, *(_signal(f"outlet:sourcing{i}", hedged=False) for i in range(2))],
+        own_origin="outlet:own",
+        kind=ClaimKind.assertion,
+        claim_hedged=False,
+    )
     assert confirmed.verdict is Verdict.supported
-    assert confirmed.independent_origins == 2
+    assert confirmed.independent_origins == 3
+
+
+def test_two_outlets_witness_a_statement() -> None:
+    result = score(
+        signals=[_signal("outlet:second", hedged=False)],
+        own_origin="outlet:own",
+        kind=ClaimKind.attribution,
+        claim_hedged=False,
+    )
+    assert result.verdict is Verdict.supported
 
 
 def test_reporting_without_endorsing_adds_no_support_to_an_assertion() -> None:
