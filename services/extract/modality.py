@@ -95,7 +95,23 @@ def find_hedges(text: str) -> list[str]:
 
 
 def is_negated(head: Token) -> bool:
-    """The clause headed by ``head`` is negated ("did not kill", "no one was hurt")."""
+    """The clause headed by ``head`` is negated ("did not kill", "no one was hurt").
+
+    A verbless head, as headlines have ("Batmobile wasn't stolen: Cops", "item not a
+    nuclear weapon"), carries the negation of the clause or noun phrase it governs."""
+    if _negates_directly(head):
+        return True
+    if head.pos_ in {"VERB", "AUX"}:
+        return False
+    return any(
+        _negates_directly(child) for child in head.children if child.dep_ in _VERBLESS_CLAUSE_DEPS
+    )
+
+
+_VERBLESS_CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "npadvmod", "appos", "acl"})
+
+
+def _negates_directly(head: Token) -> bool:
     for child in head.children:
         if child.dep_ == "neg":
             return True
