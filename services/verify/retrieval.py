@@ -1,24 +1,29 @@
 """The candidate index: claims findable by shared named things within a time window.
 
-One posting per *term*, where a term is a canonical entity, speaker or place key joined
-with a time bucket (``raqqa|t105080``). A bucket is ``settings.time_bucket_days`` days wide
-unless ``bucket_days`` is given. A claim is indexed under the buckets of its event times
-(ranges spanning more than ``MAX_SPAN_BUCKETS`` buckets, such as "in 2025", are too vague to
-index) and of its publication date; lookups also read the neighbouring buckets, so an event
-on either side of a bucket edge is still found. A claim that names nothing ("the fire at
-the depot on Tuesday") is filed under the keys of the claim in its article that shares most
-of its words (``context_keys``). Postings are stored by ``shared.storage.index``; a claim id
-names its article, so same-article claims are dropped without another read.
+One posting per *term*, where a term is a key joined with a time bucket
+(``raqqa|t105080``). Keys are a claim's canonical entity, speaker and place keys (named
+keys) and its content words (``word_keys``, ``w:`` keys). A bucket is
+``settings.time_bucket_days`` days wide unless ``bucket_days`` is given. A claim's named
+keys are indexed under the buckets of its event times (ranges spanning more than
+``MAX_SPAN_BUCKETS`` buckets, such as "in 2025", are too vague to index) and of its
+publication date; its first ``FILED_WORD_KEYS`` words only under its publication date.
+Lookups read every key, the ``MAX_WORD_KEYS`` words included, at the claim's buckets and
+their neighbours, so an event on either side of a bucket edge is still found. A claim that
+names nothing ("the fire at the depot on Tuesday") is filed under the named keys of the
+claim in its article that shares most of its words (``context_keys``). Postings are stored
+by ``shared.storage.index``; a claim id names its article, so same-article claims are
+dropped without another read.
 
-Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` keys times a handful of
-buckets are read, each the newest ``per_term`` members and its size, in one round trip.
-Candidates are ranked by the sum, over distinct keys they share, of a rarity weight
-``1 / log2(2 + members)`` (an IDF: a key in every story says little), and the top ``cap``
-are returned.
+Cost per lookup does not grow with the corpus: at most ``MAX_KEYS`` named keys and
+``MAX_WORD_KEYS`` words times a handful of buckets are read, each the newest ``per_term``
+members and its size, in one round trip. Candidates are ranked by the sum, over distinct
+keys they share, of a rarity weight ``1 / log2(2 + members)`` (an IDF: a key in every
+story says little), and the top ``cap`` are returned.
 
 Postings have no TTL. Each claim adds 12 bytes to at most ``MAX_KEYS x (event +
-publication buckets)`` postings, so memory grows linearly with claims, but each posting
-stops growing once its time bucket is in the past, and reads stay capped whatever its size.
+publication buckets) + FILED_WORD_KEYS`` postings, so memory grows linearly with claims,
+but each posting stops growing once its time bucket is in the past, and reads stay capped
+whatever its size.
 
 The MinHash signature of each indexed article is stored with its claims' postings, so
 near-copy detection compares whole articles across workers.
@@ -68,8 +73,12 @@ DEFAULT_BUCKET_DAYS = 7
 NAMED_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 )
-# Content words a claim is also filed under (``word_keys``), longest first.
+# Content words a claim is looked up by (``word_keys``), longest first; it is filed under
+# the first ``FILED_WORD_KEYS`` of them. Two reports of one event find each other when
+# one's filed words are among the other's looked-up words, and the index holds half the
+# words it would if all were filed.
 MAX_WORD_KEYS = 6
+FILED_WORD_KEYS = 3
 WORD_PREFIX = "w:"
 _WORD_MIN_LENGTH = 4
 _LABEL_RANK = {"PERSON": 0, "ORG": 1, "EVENT": 2, "FAC": 3, "PRODUCT": 4, "GPE": 5, "LOC": 5}
@@ -131,27 +140,45 @@ def word_keys(claim: Claim) -> list[str]:
     return [WORD_PREFIX + w for w in ordered]
 
 
-def _terms(claim: Claim, buckets: Iterable[int], keys: Sequence[str] | None) -> list[str]:
+def _with_buckets(keys: Sequence[str], buckets: Iterable[int]) -> list[str]:
     ordered = sorted(buckets)
-    named = (_index_keys(claim) or list(keys or ())) + word_keys(claim)
     if not ordered:
-        return [f"{key}|t*" for key in named]
-    return [f"{key}|t{b}" for key in named for b in ordered]
+        return [f"{key}|t*" for key in keys]
+    return [f"{key}|t{b}" for key in keys for b in ordered]
+
+
+def _named(claim: Claim, keys: Sequence[str] | None) -> list[str]:
+    return _index_keys(claim) or list(keys or ())
 
 
 def index_terms(
     claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS, keys: Sequence[str] | None = None
 ) -> list[str]:
-    """Terms a claim is stored under; ``keys`` stand in when it names nothing itself."""
-    return _terms(claim, _buckets(claim, bucket_days=bucket_days), keys)
+    """Terms a claim is stored under; ``keys`` stand in when it names nothing itself.
+
+    Named keys are filed under every bucket of the claim; word keys only under its
+    publication bucket (every bucket if it has none). A shared word is weaker evidence
+    than a shared name, worth following only between reports of about the same days, and
+    the event buckets of a claim's words were a third of the index's bytes.
+    """
+    buckets = _buckets(claim, bucket_days=bucket_days)
+    words = word_keys(claim)[:FILED_WORD_KEYS]
+    if claim.published_at is not None:
+        published = {time_bucket(claim.published_at.date(), bucket_days=bucket_days)}
+        return _with_buckets(_named(claim, keys), buckets) + _with_buckets(words, published)
+    return _with_buckets(_named(claim, keys) + words, buckets)
 
 
 def lookup_terms(
     claim: Claim, *, bucket_days: int = DEFAULT_BUCKET_DAYS, keys: Sequence[str] | None = None
 ) -> list[str]:
-    """Terms read to find a claim's candidates: its buckets and their neighbours."""
+    """Terms read to find a claim's candidates: its buckets and their neighbours, for its
+    named keys and its word keys alike (a report published in the week of this claim's
+    event files its words there)."""
     own = _buckets(claim, bucket_days=bucket_days)
-    return _terms(claim, {n for b in own for n in (b - 1, b, b + 1)}, keys)
+    return _with_buckets(
+        _named(claim, keys) + word_keys(claim), {n for b in own for n in (b - 1, b, b + 1)}
+    )
 
 
 def context_keys(claim: Claim, siblings: Sequence[Claim]) -> list[str]:

@@ -7,8 +7,12 @@ and appended in the order claims are indexed. That value is a field of a hash
 buckets and shard of the term's key (``posting_slot``). Most terms hold one or two claims,
 so a key of their own cost Redis more than the members did (~95 B for a term of one
 member, plus ~50 B in its table of keys); as a field of a hash in the compact encoding the
-same term costs ~25 B. A group spans four buckets, so a hash stays bounded by what a month
-brings, and old months can be dropped whole.
+same term costs ~25 B. The field is a 5-byte digest of the term's key and the bucket's
+place in its group, not the key's text, which averages twice that. Two keys of one hash
+whose digests collide share a posting: each gets the other's claims as extra candidates,
+ranked low since they share only that key; in a hash of ten thousand fields the chance
+that any two collide is under one in a thousand. A group spans four buckets, so a hash stays bounded by
+what a month brings, and old months can be dropped whole.
 
 Appending is one script per term that appends the member unless the posting holds it:
 atomic and idempotent, so concurrent or retried indexing leaves the same state. Reading is
@@ -29,17 +33,18 @@ from shared.storage._lua import script
 
 __all__ = ["POSTING_GROUP", "POSTING_SHARDS", "Posting", "posting_slot", "queue_add", "read"]
 
-# Both are part of the layout: changing either moves every term to another key and field.
+# Part of the layout: changing any moves every term to another key and field.
 POSTING_GROUP = 4
 POSTING_SHARDS = 16
 _WIDTH = codec.CLAIM_ID_BYTES
+_DIGEST = 5  # bytes of a key's digest in its field
 
 
-def posting_slot(term: str) -> tuple[str, str]:
+def posting_slot(term: str) -> tuple[str, bytes]:
     """The posting hash and field of a term ``<key>|t<bucket>``. ``raqqa|t105648``: the
-    hash of bucket group 26412 (105648 // 4) and the shard of ``raqqa``, field ``raqqa|0``
-    (the bucket's place in its group). A term without a time (``raqqa|t*``) is in group
-    ``*`` under field ``raqqa|*``."""
+    hash of bucket group 26412 (105648 // 4) and the shard of ``raqqa``, field the digest
+    of ``raqqa`` then ``0`` (the bucket's place in its group). A term without a time
+    (``raqqa|t*``) is in group ``*`` under the digest then ``*``."""
     name, _, bucket = term.rpartition("|")
     label = bucket.removeprefix("t")
     if label.isdigit():
@@ -47,9 +52,9 @@ def posting_slot(term: str) -> tuple[str, str]:
         group_label, place_label = str(group), str(place)
     else:
         group_label = place_label = label
-    digest = hashlib.blake2b(name.encode(), digest_size=4).digest()
-    shard = int.from_bytes(digest, "big") % POSTING_SHARDS
-    return keys.posting_hash(group_label, shard), f"{name}|{place_label}"
+    digest = hashlib.blake2b(name.encode(), digest_size=_DIGEST).digest()
+    shard = digest[0] % POSTING_SHARDS
+    return keys.posting_hash(group_label, shard), digest + place_label.encode()
 
 
 def queue_add(pipe: redis.client.Pipeline, *, claim_id: str, terms: Sequence[str]) -> None:

@@ -255,3 +255,49 @@ def test_one_event_in_different_words_and_entity_types_is_found(
     # A nationality is neither a key nor a word key: it links nothing.
     assert "w:jewish" not in retrieval.word_keys(unrelated)
     assert retrieval.candidates(client, unrelated, cap=5) == []
+
+
+def test_a_claim_is_filed_under_its_longest_words_and_finds_by_more(
+    client: fakeredis.FakeRedis,
+) -> None:
+    """Filed under its ``FILED_WORD_KEYS`` longest words, a claim is found by a report
+    reading any of its ``MAX_WORD_KEYS`` words: the report finds it through a word the
+    report itself is not filed under."""
+    first = _report(1, "Seismologists recorded an aftershock near Tolvik")
+    second = _report(
+        2, "Neighbourhoods suffered electricity interruptions following the aftershock"
+    )
+    for c in (first, second):
+        retrieval.index_claim(client, c)
+    assert "w:aftershock" in retrieval.word_keys(second)[retrieval.FILED_WORD_KEYS :]
+    assert retrieval.candidates(client, second, cap=5) == [first.claim_id]
+    assert retrieval.candidates(client, first, cap=5) == []
+
+
+def test_words_are_filed_in_the_publication_week_and_read_in_every_week(
+    client: fakeredis.FakeRedis,
+) -> None:
+    """A claim's words are filed under the week it was published, its lookups read them in
+    every week it is about: of two reports sharing only words, the later one, looking back
+    at the event's week, finds the one published then."""
+    early = claim(
+        "w-1",
+        text="Floodwaters breached the embankment overnight",
+        source="A",
+        times=[day("2025-05-03")],
+        published="2025-05-03T09:00:00",
+    )
+    late = claim(
+        "w-2",
+        text="The embankment that floodwaters breached in May is rebuilt",
+        source="B",
+        times=[day("2025-05-03")],
+        published="2025-06-20T09:00:00",
+    )
+    published = retrieval.time_bucket(day("2025-06-20").start, bucket_days=7)
+    filed = [t for t in retrieval.index_terms(late, bucket_days=7) if t.startswith("w:")]
+    assert filed and {t.rpartition("|")[2] for t in filed} == {f"t{published}"}
+    for c in (early, late):
+        retrieval.index_claim(client, c, bucket_days=7)
+    assert retrieval.candidates(client, late, cap=5, bucket_days=7) == [early.claim_id]
+    assert retrieval.candidates(client, early, cap=5, bucket_days=7) == []

@@ -22,14 +22,14 @@ def _add(client: fakeredis.FakeRedis, claim_id: str, terms: list[str]) -> None:
 
 def test_a_term_is_a_field_of_its_bucket_group_and_shard() -> None:
     key, field = index.posting_slot("org:acme|t105648")
-    assert (key, field) == (keys.posting_hash("26412", int(key.rpartition(":")[2])), "org:acme|0")
-    # The group's other buckets share the hash; the next group does not.
-    assert index.posting_slot("org:acme|t105651") == (key, "org:acme|3")
+    shard = int(key.rpartition(":")[2])
+    assert key == keys.posting_hash("26412", shard) and field.endswith(b"0")
+    # The group's other buckets share the hash and the key's digest; the next group does not.
+    assert index.posting_slot("org:acme|t105651") == (key, field[:-1] + b"3")
     assert index.posting_slot("org:acme|t105652")[0] != key
-    assert index.posting_slot("org:acme|t*") == (
-        keys.posting_hash("*", int(key.rpartition(":")[2])),
-        "org:acme|*",
-    )
+    assert index.posting_slot("org:acme|t*") == (keys.posting_hash("*", shard), field[:-1] + b"*")
+    # Another key of the same bucket has another field, wherever it is.
+    assert index.posting_slot("org:acmf|t105648")[1] != field
     # Keys spread over the shards: 400 keys of one bucket fill every shard.
     shards = {index.posting_slot(f"org:n{n}|t105648")[0] for n in range(400)}
     assert len(shards) == index.POSTING_SHARDS
