@@ -6,7 +6,8 @@ keys) and its content words (``word_keys``, ``w:`` keys). A bucket is
 ``settings.time_bucket_days`` days wide unless ``bucket_days`` is given. A claim's named
 keys are indexed under the buckets of its event times (ranges spanning more than
 ``MAX_SPAN_BUCKETS`` buckets, such as "in 2025", are too vague to index) and of its
-publication date; its first ``FILED_WORD_KEYS`` words only under its publication date.
+publication date; its words (a body claim's first ``FILED_WORD_KEYS``) only under its
+publication date.
 Lookups read every key, the ``MAX_WORD_KEYS`` words included, at the claim's buckets and
 their neighbours, so an event on either side of a bucket edge is still found. A claim that
 names nothing ("the fire at the depot on Tuesday") is filed under the named keys of the
@@ -21,7 +22,7 @@ keys they share, of a rarity weight ``1 / log2(2 + members)`` (an IDF: a key in 
 story says little), and the top ``cap`` are returned.
 
 Postings have no TTL. Each claim adds 12 bytes to at most ``MAX_KEYS x (event +
-publication buckets) + FILED_WORD_KEYS`` postings, so memory grows linearly with claims,
+publication buckets) + MAX_WORD_KEYS`` postings (``FILED_WORD_KEYS`` words for a body's), so memory grows linearly with claims,
 but each posting stops growing once its time bucket is in the past, and reads stay capped
 whatever its size.
 
@@ -73,10 +74,11 @@ DEFAULT_BUCKET_DAYS = 7
 NAMED_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 )
-# Content words a claim is looked up by (``word_keys``), longest first; it is filed under
-# the first ``FILED_WORD_KEYS`` of them. Two reports of one event find each other when
-# one's filed words are among the other's looked-up words, and the index holds half the
-# words it would if all were filed.
+# Content words a claim is looked up by (``word_keys``), longest first. A title's claim is
+# filed under all of them: a title states what other reports of the story restate, and an
+# article has one. A body's claim, ~19 an article, is filed under the first
+# ``FILED_WORD_KEYS``: two reports of one event find each other when one's filed words are
+# among the other's looked-up words, and the index holds half the words.
 MAX_WORD_KEYS = 6
 FILED_WORD_KEYS = 3
 WORD_PREFIX = "w:"
@@ -158,11 +160,13 @@ def index_terms(
 
     Named keys are filed under every bucket of the claim; word keys only under its
     publication bucket (every bucket if it has none). A shared word is weaker evidence
-    than a shared name, worth following only between reports of about the same days, and
-    the event buckets of a claim's words were a third of the index's bytes.
+    than a shared name, worth following only between reports of about the same days;
+    filed under event buckets too, words would take about 30 % more of the index.
     """
     buckets = _buckets(claim, bucket_days=bucket_days)
-    words = word_keys(claim)[:FILED_WORD_KEYS]
+    words = word_keys(claim)
+    if claim.section != "title":
+        words = words[:FILED_WORD_KEYS]
     if claim.published_at is not None:
         published = {time_bucket(claim.published_at.date(), bucket_days=bucket_days)}
         return _with_buckets(_named(claim, keys), buckets) + _with_buckets(words, published)

@@ -260,9 +260,9 @@ def test_one_event_in_different_words_and_entity_types_is_found(
 def test_a_claim_is_filed_under_its_longest_words_and_finds_by_more(
     client: fakeredis.FakeRedis,
 ) -> None:
-    """Filed under its ``FILED_WORD_KEYS`` longest words, a claim is found by a report
-    reading any of its ``MAX_WORD_KEYS`` words: the report finds it through a word the
-    report itself is not filed under."""
+    """Filed under its ``FILED_WORD_KEYS`` longest words, a body's claim is found by a
+    report reading any of its ``MAX_WORD_KEYS`` words: the report finds it through a word
+    the report itself is not filed under. A title's claim is filed under all of them."""
     first = _report(1, "Seismologists recorded an aftershock near Tolvik")
     second = _report(
         2, "Neighbourhoods suffered electricity interruptions following the aftershock"
@@ -272,6 +272,10 @@ def test_a_claim_is_filed_under_its_longest_words_and_finds_by_more(
     assert "w:aftershock" in retrieval.word_keys(second)[retrieval.FILED_WORD_KEYS :]
     assert retrieval.candidates(client, second, cap=5) == [first.claim_id]
     assert retrieval.candidates(client, first, cap=5) == []
+    # A title's claim is filed under every word it is looked up by.
+    title = _report(3, second.text).model_copy(update={"section": "title"})
+    retrieval.index_claim(client, title)
+    assert retrieval.candidates(client, first, cap=5) == [title.claim_id]
 
 
 def test_words_are_filed_in_the_publication_week_and_read_in_every_week(
