@@ -468,18 +468,26 @@ def _speaker_entity(facts: SentenceFacts, speaker: _Speaker, body: str) -> Entit
 
 def _kept_by_rule(facts: SentenceFacts, *, asserted: str, lede: bool) -> bool:
     """Headlines, the lede that restates the title, and debunks are claims unless they
-    ask, order, opine or speak for "I", or what they assert is a fragment ("to have taken a cast")."""
+    ask, order, opine or speak for "I", or what they assert is a fragment ("to have taken
+    a cast"). A lede written as a headline may use a headline's verb forms ("Students not
+    found in grave"), and a debunk there needs none ("Third breast likely a hoax")."""
     words = asserted.split()
     if not (facts.headline or facts.debunk or lede) or len(words) < _MIN_RULE_WORDS:
         return False
     if words[0] == "to":
         return False
+    headline_like = facts.headline or lede
+    verb = (
+        facts.has_finite_verb
+        or (lede and facts.headline_verb)
+        or (headline_like and facts.debunk)
+    )
     return not (
         facts.question
         or facts.imperative
         or facts.opinion
         or (facts.first_person and facts.cue is None)
-        or not facts.has_finite_verb
+        or not verb
     )
 
 

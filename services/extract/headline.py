@@ -31,7 +31,7 @@ _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # Words saying that a story, report or picture is false; read on the clause's predicate.
 _DEBUNK_TEXT = """hoax hoaxes fake fakes false untrue myth myths fabricated fabrication
     fiction fictional bogus baseless groundless debunked satire satirical spoof prank
-    photoshopped doctored unfounded rumour rumor misinformation disinformation
+    photoshopped doctored unfounded misinformation disinformation
     lie lies"""
 _DEBUNK_WORDS = frozenset(_DEBUNK_TEXT.split())
 _DEBUNK_PHRASES = re.compile(

@@ -71,6 +71,7 @@ class SentenceFacts:
     bare_quote: bool
     heading: bool
     headline: bool = False
+    headline_verb: bool = False  # a verb in the forms headlines use ("found", "to quit")
     debunk: bool = False
     quantities: list[tuple[Quantity, int, int]] = field(default_factory=list)
     times: list[tuple[TimeRef, int, int]] = field(default_factory=list)
@@ -165,7 +166,8 @@ def _sentence_facts(
     )
     # A line without a final stop: a heading unless it has a verb, then a headline claim.
     headline = is_heading(text)
-    has_verb = headline and headline_verb(sent)
+    verb_as_headline = headline_verb(sent)
+    has_verb = headline and verb_as_headline
     outside = re.sub(r"[\u201c\"][^\u201d\"]*[\u201d\"]", " ", text)
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children)
     cue_facts = None
@@ -205,6 +207,7 @@ def _sentence_facts(
         and len(tokens) < 20
         and sum(t.is_title for t in tokens) * 2 > len(tokens),
         headline=has_verb,
+        headline_verb=verb_as_headline,
         debunk=is_debunk(sent),
         quantities=quantities,
         times=times,

@@ -104,18 +104,36 @@ def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _entity_keys(claim: Claim, *, speakers: bool = True) -> set[str]:
+def _entity_names(claim: Claim, *, speakers: bool = True) -> dict[str, str]:
+    """Key -> as written, of the named things the claim is about (and its speaker)."""
     places = set(claim.places)
     speaker = claim.attribution.speaker_key if claim.attribution is not None else None
     # A nationality or religion describes; it does not name what the claim is about.
-    keys = {
-        e.key
+    names = {
+        e.key: e.text
         for e in claim.entities
         if e.key not in places and e.label != "NORP" and (speakers or e.key != speaker)
     }
-    if speakers and speaker is not None:
-        keys.add(speaker)
-    return keys
+    if speakers and claim.attribution is not None and speaker is not None:
+        names[speaker] = claim.attribution.speaker
+    return names
+
+
+def _entity_keys(claim: Claim, *, speakers: bool = True) -> set[str]:
+    return set(_entity_names(claim, speakers=speakers))
+
+
+def named_in(name: str, text: str) -> bool:
+    """Whether every content word of ``name`` is in ``text``, whatever NER made of it there:
+    in a Title Case or capitalised headline the tagger misses names ("MACAULAY CULKIN") or
+    swallows them into a longer one ("Michelle Obama Not Blurred Out")."""
+    words = content_tokens(name)
+    return bool(words) and words <= content_tokens(text)
+
+
+def matched_names(mine: dict[str, str], theirs: dict[str, str], *, their_text: str) -> set[str]:
+    """Keys of ``mine`` the other side names: by key, or written out in its text."""
+    return {k for k, name in mine.items() if k in theirs or named_in(name, their_text)}
 
 
 def relatedness(claim: Claim, other: Claim, *, speakers: bool = True) -> float:
@@ -126,11 +144,16 @@ def relatedness(claim: Claim, other: Claim, *, speakers: bool = True) -> float:
     speaker on different subjects stay apart. When either side names nothing, the shared
     words count in place of the shared names.
     """
-    mine, theirs = _entity_keys(claim, speakers=speakers), _entity_keys(other, speakers=speakers)
+    mine, theirs = _entity_names(claim, speakers=speakers), _entity_names(other, speakers=speakers)
     tokens = overlap(content_tokens(claim.text), content_tokens(other.text))
     # A claim that names nothing ("the fire at the depot") cannot share named things: its
     # words stand in for them rather than count as a mismatch.
-    entity = overlap(mine, theirs) if mine and theirs else tokens
+    entity = tokens
+    if mine and theirs:
+        entity = max(
+            len(matched_names(mine, theirs, their_text=other.text)) / len(mine),
+            len(matched_names(theirs, mine, their_text=claim.text)) / len(theirs),
+        )
     shared_place = bool(set(claim.places) & set(other.places))
     shared_time = any(_ranges_meet(a, b) for a in claim.times for b in other.times)
     context = 0.5 * shared_place + 0.5 * shared_time

@@ -28,7 +28,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from services.verify.consistency import DENIAL_LEMMAS, compatible_quantities, content_tokens
+from services.verify.consistency import (
+    DENIAL_LEMMAS,
+    compatible_quantities,
+    content_tokens,
+    matched_names,
+)
 from shared.schemas import AttributionRole, Claim
 
 __all__ = [
@@ -93,13 +98,16 @@ def shared_participants(claim: Claim, other: Claim) -> set[str]:
     """Keys of named things both claims name that can take part in an event; a speaker
     takes part in what it says ("Valtrane denied layoffs" is about Valtrane)."""
 
-    def keys(c: Claim) -> set[str]:
-        named = {e.key for e in c.entities if e.label not in _NOT_PARTICIPANTS}
+    def names(c: Claim) -> dict[str, str]:
+        named = {e.key: e.text for e in c.entities if e.label not in _NOT_PARTICIPANTS}
         if c.attribution is not None:
-            named.add(c.attribution.speaker_key)
+            named[c.attribution.speaker_key] = c.attribution.speaker
         return named
 
-    return keys(claim) & keys(other)
+    mine, theirs = names(claim), names(other)
+    return matched_names(mine, theirs, their_text=other.text) | matched_names(
+        theirs, mine, their_text=claim.text
+    )
 
 
 def debunks(claim: Claim) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from spacy.language import Language
 
 from services.extract.claims import extract_claims
-from services.extract.headline import is_title_case, lexicon, recase
+from services.extract.headline import is_debunk, is_title_case, lexicon, recase
 from shared.schemas import Claim, ClaimKind, StoredArticle
 from tests.extract.conftest import ArticleFactory
 
@@ -146,3 +146,44 @@ def test_a_title_its_lede_restates_is_not_read_again(nlp: Language) -> None:
     )
     claims = extract_claims(nlp=nlp, article=article).claims
     assert claims and all(c.section == "body" for c in claims)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Apple is buying Path.",  # scored low by the debate-trained model
+        "Missing Mexican students not found in mass grave.",  # a headline's participle
+        "Third breast likely a hoax.",  # a verbless debunk
+    ],
+)
+def test_the_lede_that_restates_the_title_is_a_claim(nlp: Language, headline: str) -> None:
+    article = StoredArticle(
+        article_id="t4",
+        title=headline.rstrip("."),
+        body=headline,
+        source="Wire",
+        received_at=datetime(2015, 1, 5, tzinfo=UTC),
+    )
+    assert [c.text for c in _assertions(extract_claims(nlp=nlp, article=article).claims)] == [
+        headline
+    ]
+
+
+def test_a_verbless_sentence_is_no_claim_outside_a_lede(
+    nlp: Language, make_article: ArticleFactory
+) -> None:
+    body = "Apple is buying Path, people familiar with the talks said. Third breast likely a hoax."
+    texts = [c.text for c in extract_claims(nlp=nlp, article=make_article(body)).claims]
+    assert "Third breast likely a hoax." not in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "debunk"),
+    [
+        ("Rumor: Apple to hold event this month to unveil a new MacBook Air.", False),
+        ("Wildest Apple Watch rumor yet: 100,000 apps at launch.", False),
+        ("The Apple Watch rumor is fake.", True),
+    ],
+)
+def test_calling_something_a_rumour_is_no_debunk(nlp: Language, text: str, debunk: bool) -> None:
+    assert any(is_debunk(sent) for sent in nlp(text).sents) is debunk

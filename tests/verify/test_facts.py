@@ -21,6 +21,7 @@ MEMORIAL = [
 ]
 APPLE = [entity("org:apple", "ORG", "Apple")]
 BAGHDADI = [entity("per:baghdadi", "PERSON", "Baghdadi")]
+OBAMA = [entity("per:obama", "PERSON", "Michelle Obama's")]
 
 RESIDENTS = {
     "text": "A fire forced about 400 residents of nearby streets to leave their homes",
@@ -80,6 +81,16 @@ def _pair(first: dict[str, Any], second: dict[str, Any]) -> tuple[Claim, Claim]:
             id="a-debunk-of-a-shared-name-alone",
         ),
         pytest.param(PANEL, NOT_REAL, True, id="a-debunk-of-the-same-event"),
+        pytest.param(
+            {"text": "Saudi TV blurred out Michelle Obama's face", "entities": OBAMA},
+            {
+                # Title Case: the tagger swallows the name into a longer "person".
+                "text": "Michelle Obama Not Blurred Out on Saudi TV",
+                "entities": [entity("per:obama_not_blurred", "PERSON", "Michelle Obama Not")],
+            },
+            True,
+            id="a-name-the-tagger-garbled-in-a-title-case-denial",
+        ),
     ],
 )
 def test_same_fact(first: dict[str, Any], second: dict[str, Any], same: bool) -> None:
@@ -211,3 +222,20 @@ def test_another_article_of_the_claims_own_outlet_is_not_a_second_origin() -> No
         near_copy_threshold=0.99,
     )
     assert with_other.independent_origins == 2
+
+
+def test_a_name_written_out_is_shared_whatever_the_tagger_made_of_it() -> None:
+    culkin = [entity("per:culkin", "PERSON", "Macaulay Culkin")]
+    named, caps = _pair(
+        {"text": "Macaulay Culkin is dead", "entities": culkin},
+        {"text": "MACAULAY CULKIN IS THE LATEST VICTIM OF A DEATH HOAX"},
+    )
+    _, brother = _pair(
+        {"text": "Macaulay Culkin is dead", "entities": culkin},
+        {
+            "text": "Kieran Culkin is filming in Boston",
+            "entities": [entity("per:kieran_culkin", "PERSON", "Kieran Culkin")],
+        },
+    )
+    assert facts.shared_participants(named, caps) == {"per:culkin"}
+    assert facts.shared_participants(named, brother) == set()
