@@ -6,10 +6,11 @@ with Kurdish fighters online" shares the person and the story with "she was not 
 and states something else. Evidence takes a side only when it is about the same fact:
 
 * the two claims share an **event word**: a content word that is not part of a name, not a
-  word of reporting ("said", "reports", "confirmed", "rumour") and not a number, folded by a
-  crude suffix stem; and that shared part is at least ``EVENT_COVER_MIN`` of either side's
-  event words ("shots have been fired at the National War Memorial" covers half of its own
-  event words in "a soldier was shot at the National War Memorial by a gunman who ...");
+  word of reporting ("said", "reports", "confirmed", "rumour"), not a calendar word
+  ("Tuesday", "morning") and not a number, folded by a crude suffix stem; and that shared
+  part is at least ``EVENT_COVER_MIN`` of either side's event words ("shots have been
+  fired at the National War Memorial" covers half of its own event words in "a soldier
+  was shot at the National War Memorial by a gunman who ...");
 * or both give one amount (compatible values of ``AMOUNT_MIN`` or more, or of one counted
   noun) and share a place or a participant: "about 400 residents" and "around 400 people"
   in Dornholm are one evacuation told in other words;
@@ -38,6 +39,7 @@ from shared.schemas import AttributionRole, Claim
 
 __all__ = [
     "AMOUNT_MIN",
+    "CALENDAR_WORDS",
     "EVENT_COVER_MIN",
     "NEGATION_COVER_MIN",
     "REPORTING_WORDS",
@@ -59,6 +61,11 @@ _REPORTING_TEXT = """report reported reports reportedly reporting claim claims c
     article articles allegedly alleged apparently may might could would will should new
     latest update updated confirm confirmed confirms confirmation deny denies denied"""
 REPORTING_WORDS = frozenset(_REPORTING_TEXT.split())
+# When something happened is not what happened: "on Tuesday" is in half of a day's news.
+_CALENDAR_TEXT = """monday tuesday wednesday thursday friday saturday sunday january february
+    march april june july august september october november december today yesterday
+    tomorrow tonight morning afternoon evening night day week month year weekend"""
+CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _SUFFIXES = ("ing", "ed", "es", "s")
 _DEBUNK = re.compile(
     r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk(ed|s)?|fabricat\w*|made up|"
@@ -85,7 +92,10 @@ def _event_tokens(text: str, names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(
         stem(t)
         for t in content_tokens(text)
-        if t not in named and t not in REPORTING_WORDS and not t.isdigit()
+        if t not in named
+        and t not in REPORTING_WORDS
+        and t not in CALENDAR_WORDS
+        and not t.isdigit()
     )
 
 

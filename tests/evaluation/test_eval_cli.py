@@ -35,6 +35,11 @@ def test_veracity_on_a_slice_reports_every_figure(tmp_path: Path) -> None:
     assert sum(sum(row.values()) for row in confusion.values()) == 3
     assert sum(r["headlines"] for r in figures["rows"]) > 3
     assert "precision_supported" in output
+    # Every headline read as evidence of its own claim is counted under its gold stance.
+    read = figures["evidence_stance_by_gold"]
+    own = [e for r in figures["rows"] for e in r["evidence_items"] if e["same_claim"]]
+    assert own and sum(sum(by.values()) for by in read.values()) == len(own)
+    assert set(read) <= {"for", "against", "observing"}
 
 
 def test_linking_on_a_slice_reports_precision_and_recall(tmp_path: Path) -> None:

@@ -239,3 +239,16 @@ def test_a_name_written_out_is_shared_whatever_the_tagger_made_of_it() -> None:
     )
     assert facts.shared_participants(named, caps) == {"per:culkin"}
     assert facts.shared_participants(named, brother) == set()
+
+
+def test_when_something_happened_is_not_what_happened() -> None:
+    pollutants, tram = _pair(
+        {
+            "text": "It found no dangerous levels of pollutants after Tuesday's fire in Dornholm",
+            "entities": [entity("per:dornholm", "PERSON", "Dornholm")],
+            "negated": True,
+        },
+        {"text": "Dornholm city council on Tuesday approved an extension of the tram network"},
+    )
+    assert "tuesday" not in facts.event_tokens(pollutants)
+    assert not facts.same_fact(pollutants, tram)
