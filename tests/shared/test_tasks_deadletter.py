@@ -63,7 +63,7 @@ def article(fake_redis: fakeredis.FakeRedis) -> str:
             body="text",
             source="Wire",
             status=ArticleStatus.extracting,
-            received_at=datetime.now(UTC),
+            received_at=datetime(2025, 3, 11, 12, 0, tzinfo=UTC),
         ),
     )
     return "art1"

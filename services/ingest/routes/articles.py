@@ -34,7 +34,9 @@ _ARTICLE_BODY_SCHEMA: dict[str, Any] = {
 }
 
 
-def _parse_article(raw: bytes, content_type: str) -> ArticleIn:
+def parse_article(raw: bytes, content_type: str, *, now: datetime) -> ArticleIn:
+    """The posted article, or the error that says what is wrong with it; a ``published_at``
+    more than a clock skew after ``now`` is refused."""
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise UnsupportedMediaType(
@@ -63,7 +65,7 @@ def _parse_article(raw: bytes, content_type: str) -> ArticleIn:
         published = article.published_at
         if published.tzinfo is None:
             published = published.replace(tzinfo=UTC)
-        if published > datetime.now(UTC) + _FUTURE_SKEW:
+        if published > now + _FUTURE_SKEW:
             raise InvalidInput("published_at is in the future")
     return article
 
@@ -84,7 +86,9 @@ async def post_article(
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> ArticleAccepted:
-    article = _parse_article(await request.body(), request.headers.get("content-type", ""))
+    article = parse_article(
+        await request.body(), request.headers.get("content-type", ""), now=datetime.now(UTC)
+    )
     if article.body is not None and len(article.body) > settings.max_article_chars:
         raise InvalidInput(
             f"body has {len(article.body)} characters; the limit is {settings.max_article_chars}"
