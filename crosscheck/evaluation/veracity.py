@@ -187,10 +187,8 @@ def run_veracity(
                         "text": e.text,
                         "source": e.source,
                         "stance": e.stance.value,
-                        "same_claim": group_of.get(e.article_id or "") == item.claim_id,
-                        "gold_stance": stance_of.get(e.article_id or "")
-                        if group_of.get(e.article_id or "") == item.claim_id
-                        else None,
+                        "same_claim": e in on_claim,
+                        "gold_stance": stance_of.get(e.article_id or "") if e in on_claim else None,
                     }
                     for e in evidence
                 ],

@@ -22,9 +22,9 @@ keys they share, of a rarity weight ``1 / log2(2 + members)`` (an IDF: a key in 
 story says little), and the top ``cap`` are returned.
 
 Postings have no TTL. Each claim adds 12 bytes to at most ``MAX_KEYS x (event +
-publication buckets) + MAX_WORD_KEYS`` postings (``FILED_WORD_KEYS`` words for a body's), so memory grows linearly with claims,
-but each posting stops growing once its time bucket is in the past, and reads stay capped
-whatever its size.
+publication buckets) + MAX_WORD_KEYS`` postings (``FILED_WORD_KEYS`` words for a body's
+claim), so memory grows linearly with claims, but each posting stops growing once its
+time bucket is in the past, and reads stay capped whatever its size.
 
 The MinHash signature of each indexed article is stored with its claims' postings, so
 near-copy detection compares whole articles across workers.

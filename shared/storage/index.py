@@ -11,8 +11,8 @@ same term costs ~25 B. The field is a 5-byte digest of the term's key and the bu
 place in its group, not the key's text, which averages twice that. Two keys of one hash
 whose digests collide share a posting: each gets the other's claims as extra candidates,
 ranked low since they share only that key; in a hash of ten thousand fields the chance
-that any two collide is under one in a thousand. A group spans four buckets, so a hash stays bounded by
-what a month brings, and old months can be dropped whole.
+that any two collide is under one in a thousand. A group spans four buckets, so a hash
+stays bounded by what a month brings, and old months can be dropped whole.
 
 Appending is one script per term that appends the member unless the posting holds it:
 atomic and idempotent, so concurrent or retried indexing leaves the same state. Reading is
