@@ -467,9 +467,79 @@ def _according_cue(sent: Span, doc_text: str) -> Cue | None:
     return None
 
 
+# People who speak in a headline's "Analyst: ..." or "...: Cops" without a name of their own.
+_SPEAKER_ROLES_TEXT = """analyst analysts congressman congresswoman rep senator official officials police cops
+    expert experts source sources insider insiders witness witnesses doctor doctors scientist
+    scientists researcher researchers lawyer lawyers spokesman spokeswoman spokesperson
+    government ministry military army navy pentagon paper newspaper report reports study
+    survey poll family mother father sister brother wife husband president minister chief
+    governor mayor sheriff prosecutor prosecutors court judge agency watchdog activists
+    group rebels militants"""
+_SPEAKER_ROLES = frozenset(_SPEAKER_ROLES_TEXT.split())
+_COLON_SIDE_MAX = 5  # tokens: "Rep. Duncan Hunter", "South Korea paper"
+
+
+def _colon_speaker(tokens: list[Token]) -> bool:
+    """Whether a short verbless side of a headline's colon names who says the other side."""
+    words = [t for t in tokens if not t.is_punct]
+    if not words or len(words) > _COLON_SIDE_MAX:
+        return False
+    if any(t.pos_ in {"VERB", "AUX"} for t in words):
+        return False
+    head = words[-1]  # an English noun phrase ends in its head: "South Korea *paper*"
+    if head.lower_ == "news":  # a section label: "Isis Syria News: ..."
+        return False
+    if head.ent_type_ in _NOT_SPEAKER_LABELS or not _can_speak(head, words):
+        return False
+    if head.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}:
+        return True
+    return head.lower_ in _SPEAKER_ROLES or head.lemma_.lower() in _SPEAKER_ROLES
+
+
+def _colon_cue(sent: Span, doc_text: str) -> Cue | None:
+    """A headline's "Speaker: statement" or "statement: Speaker"."""
+    colons = [t for t in sent if t.text == ":"]
+    if len(colons) != 1:
+        return None
+    colon = colons[0]
+    tokens = [t for t in sent if not t.is_space]
+    left = [t for t in tokens if t.i < colon.i]
+    right = [t for t in tokens if t.i > colon.i and not (t.is_punct and t.i == tokens[-1].i)]
+    if _colon_speaker(left) and len(right) >= 3:
+        speaker, content = left, right
+    elif _colon_speaker(right) and len(left) >= 3:
+        speaker, content = right, left
+    else:
+        return None
+    s_start, s_end = _span_chars([t for t in speaker if not t.is_punct])
+    start, end = _trimmed(doc_text, *_span_chars(content))
+    if end <= start:
+        return None
+    roots = [t for t in content if t.head.i == t.i or t.head not in content]
+    head = roots[0] if roots else content[0]
+    said_by = doc_text[s_start:s_end]
+    last = speaker[-1]
+    return Cue(
+        speaker=said_by,
+        speaker_start=s_start,
+        speaker_end=s_end,
+        cue=":",
+        cue_lemma=":",
+        content_start=start,
+        content_end=end,
+        content_head=head,
+        direct_quote=_is_direct(doc_text, start, end),
+        verb=None,
+        relay=last.lower_ in _REPORT_NOUNS
+        or last.lemma_.lower() in _REPORT_NOUNS
+        or is_media(said_by),
+    )
+
+
 def find_cue(sent: Span, doc_text: str) -> Cue | None:
-    """The attribution of one sentence; a reporting verb wins over "according to".
+    """The attribution of one sentence; a reporting verb wins over "according to", which
+    wins over a headline's colon.
 
     ``doc_text`` is ``sent.doc.text``, passed in because spaCy rebuilds it on every access.
     """
-    return _verb_cue(sent, doc_text) or _according_cue(sent, doc_text)
+    return _verb_cue(sent, doc_text) or _according_cue(sent, doc_text) or _colon_cue(sent, doc_text)

@@ -63,7 +63,7 @@ __all__ = ["Extraction", "extract_claims", "extract_many"]
 _BATCH_SIZE = 64
 # A sentence that passes on reports without naming them: "X reportedly ...", "...: report".
 _RELAYED = re.compile(
-    r"\breportedly\b|\breports\s+(?:say|said|claim|suggest)|[:\-\u2013\u2014]\s*reports?\s*$",
+    r"\breportedly\b|\breports\s+(?:say|said|claim|suggest)|[:\-\u2013\u2014]\s*reports?\W*$",
     re.IGNORECASE,
 )
 _UNNAMED_TEXT = "unnamed reports"
@@ -472,7 +472,9 @@ def _kept_by_rule(facts: SentenceFacts, *, asserted: str, lede: bool) -> bool:
     a cast"). A lede written as a headline may use a headline's verb forms ("Students not
     found in grave"), and a debunk there needs none ("Third breast likely a hoax")."""
     words = asserted.split()
-    if not (facts.headline or facts.debunk or lede) or len(words) < _MIN_RULE_WORDS:
+    # "Batmobile wasn't stolen: Cops" is a whole statement; its speaker is one of its words.
+    said = facts.text.split() if facts.cue is not None and facts.cue.cue_lemma == ":" else words
+    if not (facts.headline or facts.debunk or lede) or len(said) < _MIN_RULE_WORDS:
         return False
     if words[0] == "to":
         return False

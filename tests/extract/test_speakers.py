@@ -149,3 +149,59 @@ def test_a_named_outlet_is_relayed(
     assert assertion.attribution.role is AttributionRole.relays
     assert outlet in assertion.attribution.speaker
     assert assertion.attribution.speaker_key != UNNAMED_REPORT
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "role", "asserted"),
+    [
+        (
+            "Analyst: Apple Watch Edition to cost 950 dollars.",
+            "Analyst",
+            AttributionRole.asserts,
+            "Apple Watch Edition to cost 950 dollars",
+        ),
+        (
+            "Rep. Duncan Hunter: At least 10 ISIS fighters caught at Mexican border.",
+            "Rep. Duncan Hunter",
+            AttributionRole.asserts,
+            "At least 10 ISIS fighters caught at Mexican border",
+        ),
+        (
+            "Joan Rivers doctor took a selfie during the procedure: CNN.",
+            "CNN",
+            AttributionRole.relays,
+            "Joan Rivers doctor took a selfie during the procedure",
+        ),
+    ],
+)
+def test_a_headline_colon_names_its_speaker(
+    nlp: Language,
+    make_article: ArticleFactory,
+    body: str,
+    speaker: str,
+    role: AttributionRole,
+    asserted: str,
+) -> None:
+    # Posted as a rumour tracker posts a headline: the title, and the body restating it.
+    article = make_article(body).model_copy(update={"title": body.rstrip(".")})
+    claims = _assertions(extract_claims(nlp=nlp, article=article).claims)
+    assert [(c.text, c.attribution and c.attribution.speaker) for c in claims] == [
+        (asserted, speaker)
+    ]
+    assert claims[0].attribution is not None and claims[0].attribution.role is role
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Joan Rivers death: Biopsy doctor took a selfie with the star before her surgery.",
+        "Isis Syria News: Iraqi pilots are training fighters to fly captured planes.",
+        "At 10:30 the police closed the bridge over the river.",
+    ],
+)
+def test_a_topic_label_before_a_colon_is_no_speaker(
+    nlp: Language, make_article: ArticleFactory, body: str
+) -> None:
+    claims = _claims(nlp, make_article, body)
+    assert claims
+    assert all(c.attribution is None or c.attribution.speaker != body.split(":")[0] for c in claims)

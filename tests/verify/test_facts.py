@@ -252,3 +252,62 @@ def test_when_something_happened_is_not_what_happened() -> None:
     )
     assert "tuesday" not in facts.event_tokens(pollutants)
     assert not facts.same_fact(pollutants, tram)
+
+
+WATCH = entity("org:apple_watch", "ORG", "Apple Watch")
+
+
+def test_one_common_verb_about_a_much_reported_thing_is_not_one_fact() -> None:
+    panel, mode = _pair(
+        {
+            "text": "The Apple Watch will include an AMOLED panel from LG Display",
+            "entities": [WATCH, entity("org:lg_display", "ORG", "LG Display")],
+        },
+        {
+            "text": "Apple Watch includes a battery saving mode that shows only the time",
+            "entities": [WATCH],
+        },
+    )
+    safes, stored = _pair(
+        {
+            "text": "Apple Stores will keep the gold Apple Watch in custom safes",
+            "entities": [WATCH],
+        },
+        {"text": "Gold Apple Watches to be kept in safes in the stores", "entities": [WATCH]},
+    )
+    assert not facts.same_fact(panel, mode)
+    assert facts.same_fact(safes, stored)
+
+
+def test_a_title_case_debunk_negates_who_did_it_even_when_the_tagger_finds_no_name() -> None:
+    drew, not_by = _pair(
+        {
+            "text": "Artist Banksy drew a cartoon about the Charlie Hebdo murders",
+            "entities": [
+                entity("per:banksy", "PERSON", "Artist Banksy"),
+                entity("per:hebdo", "PERSON", "Charlie Hebdo"),
+            ],
+        },
+        {
+            "text": "This Powerful Cartoon About The Charlie Hebdo Attack Is Not By Banksy",
+            "negated": True,
+        },
+    )
+    assert facts.shared_participants(drew, not_by) == {"per:banksy", "per:hebdo"}
+    assert facts.same_fact(drew, not_by)
+    assert facts.opposite_polarity(drew, not_by)
+
+
+def test_a_denial_sharing_one_word_and_one_name_is_another_fact() -> None:
+    colours, doctor = _pair(
+        {
+            "text": "The Digital Crown on the Apple Watch will come in different colors",
+            "entities": [WATCH],
+        },
+        {
+            "text": "Apple Watch won't be the digital doctor it could have been",
+            "entities": [WATCH],
+            "negated": True,
+        },
+    )
+    assert not facts.same_fact(colours, doctor)
