@@ -11,14 +11,15 @@ and states something else. Evidence takes a side only when it is about the same 
   part is at least ``EVENT_COVER_MIN`` of either side's event words ("shots have been
   fired at the National War Memorial" covers half of its own event words in "a soldier
   was shot at the National War Memorial by a gunman who ..."); one shared word must be
-  more than half of one side, unless a place is shared: "the Apple Watch will include an
-  AMOLED panel" and "Apple Watch includes a battery mode" share a name and a verb only;
+  more than half of one side, unless a place or a person is shared: "the Apple Watch will
+  include an AMOLED panel" and "Apple Watch includes a battery mode" share a name and a verb
+  only;
 * or both give one amount (compatible values of ``AMOUNT_MIN`` or more, or of one counted
   noun) and share a place or a participant: "about 400 residents" and "around 400 people"
   in Dornholm are one evacuation told in other words;
 * or one side negates or denies ("no layoffs have taken place at Port Elsin") and they share
-  a participant and a place, or two participants and an event word: a denial need not
-  repeat the words it denies;
+  a participant and a place, or an event word and two participants or a person: a denial
+  need not repeat the words it denies;
 * or the candidate calls something a hoax, fake, false or untrue (a debunk rarely repeats
   the words of what it debunks) and names a participant of the claim (a shared name that is
   not a nationality or a place) with an event word or a second participant.
@@ -170,13 +171,17 @@ def same_fact(claim: Claim, other: Claim) -> bool:
     shared = mine & theirs
     participants = shared_participants(claim, other)
     anchored = bool(participants or set(claim.places) & set(other.places))
+    # A named person anchors more than a product or a company that every story names.
+    person = any(k.startswith("per:") for k in participants)
     if shared:
         # A short line covers itself with one common word ("arrest hoax"), and one common
         # verb says little about a much-reported thing ("the Apple Watch will include ...").
         # A participant or place lets the shorter side's share decide, unless the one common
         # word is less than half of what either side says.
         places = bool(set(claim.places) & set(other.places))
-        broad = len(shared) > 1 or places or len(shared) / min(len(mine), len(theirs)) > 0.5
+        broad = (
+            len(shared) > 1 or places or person or len(shared) / min(len(mine), len(theirs)) > 0.5
+        )
         lenient = anchored and broad
         cover = (max if lenient else min)(len(shared) / len(mine), len(shared) / len(theirs))
         if cover >= EVENT_COVER_MIN:
@@ -188,7 +193,7 @@ def same_fact(claim: Claim, other: Claim) -> bool:
     # A denial need not repeat the words it denies, but one common word beside one common
     # name ("Apple Watch won't be the digital doctor") is another fact of a busy story.
     if (_negates(claim) or _negates(other)) and (
-        set(claim.places) & set(other.places) or (shared and len(participants) >= 2)
+        set(claim.places) & set(other.places) or (shared and (len(participants) >= 2 or person))
     ):
         return True
     # A debunk of one name alone ("Apple" is in every Apple story) is not about this fact.

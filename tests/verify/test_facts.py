@@ -311,3 +311,20 @@ def test_a_denial_sharing_one_word_and_one_name_is_another_fact() -> None:
         },
     )
     assert not facts.same_fact(colours, doctor)
+
+
+def test_a_denial_about_a_named_person_needs_only_one_common_word() -> None:
+    seidel = entity("per:seidel", "PERSON", "Mike Seidel")
+    caught, denied = _pair(
+        {
+            "text": "NBC meteorologist Mike Seidel was caught relieving himself on camera",
+            "entities": [seidel, entity("org:nbc", "ORG", "NBC")],
+        },
+        {
+            "text": "Weather Channel's Mike Seidel was not caught with his pants down",
+            "entities": [seidel, entity("org:weather_channel", "ORG", "Weather Channel's")],
+            "negated": True,
+        },
+    )
+    assert facts.same_fact(caught, denied)
+    assert facts.opposite_polarity(caught, denied)
