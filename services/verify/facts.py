@@ -217,14 +217,18 @@ def _shared_amount(claim: Claim, other: Claim) -> bool:
 def opposite_polarity(claim: Claim, other: Claim) -> bool:
     """Whether one of two same-fact claims says the other is false: one calls it a hoax or
     fake and the other does not, or one is negated where the other is not and they share
-    ``NEGATION_COVER_MIN`` of the shorter side's ``stated_tokens`` ("ESPN is not having an
-    all-male panel" against "ESPN planned a panel")."""
+    ``NEGATION_COVER_MIN`` of the shorter side's words: the negated side's event words, the
+    other side's ``stated_tokens`` ("ESPN is not having an all-male panel" against "ESPN
+    planned a panel")."""
     if debunks(claim) != debunks(other):
         return True
     if _negates(claim) == _negates(other):
         return False
-    # The negation must sit on what both state, not on a side clause of a longer sentence.
-    # Names count as stated here: "Cartoon Is Not By Banksy" negates who drew it.
-    mine, theirs = stated_tokens(claim), stated_tokens(other)
+    # The negation must sit on what both state, not on a side clause of a longer sentence
+    # ("no dangerous levels of pollutants after the fire at the depot"). The affirming
+    # side's names count as stated: a Title Case denial ("Cartoon Is Not By Banksy"), where
+    # the tagger finds no names, denies them in its event words.
+    mine = event_tokens(claim) if _negates(claim) else stated_tokens(claim)
+    theirs = event_tokens(other) if _negates(other) else stated_tokens(other)
     smaller = min(len(mine), len(theirs))
     return smaller > 0 and len(mine & theirs) / smaller >= NEGATION_COVER_MIN
