@@ -245,14 +245,26 @@ def _finish(
     lede = _lede(item)
     read: list[tuple[SentenceFacts, _Speaker | None, bool, float]] = []
     candidates: list[Candidate] = []
+    headline_seen = False
     for (facts, speaker, direct), probability in zip(
         _with_speakers(item.facts, item.linker), scores.tolist(), strict=True
     ):
         statement = is_statement(_shape(facts, speaker))
         worth = round(probability, 3) if statement else 0.0
         read.append((facts, speaker, direct, worth))
+        # The body's first headline-style line is its headline; later ones are captions
+        # and crossheads, which compete for the budget.
+        first_line = facts.headline and not headline_seen
+        headline_seen = headline_seen or facts.headline
         candidates.append(
-            _candidate(facts, item=item, statement=statement, worth=worth, lede=facts is lede)
+            _candidate(
+                facts,
+                item=item,
+                statement=statement,
+                worth=worth,
+                lede=facts is lede,
+                first_line=first_line,
+            )
         )
     keep = select_sentences(candidates, threshold=threshold, full_up_to=full_up_to, growth=growth)
     claims: list[Claim] = []
@@ -516,9 +528,19 @@ def _asserted(facts: SentenceFacts) -> tuple[int, int]:
 
 
 def _candidate(
-    facts: SentenceFacts, *, item: _Prepared, statement: bool, worth: float, lede: bool
+    facts: SentenceFacts,
+    *,
+    item: _Prepared,
+    statement: bool,
+    worth: float,
+    lede: bool,
+    first_line: bool,
 ) -> Candidate:
-    """A sentence as the selection sees it; one with nothing asserted is no statement."""
+    """A sentence as the selection sees it; one with nothing asserted is no statement.
+
+    The title, the body's first headline-style line, the lede and debunks are kept
+    whatever; a later headline-style line only within the budget.
+    """
     a_start, a_end = _asserted(facts)
     asserted = item.text[a_start:a_end]
     if a_end <= a_start or asserted.strip() == "":
@@ -528,11 +550,15 @@ def _candidate(
         or any(s >= a_start and e <= a_end for _, s, e in facts.times)
         or bool(item.linker.entities_between(a_start, a_end))
     )
+    rule = _kept_by_rule(facts, asserted=asserted, lede=lede)
+    in_title = item.title_at is not None and facts.start >= item.title_at
+    always = rule and (lede or facts.debunk or in_title or first_line)
     return Candidate(
         score=worth,
         statement=statement,
-        always=_kept_by_rule(facts, asserted=asserted, lede=lede),
+        always=always,
         checkable=checkable,
+        by_rule=rule and not always,
     )
 
 

@@ -1,8 +1,9 @@
 """Which of an article's sentences become claims: a score threshold, then a budget by length.
 
-A sentence is kept when a rule keeps it (a headline, the lede that restates the title, a
-debunk), or when its check-worthiness reaches the threshold and it ranks within the
-article's budget. The budget is every statement of a short article; beyond ``full_up_to``
+A sentence is kept when a rule keeps it (the title, the body's first headline-style line,
+the lede that restates the title, a debunk), or when it ranks within the article's budget
+and its check-worthiness reaches the threshold or a rule lets it in (later headline-style
+lines: captions and crossheads, which can be dozens in one article). The budget is every statement of a short article; beyond ``full_up_to``
 statements it grows as the fourth root of length, since a long story adds background,
 quotes and restatements faster than it adds facts.
 
@@ -34,6 +35,7 @@ class Candidate:
     statement: bool  # passed the gates: it can state a checkable fact
     always: bool  # kept by rule, whatever its score and rank
     checkable: bool  # names something, or carries a number or a date
+    by_rule: bool = False  # a rule lets it in below the threshold, within the budget (it counts)
 
 
 def claim_budget(statements: int, *, full_up_to: int, growth: float) -> int:
@@ -52,14 +54,16 @@ def select_sentences(
     candidates: Sequence[Candidate], *, threshold: float, full_up_to: int, growth: float
 ) -> list[bool]:
     """Whether each sentence, given in the article's order, becomes a claim."""
-    position: list[int] = []  # how many statements come before each sentence
+    position: list[int] = []  # how many statements (rule-admitted lines too) precede each
     statements = 0
     for c in candidates:
         position.append(statements)
-        statements += int(c.statement)
+        statements += int(c.statement or c.by_rule)
     budget = claim_budget(statements, full_up_to=full_up_to, growth=growth)
     eligible = [
-        i for i, c in enumerate(candidates) if c.statement and not c.always and c.score >= threshold
+        i
+        for i, c in enumerate(candidates)
+        if not c.always and (c.by_rule or (c.statement and c.score >= threshold))
     ]
 
     def rank(i: int) -> tuple[bool, float, int]:

@@ -125,3 +125,29 @@ def test_the_extractor_keeps_a_long_article_within_its_budget(
         f"The river rose {i + 2} metres in {town} on Tuesday."
         for i, town in enumerate(towns[:budget])
     ]
+
+
+def test_a_caption_kept_by_rule_competes_for_the_budget() -> None:
+    caption = Candidate(score=0.0, statement=False, always=False, checkable=True, by_rule=True)
+    # A short article keeps it below the threshold; a long one only if it ranks in budget.
+    assert _kept([_statement(0.1), caption, _statement(0.1)]) == [0, 1, 2]
+    assert _kept([*(_statement(0.1) for _ in range(5)), caption]) == [0, 1, 2, 3]
+
+
+def test_only_the_first_headline_line_of_a_body_is_kept_whatever(
+    nlp: Language, make_article: ArticleFactory
+) -> None:
+    captions = [f"Police officers guard the bridge in Town{chr(ord('A') + i)}" for i in range(30)]
+    body = "\n\n".join(["Floods cut off the northern valley", *captions])
+    claims = extract_claims(
+        nlp=nlp, article=make_article(body), threshold=_CUT, model=_constant(0.01)
+    ).claims
+    texts = [c.text for c in claims if c.kind is ClaimKind.assertion]
+    settings = get_settings()
+    budget = claim_budget(
+        len(captions), full_up_to=settings.claims_full_up_to, growth=settings.claims_budget_growth
+    )
+    # The headline is kept whatever; of the captions, as many as the budget holds.
+    assert texts[0] == "Floods cut off the northern valley"
+    assert len(texts) == 1 + budget < 1 + len(captions)
+    assert set(texts[1:]) <= set(captions)
