@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     # Calibrated on debates, where 2.7 % of lines are check-worthy: news sentences mostly
     # score 0.01-0.1. 0.025 keeps the gold claims of the seeds and examples.
     checkworthy_threshold: float = Field(default=0.025, ge=0.0, le=1.0)
+    # The claim budget of an article (services/extract/selection.py): every statement above
+    # the threshold up to 10 statements (the seeds and examples, 10-15 statements, keep all
+    # their gold claims); a longer article keeps 10 * (statements / 10) ** 0.25 of them (20
+    # statements keep 12, 40 keep 15). On FNC-1 bodies the sentences this leaves out are
+    # the ones that least often match the story's headlines (bench/claims_per_article.py).
+    claims_full_up_to: int = Field(default=10, ge=1)
+    claims_budget_growth: float = Field(default=0.25, ge=0.0, le=1.0)
     checkworthy_model_path: str = ""
 
     # Verification.

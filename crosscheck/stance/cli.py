@@ -71,6 +71,96 @@ def train(data_dir: Path, out: Path | None, seed: int | None, limit_bodies: int 
     echo_artifact(target)
 
 
+@stance.command()
+@data_dir("Directory with train_bodies.csv and train_stances.csv.")
+@click.option(
+    "--by",
+    type=click.Choice(["claim", "topic"]),
+    default="topic",
+    show_default=True,
+    help="Hold out whole claims, or whole topics (claims clustered by their text).",
+)
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option(
+    "--topic-distance",
+    type=click.FloatRange(min=0.0, max=1.0),
+    default=0.8,
+    show_default=True,
+    help="Cosine distance at which claims stop merging into one topic.",
+)
+@click.option("--seed", type=int, default=None, help="Seed for folds, SVD and LightGBM.")
+@click.option(
+    "--limit-bodies",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Use the first N bodies of train_bodies.csv only (smoke runs).",
+)
+@out_file("Write the figures as JSON here.")
+def estimate(
+    data_dir: Path,
+    by: str,
+    folds: int,
+    topic_distance: float,
+    seed: int | None,
+    limit_bodies: int | None,
+    out: Path | None,
+) -> None:
+    """Cross-validate training over held-out claims or topics; writes no artifact."""
+    from crosscheck.stance.data import (
+        BODIES_FILE,
+        STANCES_FILE,
+        claim_groups,
+        read_bodies,
+        read_pairs,
+        topic_groups,
+    )
+    from crosscheck.stance.scoring import FncReport, format_report
+    from crosscheck.stance.train import TrainConfig, heldout_estimate
+
+    bodies_path, stances_path = data_dir / BODIES_FILE, data_dir / STANCES_FILE
+    body_ids = None
+    if limit_bodies is not None:
+        body_ids = list(read_bodies(bodies_path))[:limit_bodies]
+    pairs = read_pairs(bodies_path=bodies_path, stances_path=stances_path, body_ids=body_ids)
+    if pairs.stances is None:
+        raise click.UsageError(f"{stances_path} has no Stance labels")
+    claims = claim_groups(headlines=pairs.headlines, body_ids=pairs.body_ids, stances=pairs.stances)
+    holdout = claims
+    if by == "topic":
+        holdout = topic_groups(
+            headlines=pairs.headlines,
+            body_ids=pairs.body_ids,
+            bodies=pairs.bodies,
+            stances=pairs.stances,
+            max_distance=topic_distance,
+        )
+    config = TrainConfig(refit=False) if seed is None else TrainConfig(refit=False, seed=seed)
+    try:
+        result = heldout_estimate(
+            pairs, holdout_groups=holdout, inner_groups=claims, folds=folds, config=config
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"held out by {by}: {result.n_groups} groups in {folds} folds")
+    click.echo(
+        "per-fold FNC score: " + ", ".join(f"{f['fnc_relative_pct']:.2f}%" for f in result.per_fold)
+    )
+    click.echo("pooled over folds:")
+    click.echo(format_report(FncReport.from_dict(result.pooled)))
+    if out is not None:
+        figures = {
+            "by": by,
+            "topic_distance": topic_distance if by == "topic" else None,
+            "folds": folds,
+            "n_groups": result.n_groups,
+            "seed": config.seed,
+            "pooled": result.pooled,
+            "per_fold": result.per_fold,
+        }
+        out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"wrote {out}")
+
+
 @stance.command(name="eval")
 @fnc_files()
 @model_file()

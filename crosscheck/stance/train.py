@@ -43,7 +43,14 @@ from services.verify.stance.linear_stance import (
 )
 from services.verify.stance.model import StanceModel, combine_stages
 
-__all__ = ["TrainConfig", "dev_mask", "train_model", "tune_weights"]
+__all__ = [
+    "HeldOutEstimate",
+    "TrainConfig",
+    "dev_mask",
+    "heldout_estimate",
+    "train_model",
+    "tune_weights",
+]
 
 _UNRELATED = STANCE_CLASSES.index("unrelated")
 IntArray = NDArray[np.int64]
@@ -337,3 +344,61 @@ def train_model(pairs: FncPairs, *, config: TrainConfig, data_hash: dict[str, st
         },
     }
     return model
+
+
+@dataclass(frozen=True)
+class HeldOutEstimate:
+    """Scores of models that never saw the groups they were scored on."""
+
+    folds: int
+    n_groups: int
+    # Every pair predicted once, by the fold's model that held out its group.
+    pooled: dict[str, object]
+    per_fold: list[dict[str, object]]
+
+
+def heldout_estimate(
+    pairs: FncPairs,
+    *,
+    holdout_groups: Sequence[int],
+    inner_groups: Sequence[int],
+    folds: int,
+    config: TrainConfig,
+) -> HeldOutEstimate:
+    """Cross-validate the whole training procedure over ``holdout_groups``.
+
+    Each fold trains as :func:`train_model` does for its dev split (feature space,
+    stacking and decision weights from the other folds only, the inner folds drawn
+    by ``inner_groups``) and predicts the held-out groups. Coarser holdout groups
+    (topics rather than claims) keep related stories out of training too.
+    """
+    if pairs.stances is None:
+        raise ValueError("an estimate needs labelled pairs")
+    y = np.asarray([STANCE_CLASSES.index(s) for s in pairs.stances], dtype=np.int64)
+    outer = np.asarray(holdout_groups, dtype=np.int64)
+    inner = np.asarray(inner_groups, dtype=np.int64)
+    if len(outer) != len(y) or len(inner) != len(y):
+        raise ValueError("one group id per pair is needed")
+    if len(np.unique(outer)) < folds:
+        raise ValueError(f"{len(np.unique(outer))} groups cannot fill {folds} folds")
+    fold = _fold_of(outer, folds=folds, seed=config.seed)
+    predicted = [""] * len(y)
+    per_fold: list[dict[str, object]] = []
+    for k in range(folds):
+        held = fold == k
+        fitted = _fit_all(
+            headlines=_take(pairs.headlines, ~held),
+            bodies=_take(pairs.bodies, ~held),
+            y=y[~held],
+            groups=inner[~held],
+            config=config,
+        )
+        fold_pred = fitted.model.predict(_take(pairs.headlines, held), _take(pairs.bodies, held))
+        for i, label in zip(np.flatnonzero(held), fold_pred, strict=True):
+            predicted[i] = label
+        report = evaluate([STANCE_CLASSES[i] for i in y[held]], fold_pred)
+        per_fold.append({**report.as_dict(), "weights": list(fitted.model.weights)})
+    pooled = evaluate(list(pairs.stances), predicted)
+    return HeldOutEstimate(
+        folds=folds, n_groups=len(np.unique(outer)), pooled=pooled.as_dict(), per_fold=per_fold
+    )

@@ -3,13 +3,13 @@
 Steps: detect the language; cut the body into blocks and drop furniture; add the title
 as a block of its own unless the body repeats it; lower-case the common words of Title
 Case lines; parse the blocks with ``nlp.pipe``; read each sentence into plain facts; link
-entities across the article; resolve speakers with carry-over; score and keep the
-check-worthy ones. Reported claims come out twice: the assertion "X" and the attribution
+entities across the article; resolve speakers with carry-over; score the sentences and
+keep the check-worthy ones within the article's claim budget (``selection``). Reported claims come out twice: the assertion "X" and the attribution
 "S said X".
 
 Headlines (a line with a verb but no final stop, the title, or the body's first sentence
 that restates the title) and debunks ("the story is a hoax") are kept whatever their
-check-worthiness score, unless they are questions, imperatives, opinion or first-person:
+check-worthiness score and outside the budget, unless they are questions, imperatives, opinion or first-person:
 the score is fitted to debate lines, and a headline is the outlet's own choice of its
 central claim.
 
@@ -44,6 +44,7 @@ from services.extract.segment import (
     plain_apostrophes,
     split_blocks,
 )
+from services.extract.selection import Candidate, select_sentences
 from services.extract.sentences import CueFacts, SentenceFacts, read_block
 from shared.ids import claim_id
 from shared.schemas import (
@@ -149,7 +150,16 @@ def extract_many(
         item.facts.extend(facts)
         for mention in mentions:
             item.linker.add(mention)
-    return [_finish(item, threshold=cut, model=model) for item in prepared]
+    return [
+        _finish(
+            item,
+            threshold=cut,
+            full_up_to=settings.claims_full_up_to,
+            growth=settings.claims_budget_growth,
+            model=model,
+        )
+        for item in prepared
+    ]
 
 
 def _block_texts(prepared: Sequence[_Prepared]) -> Iterator[tuple[str, tuple[int, int]]]:
@@ -213,7 +223,14 @@ def _recased(block: Block, lex: Lexicon) -> Block:
     return Block(block.start, block.end, recase(block.text, lex))
 
 
-def _finish(item: _Prepared, *, threshold: float, model: CheckworthyModel) -> Extraction:
+def _finish(
+    item: _Prepared,
+    *,
+    threshold: float,
+    full_up_to: int,
+    growth: float,
+    model: CheckworthyModel,
+) -> Extraction:
     article = item.article
     if item.language != "en":
         reason = (
@@ -223,26 +240,41 @@ def _finish(item: _Prepared, *, threshold: float, model: CheckworthyModel) -> Ex
         )
         return Extraction(article_id=article.article_id, language=item.language, reason=reason)
     item.linker.link()
-    claims: list[Claim] = []
     # The article's sentences in order are one document: neighbours are context.
     scores = model.score([f.text for f in item.facts])
     lede = _lede(item)
+    read: list[tuple[SentenceFacts, _Speaker | None, bool, float]] = []
+    candidates: list[Candidate] = []
+    headline_seen = False
     for (facts, speaker, direct), probability in zip(
         _with_speakers(item.facts, item.linker), scores.tolist(), strict=True
     ):
-        worth = round(probability, 3) if is_statement(_shape(facts, speaker)) else 0.0
-        claims.extend(
-            _claims_of(
+        statement = is_statement(_shape(facts, speaker))
+        worth = round(probability, 3) if statement else 0.0
+        read.append((facts, speaker, direct, worth))
+        # The body's first headline-style line is its headline; later ones are captions
+        # and crossheads, which compete for the budget.
+        first_line = facts.headline and not headline_seen
+        headline_seen = headline_seen or facts.headline
+        candidates.append(
+            _candidate(
                 facts,
-                speaker=speaker,
-                direct=direct,
                 item=item,
-                body=item.text,
+                statement=statement,
                 worth=worth,
-                threshold=threshold,
                 lede=facts is lede,
+                first_line=first_line,
             )
         )
+    keep = select_sentences(candidates, threshold=threshold, full_up_to=full_up_to, growth=growth)
+    claims: list[Claim] = []
+    for (facts, speaker, direct, worth), kept in zip(read, keep, strict=True):
+        if kept:
+            claims.extend(
+                _claims_of(
+                    facts, speaker=speaker, direct=direct, item=item, body=item.text, worth=worth
+                )
+            )
     if item.title_at is not None:
         claims = [_in_title(c, item.title_at) for c in claims]
     return Extraction(
@@ -491,6 +523,47 @@ def _kept_by_rule(facts: SentenceFacts, *, asserted: str, lede: bool) -> bool:
     )
 
 
+def _asserted(facts: SentenceFacts) -> tuple[int, int]:
+    """The span a sentence asserts: what its speaker says, or the whole sentence."""
+    cue = facts.cue
+    return (cue.content_start, cue.content_end) if cue is not None else (facts.start, facts.end)
+
+
+def _candidate(
+    facts: SentenceFacts,
+    *,
+    item: _Prepared,
+    statement: bool,
+    worth: float,
+    lede: bool,
+    first_line: bool,
+) -> Candidate:
+    """A sentence as the selection sees it; one with nothing asserted is no statement.
+
+    The title, the body's first headline-style line, the lede and debunks are kept
+    whatever; a later headline-style line only within the budget.
+    """
+    a_start, a_end = _asserted(facts)
+    asserted = item.text[a_start:a_end]
+    if a_end <= a_start or asserted.strip() == "":
+        return Candidate(score=0.0, statement=False, always=False, checkable=False)
+    checkable = (
+        any(s >= a_start and e <= a_end for _, s, e in facts.quantities)
+        or any(s >= a_start and e <= a_end for _, s, e in facts.times)
+        or bool(item.linker.entities_between(a_start, a_end))
+    )
+    rule = _kept_by_rule(facts, asserted=asserted, lede=lede)
+    in_title = item.title_at is not None and facts.start >= item.title_at
+    always = rule and (lede or facts.debunk or in_title or first_line)
+    return Candidate(
+        score=worth,
+        statement=statement,
+        always=always,
+        checkable=checkable,
+        by_rule=rule and not always,
+    )
+
+
 def _claims_of(
     facts: SentenceFacts,
     *,
@@ -499,18 +572,12 @@ def _claims_of(
     item: _Prepared,
     body: str,
     worth: float,
-    threshold: float,
-    lede: bool = False,
 ) -> list[Claim]:
     cue = facts.cue
-    a_start, a_end = (
-        (cue.content_start, cue.content_end) if cue is not None else (facts.start, facts.end)
-    )
+    a_start, a_end = _asserted(facts)
     if a_end <= a_start or body[a_start:a_end].strip() == "":
         return []
     sentence_entities = _entities(item, facts.start, facts.end, body)
-    if worth < threshold and not _kept_by_rule(facts, asserted=body[a_start:a_end], lede=lede):
-        return []
     # The asserted span lies inside the sentence (without a cue it is the sentence).
     entities = [e for e in sentence_entities if e.start >= a_start and e.end <= a_end]
     quantities = [q for q, s, e in facts.quantities if s >= a_start and e <= a_end]
