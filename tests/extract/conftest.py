@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from spacy.language import Language
 
+from services.extract.checkworthy import CheckworthyModel
+from services.extract.checkworthy.features import WORD_BITS, FeatureSpace
 from services.extract.nlp import load_nlp
 from shared.schemas import StoredArticle
 from shared.settings import get_settings
@@ -38,3 +42,15 @@ def make_article() -> ArticleFactory:
         )
 
     return make
+
+
+def constant_checkworthy_model(probability: float) -> CheckworthyModel:
+    """A model that gives every sentence the same calibrated score."""
+    space = FeatureSpace(word_idf=np.ones(2**WORD_BITS))
+    return CheckworthyModel(
+        space=space,
+        coef=np.zeros(space.width),
+        intercept=math.log(probability / (1 - probability)),
+        platt_scale=1.0,
+        platt_shift=0.0,
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 
@@ -10,15 +9,15 @@ import numpy as np
 import pytest
 from spacy.language import Language
 
-from services.extract.checkworthy import CheckworthyModel, load_checkworthy_model
-from services.extract.checkworthy.features import WORD_BITS, FeatureSpace, count_features
+from services.extract.checkworthy import load_checkworthy_model
+from services.extract.checkworthy.features import FeatureSpace, count_features
 from services.extract.checkworthy.gates import Shape, is_statement
 from services.extract.checkworthy.model import read_model, write_model
 from services.extract.claims import extract_claims
 from services.extract.segment import plain_apostrophes
 from services.extract.sentences import read_block
 from shared.errors import ModelUnavailable
-from tests.extract.conftest import ArticleFactory
+from tests.extract.conftest import ArticleFactory, constant_checkworthy_model
 
 _BODY = (
     "Floods killed 23 people in Valtrena province on Tuesday, the regional governor said.\n\n"
@@ -27,26 +26,18 @@ _BODY = (
 )
 
 
-def _constant(probability: float) -> CheckworthyModel:
-    """A model that gives every sentence the same calibrated score."""
-    space = FeatureSpace(word_idf=np.ones(2**WORD_BITS))
-    return CheckworthyModel(
-        space=space,
-        coef=np.zeros(space.width),
-        intercept=math.log(probability / (1 - probability)),
-        platt_scale=1.0,
-        platt_shift=0.0,
-    )
-
-
 def test_the_extractor_takes_its_scores_from_the_model(
     nlp: Language, make_article: ArticleFactory
 ) -> None:
     article = make_article(_BODY)
-    high = extract_claims(nlp=nlp, article=article, threshold=0.5, model=_constant(0.9)).claims
+    high = extract_claims(
+        nlp=nlp, article=article, threshold=0.5, model=constant_checkworthy_model(0.9)
+    ).claims
     assert high and {c.checkworthiness for c in high} == {0.9}
     assert not any("dam safe" in c.text for c in high)  # a question is never a claim
-    low = extract_claims(nlp=nlp, article=article, threshold=0.5, model=_constant(0.1)).claims
+    low = extract_claims(
+        nlp=nlp, article=article, threshold=0.5, model=constant_checkworthy_model(0.1)
+    ).claims
     assert low == []
 
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pytest
 from spacy.language import Language
 
-from services.extract.checkworthy import CheckworthyModel
-from services.extract.checkworthy.features import WORD_BITS, FeatureSpace
 from services.extract.claims import extract_claims
 from services.extract.selection import Candidate, claim_budget, select_sentences
 from shared.schemas import ClaimKind
 from shared.settings import get_settings
-from tests.extract.conftest import ArticleFactory
+from tests.extract.conftest import ArticleFactory, constant_checkworthy_model
 
 _CUT = 0.025
 
@@ -93,17 +88,6 @@ def test_gated_sentences_are_never_kept_nor_counted() -> None:
     assert _kept(candidates) == [1, 2, 3, 4]
 
 
-def _constant(probability: float) -> CheckworthyModel:
-    space = FeatureSpace(word_idf=np.ones(2**WORD_BITS))
-    return CheckworthyModel(
-        space=space,
-        coef=np.zeros(space.width),
-        intercept=math.log(probability / (1 - probability)),
-        platt_scale=1.0,
-        platt_shift=0.0,
-    )
-
-
 def test_the_extractor_keeps_a_long_article_within_its_budget(
     nlp: Language, make_article: ArticleFactory
 ) -> None:
@@ -113,7 +97,7 @@ def test_the_extractor_keeps_a_long_article_within_its_budget(
     )
     settings = get_settings()
     claims = extract_claims(
-        nlp=nlp, article=make_article(body), threshold=_CUT, model=_constant(0.5)
+        nlp=nlp, article=make_article(body), threshold=_CUT, model=constant_checkworthy_model(0.5)
     ).claims
     budget = claim_budget(
         len(towns), full_up_to=settings.claims_full_up_to, growth=settings.claims_budget_growth
@@ -140,7 +124,7 @@ def test_only_the_first_headline_line_of_a_body_is_kept_whatever(
     captions = [f"Police officers guard the bridge in Town{chr(ord('A') + i)}" for i in range(30)]
     body = "\n\n".join(["Floods cut off the northern valley", *captions])
     claims = extract_claims(
-        nlp=nlp, article=make_article(body), threshold=_CUT, model=_constant(0.01)
+        nlp=nlp, article=make_article(body), threshold=_CUT, model=constant_checkworthy_model(0.01)
     ).claims
     texts = [c.text for c in claims if c.kind is ClaimKind.assertion]
     settings = get_settings()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crosscheck.stance.data import FncPairs, read_bodies, read_pairs
 from tests.conftest import FNC_DIR, require_shared
 
 _BODIES = {
@@ -48,3 +49,14 @@ def fnc_files(tmp_path: Path) -> tuple[Path, Path, list[tuple[str, str, str]]]:
 
 def require_fnc() -> Path:
     return require_shared(FNC_DIR / "train_stances.csv").parent
+
+
+def fnc_slice(n_bodies: int) -> FncPairs:
+    """The pairs of the first ``n_bodies`` FNC-1 training bodies."""
+    data = require_fnc()
+    ids = list(read_bodies(data / "train_bodies.csv"))[:n_bodies]
+    return read_pairs(
+        bodies_path=data / "train_bodies.csv",
+        stances_path=data / "train_stances.csv",
+        body_ids=ids,
+    )

@@ -9,9 +9,9 @@ import numpy as np
 from click.testing import CliRunner
 
 from crosscheck.stance.cli import stance
-from crosscheck.stance.data import claim_groups, read_bodies, read_pairs, topic_groups
+from crosscheck.stance.data import claim_groups, topic_groups
 from crosscheck.stance.train import TrainConfig, heldout_estimate
-from tests.stance.conftest import require_fnc
+from tests.stance.conftest import fnc_slice, require_fnc
 
 # Six claims, each one headline and one body: two about a meteorite, two about the
 # central bank, two about a spider. Unrelated pairs link nothing.
@@ -58,18 +58,8 @@ def test_a_tight_cut_leaves_every_claim_its_own_topic() -> None:
     assert len(set(topics)) == len(set(claims)) == len(_CLAIMS)
 
 
-def _slice(n_bodies: int):  # type: ignore[no-untyped-def]
-    data = require_fnc()
-    ids = list(read_bodies(data / "train_bodies.csv"))[:n_bodies]
-    return read_pairs(
-        bodies_path=data / "train_bodies.csv",
-        stances_path=data / "train_stances.csv",
-        body_ids=ids,
-    )
-
-
 def test_fnc_topics_never_split_a_claim() -> None:
-    pairs = _slice(300)
+    pairs = fnc_slice(300)
     assert pairs.stances is not None
     claims = claim_groups(headlines=pairs.headlines, body_ids=pairs.body_ids, stances=pairs.stances)
     topics = topic_groups(
@@ -86,7 +76,7 @@ def test_fnc_topics_never_split_a_claim() -> None:
 
 
 def test_estimate_predicts_every_pair_once_from_a_model_that_held_it_out() -> None:
-    pairs = _slice(60)
+    pairs = fnc_slice(60)
     assert pairs.stances is not None
     claims = claim_groups(headlines=pairs.headlines, body_ids=pairs.body_ids, stances=pairs.stances)
     config = TrainConfig(related_rounds=30, stance_rounds=30, cv_folds=2, refit=False)

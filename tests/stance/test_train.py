@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from crosscheck.stance.data import claim_groups, read_bodies, read_pairs
+from crosscheck.stance.data import claim_groups
 from crosscheck.stance.train import TrainConfig, dev_mask, train_model
-from tests.stance.conftest import require_fnc
+from tests.stance.conftest import fnc_slice
 
 _SMALL = TrainConfig(related_rounds=40, stance_rounds=40, cv_folds=3)
 
 
-def _slice(n_bodies: int):  # type: ignore[no-untyped-def]
-    data = require_fnc()
-    ids = list(read_bodies(data / "train_bodies.csv"))[:n_bodies]
-    return read_pairs(
-        bodies_path=data / "train_bodies.csv",
-        stances_path=data / "train_stances.csv",
-        body_ids=ids,
-    )
-
-
 def test_dev_split_keeps_every_body_and_claim_on_one_side() -> None:
-    pairs = _slice(120)
+    pairs = fnc_slice(120)
     assert pairs.stances is not None
     groups = claim_groups(headlines=pairs.headlines, body_ids=pairs.body_ids, stances=pairs.stances)
     dev = dev_mask(groups, fraction=0.2, seed=1)
@@ -44,7 +34,7 @@ def test_dev_split_keeps_every_body_and_claim_on_one_side() -> None:
 
 
 def test_training_twice_gives_identical_predictions() -> None:
-    pairs = _slice(60)
+    pairs = fnc_slice(60)
     first = train_model(pairs, config=_SMALL, data_hash={})
     second = train_model(pairs, config=_SMALL, data_hash={})
     probs_a = first.predict_proba(pairs.headlines, pairs.bodies)
