@@ -512,7 +512,9 @@ def _kept_by_rule(facts: SentenceFacts, *, asserted: str, lede: bool) -> bool:
         return False
     headline_like = facts.headline or lede
     verb = (
-        facts.has_finite_verb or (lede and facts.headline_verb) or (headline_like and facts.debunk)
+        facts.has_finite_verb
+        or (lede and facts.headline_verb)
+        or (headline_like and (facts.debunk or facts.elided_denial))
     )
     return not (
         facts.question

@@ -20,7 +20,15 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Span
 
-__all__ = ["Lexicon", "headline_verb", "is_debunk", "is_title_case", "lexicon", "recase"]
+__all__ = [
+    "Lexicon",
+    "elided_denial",
+    "headline_verb",
+    "is_debunk",
+    "is_title_case",
+    "lexicon",
+    "recase",
+]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
 # A line is Title Case when at least this share of its longer non-function words is capitalised.
@@ -50,16 +58,24 @@ class Lexicon:
     nouns: frozenset[str] = frozenset()
 
     def english_share(self, text: str) -> float:
-        """Share of the words of ``text`` that are English words the tables know."""
-        words = [w.lower() for w in _WORD.findall(text)]
-        if not words:
-            return 0.0
-        known = sum(
-            1
-            for w in words
-            if self.only_common(w) or w in self.nouns or w.rstrip("s") in self.nouns
-        )
-        return known / len(words)
+        """Share of the words of ``text`` that are English words the tables know.
+
+        A capitalised word the tables do not know is a name ("Fidel Castro"), in any
+        language, so it counts neither way: "Fidel Castro has died" is all English.
+        """
+        known = unknown = 0
+        for word in _WORD.findall(text):
+            low = word.lower()
+            # Two-letter words the tables know ("ha", "la", "en") are other languages' words
+            # too; English's own are stop words.
+            if low in STOP_WORDS or (len(low) > 2 and self._known(low)):
+                known += 1
+            elif not word[:1].isupper():
+                unknown += 1
+        return known / (known + unknown) if known else 0.0
+
+    def _known(self, low: str) -> bool:
+        return self.only_common(low) or low in self.nouns or low.rstrip("s") in self.nouns
 
     def only_common(self, word: str) -> bool:
         low = word.lower()
@@ -147,6 +163,29 @@ def headline_verb(sent: Span) -> bool:
     return False
 
 
+def elided_denial(sent: Span) -> bool:
+    """A verbless headline that denies: "al-Baghdadi Not Dead", "Missing item not a nuclear
+    weapon", "No gender segregation on Saudia". Headlines drop the copula, not the "not".
+
+    The negation must follow a noun (the subject) and be followed by what it denies; a
+    leading "No" must govern a noun with something said of it.
+    """
+    tokens = [t for t in sent if not t.is_punct and not t.is_space]
+    if len(tokens) < 3 or any(t.tag_ in _FINITE_TAGS for t in tokens):
+        return False
+    first = tokens[0]
+    if first.lower_ == "no" and first.head.pos_ in {"NOUN", "PROPN"}:
+        return any(t.dep_ in {"prep", "amod", "acl"} and t.head == first.head for t in tokens)
+    for n, token in enumerate(tokens[1:-1], start=1):
+        if token.lower_ != "not" or token.dep_ != "neg":
+            continue
+        subject = any(t.pos_ in {"NOUN", "PROPN"} for t in tokens[:n])
+        denied = tokens[n + 1].pos_ in {"DET", "ADJ", "NOUN", "PROPN", "ADP", "NUM"}
+        if subject and denied:
+            return True
+    return False
+
+
 def is_debunk(sent: Span) -> bool:
     """The sentence calls a story, report or claim false ("the story is a hoax")."""
     if _DEBUNK_PHRASES.search(sent.text):
@@ -159,6 +198,9 @@ def is_debunk(sent: Span) -> bool:
         # ("a hoax caller").
         on_clause = token.head.i == root.i or token.head.dep_ in {"ccomp", "xcomp"}
         if on_clause and token.dep_ in {"attr", "acomp", "oprd", "dobj"}:
+            return True
+        # A verbless headline's predicate hangs off its subject: "3-Boobed Woman a Fake".
+        if token.dep_ == "appos" and token.head.i == root.i and root.pos_ in {"NOUN", "PROPN"}:
             return True
         if token.i == root.i or (token.dep_ == "amod" and token.head.dep_ in {"attr", "oprd"}):
             return True

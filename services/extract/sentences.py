@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from services.extract.attribution import find_cue
 from services.extract.boilerplate import is_heading, opinion_cues
-from services.extract.headline import headline_verb, is_debunk
+from services.extract.headline import elided_denial, headline_verb, is_debunk
 from services.extract.linking import Mention
 from services.extract.modality import is_negated
 from services.extract.quantities import find_quantities
@@ -73,6 +73,7 @@ class SentenceFacts:
     headline: bool = False
     headline_verb: bool = False  # a verb in the forms headlines use ("found", "to quit")
     debunk: bool = False
+    elided_denial: bool = False  # "al-Baghdadi Not Dead": a headline's verbless denial
     quantities: list[tuple[Quantity, int, int]] = field(default_factory=list)
     times: list[tuple[TimeRef, int, int]] = field(default_factory=list)
 
@@ -144,7 +145,8 @@ def _sentence_facts(
     root = sent.root
     head = cue.content_head if cue is not None else None
     subject, predicate, obj = _spo(head if head is not None else root, doc_text)
-    negated = is_negated(head if head is not None else root)
+    denial_without_verb = elided_denial(sent)
+    negated = denial_without_verb or is_negated(head if head is not None else root)
     future = any(t.lower_ in _FUTURE and t.tag_ == "MD" for t in sent)
     quantities = [
         (q.quantity, q.start + shift, q.end + shift) for q in find_quantities(sent, doc_text)
@@ -167,7 +169,8 @@ def _sentence_facts(
     # A line without a final stop: a heading unless it has a verb, then a headline claim.
     headline = is_heading(text)
     verb_as_headline = headline_verb(sent)
-    has_verb = headline and verb_as_headline
+    # A headline's verbless denial ("al-Baghdadi Not Dead") states as much as a verb would.
+    has_verb = headline and (verb_as_headline or denial_without_verb)
     outside = re.sub(r"[\u201c\"][^\u201d\"]*[\u201d\"]", " ", text)
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children)
     cue_facts = None
@@ -209,6 +212,7 @@ def _sentence_facts(
         headline=has_verb,
         headline_verb=verb_as_headline,
         debunk=is_debunk(sent),
+        elided_denial=denial_without_verb,
         quantities=quantities,
         times=times,
     )

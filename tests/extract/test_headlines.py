@@ -135,6 +135,26 @@ def test_a_short_english_headline_is_read_as_english(
     assert [c.text for c in _assertions(extraction.claims)] == [line]
 
 
+@pytest.mark.parametrize("line", ["Fidel Castro has died", "Kim Jong Un drinks cobra wine"])
+def test_names_do_not_make_a_short_english_line_foreign(
+    nlp: Language, make_article: ArticleFactory, line: str
+) -> None:
+    # langdetect calls "Fidel Castro has died" Spanish; the names are no language's words.
+    extraction = extract_claims(nlp=nlp, article=make_article(line))
+    assert extraction.language == "en"
+    assert [c.text for c in _assertions(extraction.claims)] == [line]
+
+
+def test_a_short_foreign_line_with_names_stays_foreign(
+    nlp: Language, make_article: ArticleFactory
+) -> None:
+    extraction = extract_claims(
+        nlp=nlp, article=make_article("Fidel Castro ha muerto en La Habana")
+    )
+    assert extraction.language != "en"
+    assert extraction.claims == []
+
+
 def test_a_title_its_lede_restates_is_not_read_again(nlp: Language) -> None:
     article = StoredArticle(
         article_id="t3",
@@ -187,3 +207,28 @@ def test_a_verbless_sentence_is_no_claim_outside_a_lede(
 )
 def test_calling_something_a_rumour_is_no_debunk(nlp: Language, text: str, debunk: bool) -> None:
     assert any(is_debunk(sent) for sent in nlp(text).sents) is debunk
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Islamic State Leader al-Baghdadi Not Dead",
+        "Missing Mexico students not among 28 bodies found in mass grave",
+        "No gender segregation on Saudi flights",
+    ],
+)
+def test_a_verbless_headline_denial_is_a_negated_claim(
+    nlp: Language, make_article: ArticleFactory, line: str
+) -> None:
+    claims = _assertions(extract_claims(nlp=nlp, article=make_article(line)).claims)
+    assert [c.text for c in claims] == [line]
+    assert claims[0].modality.negated
+
+
+@pytest.mark.parametrize(
+    "line", ["Not a good week for Apple shares", "No comment", "Apple Watch: not yet"]
+)
+def test_a_verbless_line_without_a_denied_subject_is_no_claim(
+    nlp: Language, make_article: ArticleFactory, line: str
+) -> None:
+    assert extract_claims(nlp=nlp, article=make_article(line)).claims == []
