@@ -7,7 +7,12 @@ and the statements cannot both be true. Missing details never conflict.
   dead ("dead", "killed", "deaths", "people", ...). Each quantity becomes an interval: exact
   values are points, approximate ones ("about 30") get +/- ``APPROX_TOLERANCE``, comparators
   are open-ended ("over 300" is [300, inf), so it is consistent with "300" but not with
-  "200"). A quantity conflicts when no quantity of the same kind on the other side overlaps.
+  "200"). A round number of 100 or more ("a $2,000 tip", "5,000 dollars") is news copy's
+  rounding of an exact one and gets +/- ``ROUND_TOLERANCE``: it stands for 2,084 or 4,999,
+  not for 550 against 500. A quantity conflicts when no quantity of the same kind on the
+  other side overlaps. An estimate ("analysts forecast 24 million sales") contradicts no
+  other amount: two forecasts of different sizes are two estimates, and neither is a report
+  of what happened.
 * **Dates** conflict when both sides give event dates and no pair of ranges comes within
   ``DATE_SLACK_DAYS``. Dates within a day of a claim's own publication date are treated as
   reporting dates ("said on Friday"), not event dates, and are ignored.
@@ -34,6 +39,7 @@ from shared.schemas import Claim, Conflict, Entity, Quantity, TimeRef
 
 __all__ = [
     "APPROX_TOLERANCE",
+    "ROUND_TOLERANCE",
     "SAME_ASSERTION_TOKENS",
     "DEATH_NOUNS",
     "compatible_quantities",
@@ -49,6 +55,11 @@ __all__ = [
 ]
 
 APPROX_TOLERANCE = 0.15  # "about 30" covers 25.5-34.5: rounding in news copy stays inside
+ROUND_TOLERANCE = 0.05  # "2,000" covers 1,900-2,100
+_ROUND_MIN = 100
+_ESTIMATE = re.compile(
+    r"\b(forecast\w*|predict\w*|estimat\w*|expect\w*|projected|projection\w*)\b", re.IGNORECASE
+)
 DATE_SLACK_DAYS = 1  # time zones and "overnight" make adjacent days compatible
 _DEATH_WORDS = """dead death deaths killed people person fatality fatalities victim victims
 body bodies life lives toll"""
@@ -232,9 +243,17 @@ def quantity_kind(q: Quantity) -> str | None:
     return "death" if noun in DEATH_NOUNS else noun
 
 
+def _round(value: float) -> bool:
+    return abs(value) >= _ROUND_MIN and value.is_integer() and int(value) % _ROUND_MIN == 0
+
+
 def _interval(q: Quantity) -> tuple[float, float]:
     value = q.value
-    slack = abs(value) * APPROX_TOLERANCE if q.approximate else 0.0
+    slack = 0.0
+    if q.approximate:
+        slack = abs(value) * APPROX_TOLERANCE
+    elif _round(value):
+        slack = abs(value) * ROUND_TOLERANCE
     if q.comparator in ("gt", "ge"):
         return value - slack, math.inf
     if q.comparator in ("lt", "le"):
@@ -258,6 +277,8 @@ def format_quantity(q: Quantity) -> str:
 
 
 def _quantity_conflicts(claim: Claim, other: Claim) -> list[Conflict]:
+    if _ESTIMATE.search(claim.text) or _ESTIMATE.search(other.text):
+        return []
     found = []
     for q in claim.quantities:
         kind = quantity_kind(q)

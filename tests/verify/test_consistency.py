@@ -40,6 +40,12 @@ def q(value: float, noun: str | None, **kw: object) -> Quantity:
         (q(14, None), q(41, None), False),  # unknown nouns are never compared
         (q(50, "house", comparator="lt"), q(30, "house"), False),
         (q(50, "house", comparator="lt"), q(80, "house"), True),
+        # A round number is the rounding of an exact one, within ROUND_TOLERANCE.
+        (q(2000, "tip"), q(2084, "tip"), False),
+        (q(5000, "usd"), q(4999, "usd"), False),
+        (q(500, "usd"), q(550, "usd"), True),
+        (q(2000, "tip"), q(2400, "tip"), True),
+        (q(40, "dead"), q(41, "dead"), True),  # small numbers are not rounded
     ],
 )
 def test_quantities(mine: Quantity, theirs: Quantity, conflict: bool) -> None:
@@ -47,6 +53,23 @@ def test_quantities(mine: Quantity, theirs: Quantity, conflict: bool) -> None:
     assert bool(found) is conflict
     if conflict:
         assert found[0].field == "quantity"
+
+
+def test_an_estimate_contradicts_no_other_amount() -> None:
+    forecast = claim(
+        "f",
+        text="Analysts forecast 24 million watch sales this year.",
+        source="A",
+        quantities=[q(24e6, "watch")],
+    )
+    plain = claim(
+        "p", text="Apple will sell 19 million watches.", source="B", quantities=[q(19e6, "watch")]
+    )
+    sold = claim(
+        "s", text="Apple sold 30 million watches.", source="C", quantities=[q(3e7, "watch")]
+    )
+    assert conflicts(plain, forecast) == [] and conflicts(forecast, plain) == []
+    assert [c.field for c in conflicts(plain, sold)] == ["quantity"]
 
 
 def test_a_quantity_agrees_if_any_same_kind_quantity_agrees() -> None:
