@@ -40,7 +40,7 @@ _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _DEBUNK_TEXT = """hoax hoaxes fake fakes false untrue myth myths fabricated fabrication
     fiction fictional bogus baseless groundless debunked satire satirical spoof prank
     photoshopped doctored unfounded misinformation disinformation
-    lie lies"""
+    lie lies inaccurate exaggerated misleading erroneous nonsense"""
 _DEBUNK_WORDS = frozenset(_DEBUNK_TEXT.split())
 _DEBUNK_PHRASES = re.compile(
     r"\b(?:not\s+true|no\s+truth|made\s+up|not\s+real|never\s+happened|did\s+not\s+happen"

@@ -74,6 +74,7 @@ CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _SUFFIXES = ("ing", "ed", "es", "s")
 _DEBUNK = re.compile(
     r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk(ed|s)?|fabricat\w*|made up|"
+    r"inaccurate|exaggerated|misleading|erroneous|"
     r"satire|satirical|no evidence|never happened|not real|isn'?t real|is not happening)\b",
     re.IGNORECASE,
 )

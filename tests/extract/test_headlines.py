@@ -203,6 +203,7 @@ def test_a_verbless_sentence_is_no_claim_outside_a_lede(
         ("Rumor: Apple to hold event this month to unveil a new MacBook Air.", False),
         ("Wildest Apple Watch rumor yet: 100,000 apps at launch.", False),
         ("The Apple Watch rumor is fake.", True),
+        ("Comcast says reports that it cuts off Tor users are inaccurate.", True),
     ],
 )
 def test_calling_something_a_rumour_is_no_debunk(nlp: Language, text: str, debunk: bool) -> None:

@@ -328,3 +328,21 @@ def test_a_denial_about_a_named_person_needs_only_one_common_word() -> None:
     )
     assert facts.same_fact(caught, denied)
     assert facts.opposite_polarity(caught, denied)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Comcast calls the rumour that it disconnects Tor users wildly inaccurate",
+        "Reports that Comcast disconnects Tor users are exaggerated",
+    ],
+)
+def test_calling_a_report_inaccurate_or_exaggerated_debunks_it(text: str) -> None:
+    comcast = entity("org:comcast", "ORG", "Comcast")
+    tor = entity("org:tor", "ORG", "Tor")
+    rumour = claim(
+        "r", text="Comcast disconnects customers who use Tor", source="A", entities=[comcast, tor]
+    )
+    denial = claim("d", text=text, source="B", entities=[comcast, tor])
+    assert facts.debunks(denial) and not facts.debunks(rumour)
+    assert facts.same_fact(rumour, denial) and facts.opposite_polarity(rumour, denial)
