@@ -327,6 +327,19 @@ def _origins_of(
     )
 
 
+def _sourced(origin: str, article: Sequence[Claim] | None) -> bool:
+    """Whether an origin states what it does on reporting of its own: a named speaker, or an
+    outlet whose article quotes someone. A bare headline, or a rewrite citing nobody, is
+    not: it may only be repeating what it read elsewhere. An article whose claims were not
+    loaded is given the benefit of the doubt."""
+    if article is None or origin.startswith("speaker:"):
+        return True
+    return any(
+        c.attribution is not None and c.attribution.role is not AttributionRole.relays
+        for c in article
+    )
+
+
 def _relayed(claim: Claim) -> bool:
     return claim.attribution is not None and claim.attribution.role is AttributionRole.relays
 
@@ -453,6 +466,7 @@ def assess(
                 hedged=other.modality.hedged or _relayed(other),
                 weight=ORIGIN_WEIGHT,
                 witness=witness,
+                sourced=_sourced(found.of[other.claim_id], article_claims.get(other.article_id)),
             )
         )
         for c in j.conflicts:

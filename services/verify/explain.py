@@ -7,7 +7,15 @@ from collections.abc import Mapping, Sequence
 from services.verify.consistency import death_count, format_quantity
 from services.verify.origins import normalise_outlet
 from services.verify.scoring import Score
-from shared.schemas import Claim, ClaimKind, Conflict, EvidenceItem, ProviderCoverage, Stance
+from shared.schemas import (
+    Claim,
+    ClaimKind,
+    Conflict,
+    EvidenceItem,
+    ProviderCoverage,
+    Stance,
+    Verdict,
+)
 
 __all__ = ["explain"]
 
@@ -156,6 +164,11 @@ def explain(
         clauses.append(opposition)
     elif score.independent_origins < 2:
         clauses.append("no independent confirmation")
+    elif score.unsourced_origins and score.verdict is not Verdict.supported:
+        # Why several origins are not yet enough: outlets that quote nobody may be repeating.
+        k = len(score.unsourced_origins)
+        verb = "cites" if k == 1 else "cite"
+        clauses.append(f"{_count(k)} of them {verb} no source of their own")
     sentences = ["; ".join(clauses) + "."]
     conflict_sentence = _conflict_sentence(claim, conflicts)
     if conflict_sentence:

@@ -41,7 +41,11 @@ it is hedged, and a credibility weight.
    confirm it). ``FEW_CONFIRMATIONS_CAP`` (0.55, below ``supported``) applies to an
    assertion confirmed so by fewer than ``MIN_CONFIRMING_ORIGINS`` (2) other origins: a
    rumour is echoed by an outlet or two before anyone confirms it, so ``supported`` needs
-   three independent origins in all; a statement needs two witnesses. ``HEDGE_CAP`` (0.45) applies to a hedged
+   three independent origins in all; a statement needs two witnesses. An origin with no
+   sourcing of its own (an outlet whose article quotes nobody: a bare headline, a rewrite)
+   counts ``UNSOURCED_CONFIRMATION`` (0.5) of a confirmation: a rumour repeated plainly by
+   headline after headline is still a rumour, so four such outlets weigh what two named
+   sources or two reporting outlets do. ``HEDGE_CAP`` (0.45) applies to a hedged
    assertion ("may have", "if confirmed", or hedged by its own origin where that origin
    states it elsewhere: see ``assess``) unless an independent origin supports it without
    hedging. Hedges do not cap attribution claims: the hedge belongs to the quoted content,
@@ -86,6 +90,7 @@ __all__ = [
     "SINGLE_ORIGIN_CAP",
     "SUPPORT_MIN",
     "SUPPORT_MIN_CONFIDENCE",
+    "UNSOURCED_CONFIRMATION",
     "VERDICT_CONFIDENCE_MAX",
     "Score",
     "Signal",
@@ -105,6 +110,8 @@ SINGLE_ORIGIN_CAP = 0.5
 # One outlet beside the claim's own may be echoing the same unconfirmed rumour:
 # ``supported`` needs this many independent origins beside the claim's own.
 MIN_CONFIRMING_ORIGINS = 2
+# What an origin that cites nobody counts towards MIN_CONFIRMING_ORIGINS.
+UNSOURCED_CONFIRMATION = 0.5
 FEW_CONFIRMATIONS_CAP = 0.55
 HEDGE_CAP = 0.45
 SUPPORT_MIN_CONFIDENCE = 0.6
@@ -129,6 +136,7 @@ class Signal:
     weight: float = ORIGIN_WEIGHT
     external: bool = False
     witness: bool = True  # False: related, but cannot speak to this layer of the claim
+    sourced: bool = True  # False: an outlet whose article quotes nobody
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,8 @@ class Score:
     hedge_capped: bool
     single_origin: bool
     origin_support: dict[str, float] = field(default_factory=dict)
+    # Confirming origins (the claim's own excluded) that cite no source of their own.
+    unsourced_origins: tuple[str, ...] = ()
 
     @property
     def independent_origins(self) -> int:
@@ -193,6 +203,7 @@ def score(
     weight: dict[str, float] = {}
     unhedged: set[str] = set()
     external: set[str] = set()
+    sourced: set[str] = set()
     for sig in signals:
         s, o = item_support(sig, kind=kind), item_opposition(sig)
         support[sig.origin] = max(support.get(sig.origin, 0.0), s)
@@ -201,6 +212,8 @@ def score(
         # A hedged item relays; on the attribution layer it still witnesses the statement.
         if s >= SUPPORT_MIN and (not sig.hedged or kind is ClaimKind.attribution):
             unhedged.add(sig.origin)
+            if sig.sourced or sig.external:
+                sourced.add(sig.origin)
         if sig.external and o > 0.0:
             external.add(sig.origin)
 
@@ -210,11 +223,13 @@ def score(
     total_opposition = _noisy_or(weight[o] * opposition[o] for o in opposition)
     opposing = tuple(sorted(o for o in opposition if weight[o] * opposition[o] >= SUPPORT_MIN))
 
+    unsourced = tuple(o for o in others if o not in sourced)
+    confirmations = len(others) - (1.0 - UNSOURCED_CONFIRMATION) * len(unsourced)
     cap = 1.0
     single = not others
     if single:
         cap = SINGLE_ORIGIN_CAP
-    elif kind is ClaimKind.assertion and len(others) < MIN_CONFIRMING_ORIGINS:
+    elif kind is ClaimKind.assertion and confirmations < MIN_CONFIRMING_ORIGINS:
         # On the attribution layer each outlet witnesses the statement: two suffice.
         cap = FEW_CONFIRMATIONS_CAP
     hedge_capped = kind is ClaimKind.assertion and claim_hedged and not others
@@ -243,6 +258,7 @@ def score(
         hedge_capped=hedge_capped,
         single_origin=single,
         origin_support=dict(sorted(support.items())),
+        unsourced_origins=unsourced if kind is ClaimKind.assertion else (),
     )
 
 

@@ -1,0 +1,91 @@
+"""Origins that quote nobody weigh half a confirmation: headlines repeating a rumour."""
+
+from __future__ import annotations
+
+from services.verify.assess import CandidateEvidence, assess
+from services.verify.scoring import Signal, score
+from shared.schemas import Claim, ClaimKind, Verdict
+from tests.verify.factories import claim, entity, fixed_stance
+
+AGREE = fixed_stance([0.9, 0.02, 0.06, 0.02])
+GIRLS = [entity("loc:bosnia", "GPE", "Bosnia")]
+RUMOUR = "Seven underage girls in Bosnia got pregnant on a five-day school trip"
+
+
+def _confirming(origin: str, *, sourced: bool) -> Signal:
+    return Signal(
+        origin=origin, agree=0.9, disagree=0.0, discuss=0.1, relatedness=0.9, sourced=sourced
+    )
+
+
+def _verdict(*signals: Signal) -> Verdict:
+    return score(
+        signals=signals, own_origin="outlet:own", kind=ClaimKind.assertion, claim_hedged=False
+    ).verdict
+
+
+def test_unsourced_outlets_count_half() -> None:
+    bare = [_confirming(f"outlet:bare{i}", sourced=False) for i in range(4)]
+    assert _verdict(*bare[:2]) is not Verdict.supported
+    assert _verdict(*bare[:3]) is not Verdict.supported
+    assert _verdict(*bare) is Verdict.supported
+    sourced = [_confirming(f"outlet:reporting{i}", sourced=True) for i in range(2)]
+    assert _verdict(*sourced) is Verdict.supported
+    assert _verdict(sourced[0], *bare[:2]) is Verdict.supported
+    assert _verdict(sourced[0], bare[0]) is not Verdict.supported
+
+
+def test_sourcing_does_not_matter_for_whether_a_statement_was_made() -> None:
+    result = score(
+        signals=[_confirming("outlet:bare", sourced=False)],
+        own_origin="outlet:own",
+        kind=ClaimKind.attribution,
+        claim_hedged=False,
+    )
+    assert result.verdict is Verdict.supported and result.unsourced_origins == ()
+
+
+def _headline(n: int) -> Claim:
+    return claim(
+        f"h{n}",
+        text=f"Seven girls in Bosnia fall pregnant on five-day school trip (report {n})",
+        source=f"outlet{n}.example",
+        article_id=f"art-h{n}",
+        entities=GIRLS,
+    )
+
+
+def _run(others: list[Claim], extra: dict[str, list[Claim]]) -> tuple[Verdict, str]:
+    mine = claim("c", text=RUMOUR, source="claims.example", article_id="art-c", entities=GIRLS)
+    article_claims = {c.article_id: [c, *extra.get(c.article_id, [])] for c in [mine, *others]}
+    result = assess(
+        claim=mine,
+        candidates=[CandidateEvidence(claim=o) for o in others],
+        stance_fn=AGREE,  # type: ignore[arg-type]
+        near_copy_threshold=0.99,
+        article_claims=article_claims,
+    )
+    return result.verdict, result.explanation
+
+
+def test_an_outlet_that_quotes_someone_is_a_source_and_a_bare_headline_is_not() -> None:
+    others = [_headline(1), _headline(2)]
+    verdict, explanation = _run(others, {})
+    assert verdict is Verdict.unverified
+    assert "two of them cite no source of their own" in explanation
+    # The same two outlets, whose articles quote a school official and a parent.
+    quotes = {
+        o.article_id: [
+            claim(
+                f"q{n}",
+                text="The trip was supervised by four teachers, the school's director said",
+                source=o.source,
+                article_id=o.article_id,
+                speaker=(f"per:director{n}", "the school's director"),
+            )
+        ]
+        for n, o in enumerate(others)
+    }
+    verdict, explanation = _run(others, quotes)
+    assert verdict is Verdict.supported, explanation
+    assert "no source" not in explanation
