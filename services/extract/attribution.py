@@ -294,9 +294,18 @@ def is_media(text: str) -> bool:
     return any(w in _MEDIA_WORDS for w in re.findall(r"[\w-]+", lowered))
 
 
+# What a picture shows is what it depicts; the picture has no voice ("Shocking picture
+# shows mother trying to sell her son").
+_IMAGE_NOUNS = frozenset(
+    {"picture", "photo", "photograph", "image", "video", "footage", "clip", "pic", "snap"}
+)
+
+
 def _can_speak(head: Token, tokens: list[Token]) -> bool:
     """Whether a subject is a possible speaker (see ``_NOT_SPEAKER_WORDS``)."""
     if head.ent_type_ in _NOT_SPEAKER_LABELS:
+        return False
+    if head.lemma_.lower() in _IMAGE_NOUNS or head.lower_ in _IMAGE_NOUNS:
         return False
     words = [t for t in tokens if not t.is_punct]
     if len(words) == 1 and not words[0].text.isupper():
@@ -363,6 +372,16 @@ def _content_excluding(sent: Span, removed: set[int]) -> tuple[int, int] | None:
     return _span_chars(kept)
 
 
+def _own_clause(head: Token) -> bool:
+    """A complement with a subject or a "that" of its own: "the study found that X rose" and
+    "police found he had fled" report; "found growing at the palace", "finds husband
+    cheating" and "picture shows mother trying to sell" describe what was seen."""
+    return any(
+        c.dep_ in {"nsubj", "nsubjpass", "expl"} or (c.dep_ == "mark" and c.lower_ == "that")
+        for c in head.children
+    )
+
+
 def _verb_cue(sent: Span, doc_text: str) -> Cue | None:
     for verb in sent:
         if verb.lemma_.lower() not in CUE_LEMMAS or verb.pos_ not in {"VERB", "AUX"}:
@@ -375,10 +394,12 @@ def _verb_cue(sent: Span, doc_text: str) -> Cue | None:
             subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
         if not subjects or subjects[0].dep_ == "nsubjpass":
             continue
+        lemma = verb.lemma_.lower()
         clause = [
             c
             for c in verb.children
-            if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"})
+            if (c.dep_ == "ccomp" and (lemma not in _NEEDS_CLAUSE or _own_clause(c)))
+            or (c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"} and lemma not in _NEEDS_CLAUSE)
         ]
         content_head: Token | None = clause[0] if clause else None
         if content_head is not None:
@@ -476,6 +497,7 @@ _SPEAKER_ROLES_TEXT = """analyst analysts congressman congresswoman rep senator 
     governor mayor sheriff prosecutor prosecutors court judge agency watchdog activists
     group rebels militants"""
 _SPEAKER_ROLES = frozenset(_SPEAKER_ROLES_TEXT.split())
+_FIRST_PERSON_WORDS = frozenset({"i", "we", "our", "us", "my", "me"})
 _COLON_SIDE_MAX = 5  # tokens: "Rep. Duncan Hunter", "South Korea paper"
 
 
@@ -511,7 +533,14 @@ def _colon_cue(sent: Span, doc_text: str) -> Cue | None:
         speaker, content = right, left
     else:
         return None
-    s_start, s_end = _span_chars([t for t in speaker if not t.is_punct])
+    named = [t for t in speaker if not t.is_punct]
+    # "Bosnia: Seven girls return from school trip pregnant" says where, not who; a country
+    # speaks through a colon only in the first person ("Iraq: We will retake Mosul").
+    if named[-1].ent_type_ in {"GPE", "LOC"} and not any(
+        t.lower_ in _FIRST_PERSON_WORDS for t in content
+    ):
+        return None
+    s_start, s_end = _span_chars(named)
     start, end = _trimmed(doc_text, *_span_chars(content))
     if end <= start:
         return None

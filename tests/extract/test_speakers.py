@@ -197,6 +197,7 @@ def test_a_headline_colon_names_its_speaker(
         "Joan Rivers death: Biopsy doctor took a selfie with the star before her surgery.",
         "Isis Syria News: Iraqi pilots are training fighters to fly captured planes.",
         "At 10:30 the police closed the bridge over the river.",
+        "Bosnia: Seven underage girls return from a five-day school trip pregnant.",
     ],
 )
 def test_a_topic_label_before_a_colon_is_no_speaker(
@@ -205,3 +206,47 @@ def test_a_topic_label_before_a_colon_is_no_speaker(
     claims = _claims(nlp, make_article, body)
     assert claims
     assert all(c.attribution is None or c.attribution.speaker != body.split(":")[0] for c in claims)
+
+
+def _headline_claims(nlp: Language, make_article: ArticleFactory, body: str) -> list[Claim]:
+    # Posted as a rumour tracker posts a headline: the title, and the body restating it.
+    article = make_article(body).model_copy(update={"title": body.rstrip(".")})
+    return extract_claims(nlp=nlp, article=article).claims
+
+
+def test_a_country_speaks_through_a_colon_in_the_first_person(
+    nlp: Language, make_article: ArticleFactory
+) -> None:
+    claims = _assertions(
+        _headline_claims(nlp, make_article, "Iraq: We will retake Mosul within weeks.")
+    )
+    assert [c.attribution and c.attribution.speaker for c in claims] == ["Iraq"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Shocking picture shows mother trying to sell her own son to pay for his treatment.",
+        "Magic mushroom found growing at Buckingham Palace.",
+        "Woman, Ting Su, Finds Husband Cheating With Her Own Twin, Gets Spectacular Revenge.",
+    ],
+)
+def test_what_is_found_or_shown_is_no_statement(
+    nlp: Language, make_article: ArticleFactory, body: str
+) -> None:
+    claims = _headline_claims(nlp, make_article, body)
+    assert claims and all(c.attribution is None for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Researchers found that the drug cut deaths by a third in the trial.", "Researchers"),
+        ("Police found he had fled to Spain before the raid.", "Police"),
+    ],
+)
+def test_finding_that_something_is_so_is_a_statement(
+    nlp: Language, make_article: ArticleFactory, body: str, speaker: str
+) -> None:
+    claims = _assertions(_claims(nlp, make_article, body))
+    assert [c.attribution and c.attribution.speaker for c in claims] == [speaker]
