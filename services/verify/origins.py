@@ -18,6 +18,9 @@ Three corrections collapse origins that only look different:
 * **Spelling variants of one speaker.** Speaker keys are linked when their normalised
   forms are nearly equal (``SequenceMatcher`` ratio >= ``SPEAKER_MATCH_RATIO``), which absorbs
   "defense"/"defence"-style variants that survive canonicalisation.
+* **A part of a name.** A speaker written as one word that is the first or last word of
+  exactly one other speaker's name ("Pope" and "Pope Francis", "Earnest" and "Josh
+  Earnest") is that speaker; a surname two people share ("Culkin") merges with neither.
 * **A state and its organs.** A country speaking about an event ("Russia claims") and its
   state bodies ("the Russian Defense Ministry", "the Russian military": a surface form with a
   word of ``STATE_WORDS`` and a national word) are one source: the ministry speaks for the
@@ -220,8 +223,28 @@ def merge_speakers(
             ):
                 groups.union(a, b)
     if surfaces:
+        _merge_name_parts(groups, surfaces)
         _merge_states(groups, surfaces)
     return {k: groups.find(k) for k in unique}
+
+
+def _merge_name_parts(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:
+    written = {
+        rep: {tuple(text.lower().split()) for k in members for text in surfaces.get(k, ())}
+        for rep, members in groups.groups().items()
+    }
+    for rep, names in sorted(written.items()):
+        single = {name[0] for name in names if len(name) == 1 and len(name[0]) >= 3}
+        if not single or any(len(name) > 1 for name in names):
+            continue
+        fuller = sorted(
+            other
+            for other, theirs in written.items()
+            if other != rep
+            and any(len(n) > 1 and (n[0] in single or n[-1] in single) for n in theirs)
+        )
+        if len(fuller) == 1:
+            groups.union(rep, fuller[0])
 
 
 def _merge_states(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:

@@ -82,3 +82,27 @@ def test_outlet_and_speaker_spellings() -> None:
     merged = merge_speakers(["russian_defense_ministry", "russian_defence_ministry", "nato"])
     assert merged["russian_defence_ministry"] == merged["russian_defense_ministry"]
     assert merged["nato"] == "nato"
+
+
+def test_a_title_or_surname_alone_is_the_one_speaker_it_belongs_to() -> None:
+    surfaces = {
+        "per:pope": ["Pope"],
+        "per:pope_francis": ["Pope Francis"],
+        "per:earnest": ["Earnest"],
+        "per:josh_earnest": ["Josh Earnest"],
+        "org:vatican": ["the Vatican"],
+    }
+    merged = merge_speakers(surfaces, surfaces=surfaces)
+    assert merged["per:pope"] == merged["per:pope_francis"]
+    assert merged["per:earnest"] == merged["per:josh_earnest"]
+    assert len(set(merged.values())) == 3
+
+
+def test_a_surname_two_people_share_merges_with_neither() -> None:
+    surfaces = {
+        "per:culkin": ["Culkin"],
+        "per:macaulay_culkin": ["Macaulay Culkin"],
+        "per:kieran_culkin": ["Kieran Culkin"],
+    }
+    merged = merge_speakers(surfaces, surfaces=surfaces)
+    assert len(set(merged.values())) == 3
