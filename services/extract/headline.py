@@ -173,9 +173,15 @@ def elided_denial(sent: Span) -> bool:
     tokens = [t for t in sent if not t.is_punct and not t.is_space]
     if len(tokens) < 3 or any(t.tag_ in _FINITE_TAGS for t in tokens):
         return False
-    first = tokens[0]
-    if first.lower_ == "no" and first.head.pos_ in {"NOUN", "PROPN"}:
-        return any(t.dep_ in {"prep", "amod", "acl"} and t.head == first.head for t in tokens)
+    # A line, or a speaker's words after a colon ("Homeland Security: No ISIL fighters on
+    # U.S. border"), opening with "No".
+    every = list(sent)
+    openers = [tokens[0], *(t for n, t in enumerate(every[1:]) if every[n].text == ":")]
+    for first in openers:
+        if first.lower_ == "no" and first.head.pos_ in {"NOUN", "PROPN"}:
+            head = first.head
+            if any(t.dep_ in {"prep", "amod", "acl"} and t.head == head for t in tokens):
+                return True
     for n, token in enumerate(tokens[1:-1], start=1):
         if token.lower_ != "not" or token.dep_ != "neg":
             continue
