@@ -7,7 +7,8 @@ and states something else. Evidence takes a side only when it is about the same 
 
 * the two claims share an **event word**: a content word that is not part of a name, not a
   word of reporting ("said", "reports", "confirmed", "rumour"), not a calendar word
-  ("Tuesday", "morning") and not a number, folded by a crude suffix stem; and that shared
+  ("Tuesday", "morning") and not a number, in its dictionary form (``lemmas``: "died",
+  "dies" and "dead" are one word) and folded by a crude suffix stem; and that shared
   part is at least ``EVENT_COVER_MIN`` of either side's event words ("shots have been
   fired at the National War Memorial" covers half of its own event words in "a soldier
   was shot at the National War Memorial by a gunman who ..."); one shared word must be
@@ -39,6 +40,7 @@ from services.verify.consistency import (
     content_tokens,
     matched_names,
 )
+from services.verify.lemmas import lemma
 from shared.schemas import AttributionRole, Claim
 
 __all__ = [
@@ -97,7 +99,7 @@ def _event_tokens(text: str, names: tuple[str, ...]) -> frozenset[str]:
     for name in names:
         named |= content_tokens(name)
     return frozenset(
-        stem(t)
+        stem(lemma(t))
         for t in content_tokens(text)
         if t not in named
         and t not in REPORTING_WORDS
