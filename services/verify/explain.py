@@ -164,7 +164,7 @@ def explain(
         clauses.append(opposition)
     elif score.independent_origins < 2:
         clauses.append("no independent confirmation")
-    elif score.unsourced_origins and score.verdict is not Verdict.supported:
+    elif score.too_few_confirmations and score.verdict is not Verdict.supported:
         # Why several origins are not yet enough: outlets that quote nobody may be repeating.
         k = len(score.unsourced_origins)
         verb = "cites" if k == 1 else "cite"

@@ -152,8 +152,15 @@ class Score:
     hedge_capped: bool
     single_origin: bool
     origin_support: dict[str, float] = field(default_factory=dict)
-    # Confirming origins (the claim's own excluded) that cite no source of their own.
+    # Confirming origins (the claim's own excluded) that cite no source of their own, and
+    # what the confirming origins weigh together (an unsourced one counts half).
     unsourced_origins: tuple[str, ...] = ()
+    confirmations: float = 0.0
+
+    @property
+    def too_few_confirmations(self) -> bool:
+        """Whether too few of the other origins confirm an assertion on their own sourcing."""
+        return bool(self.unsourced_origins) and self.confirmations < MIN_CONFIRMING_ORIGINS
 
     @property
     def independent_origins(self) -> int:
@@ -259,6 +266,7 @@ def score(
         single_origin=single,
         origin_support=dict(sorted(support.items())),
         unsourced_origins=unsourced if kind is ClaimKind.assertion else (),
+        confirmations=confirmations,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.verify.assess import CandidateEvidence, assess
-from services.verify.scoring import Signal, score
+from services.verify.scoring import Score, Signal, score
 from shared.schemas import Claim, ClaimKind, Verdict
 from tests.verify.factories import claim, entity, fixed_stance
 
@@ -89,3 +89,17 @@ def test_an_outlet_that_quotes_someone_is_a_source_and_a_bare_headline_is_not() 
     verdict, explanation = _run(others, quotes)
     assert verdict is Verdict.supported, explanation
     assert "no source" not in explanation
+
+
+def test_too_few_confirmations_names_the_reason_only_when_it_is_one() -> None:
+    def judged(n: int) -> Score:
+        return score(
+            signals=[_confirming(f"outlet:bare{i}", sourced=False) for i in range(n)],
+            own_origin="outlet:own",
+            kind=ClaimKind.assertion,
+            claim_hedged=False,
+        )
+
+    three, four = judged(3), judged(4)
+    assert three.too_few_confirmations and three.confirmations == 1.5
+    assert not four.too_few_confirmations
