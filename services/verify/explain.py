@@ -167,8 +167,11 @@ def explain(
     elif score.too_few_confirmations and score.verdict is not Verdict.supported:
         # Why several origins are not yet enough: outlets that quote nobody may be repeating.
         k = len(score.unsourced_origins)
-        verb = "cites" if k == 1 else "cite"
-        clauses.append(f"{_count(k)} of them {verb} no source of their own")
+        clauses.append(
+            "one of them cites no source of its own"
+            if k == 1
+            else f"{_count(k)} of them cite no source of their own"
+        )
     sentences = ["; ".join(clauses) + "."]
     conflict_sentence = _conflict_sentence(claim, conflicts)
     if conflict_sentence:

@@ -89,6 +89,10 @@ def test_an_outlet_that_quotes_someone_is_a_source_and_a_bare_headline_is_not() 
     verdict, explanation = _run(others, quotes)
     assert verdict is Verdict.supported, explanation
     assert "no source" not in explanation
+    first = others[0].article_id
+    verdict, explanation = _run(others, {first: quotes[first]})
+    assert verdict is Verdict.unverified
+    assert "one of them cites no source of its own" in explanation
 
 
 def test_too_few_confirmations_names_the_reason_only_when_it_is_one() -> None:
