@@ -164,6 +164,13 @@ def explain(
         clauses.append(opposition)
     elif score.independent_origins < 2:
         clauses.append("no independent confirmation")
+    elif score.opposing_origins and not conflicts and score.verdict is not Verdict.supported:
+        # An origin on both sides, with no detail to name: say so, or the reader sees only
+        # support and no reason for the verdict.
+        both = [names.get(o, o.partition(":")[2]) for o in score.opposing_origins]
+        clauses.append(
+            f"{_listing(both)} also {'reports' if len(both) == 1 else 'report'} against it"
+        )
     elif score.too_few_confirmations and score.verdict is not Verdict.supported:
         # Why several origins are not yet enough: outlets that quote nobody may be repeating.
         k = len(score.unsourced_origins)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.verify.assess import CandidateEvidence, assess
+from services.verify.explain import explain
 from services.verify.scoring import Score, Signal, score
 from shared.schemas import Claim, ClaimKind, Verdict
 from tests.verify.factories import claim, entity, fixed_stance
@@ -107,3 +108,25 @@ def test_too_few_confirmations_names_the_reason_only_when_it_is_one() -> None:
     three, four = judged(3), judged(4)
     assert three.too_few_confirmations and three.confirmations == 1.5
     assert not four.too_few_confirmations
+
+
+def test_an_origin_on_both_sides_is_named_when_it_blocks_support() -> None:
+    backing = [_confirming(f"outlet:reporting{i}", sourced=True) for i in range(3)]
+    against = Signal(
+        origin="outlet:reporting0", agree=0.1, disagree=0.6, discuss=0.3, relatedness=0.5
+    )
+    judged = score(
+        signals=[*backing, against],
+        own_origin="outlet:own",
+        kind=ClaimKind.assertion,
+        claim_hedged=False,
+    )
+    assert judged.verdict is not Verdict.supported and judged.confidence >= 0.6
+    text = explain(
+        claim=claim("c", text=RUMOUR, source="claims.example", entities=GIRLS),
+        score=judged,
+        evidence=[],
+        conflicts=[],
+        names={"outlet:reporting0": "Reporting Zero"},
+    )
+    assert "Reporting Zero also reports against it" in text, text
