@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import fakeredis
 import pytest
 from fastapi.testclient import TestClient
 
+from shared import recovery
 from shared.celery_app import TASK_EXTRACT, TASK_FETCH
 from shared.schemas import ArticleStatus
 from shared.settings import get_settings
@@ -33,11 +34,15 @@ def client(fake_redis: fakeredis.FakeRedis) -> Iterator[TestClient]:
 
 
 def test_post_article_accepts_stores_and_queues(
-    client: TestClient, fake_redis: fakeredis.FakeRedis, sent: list[tuple[str, dict[str, Any]]]
+    client: TestClient,
+    fake_redis: fakeredis.FakeRedis,
+    sent: list[tuple[str, dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    before = time.time()
+    # The recovery clock is frozen, so the deadline is exact on any date and at any speed.
+    accepted_at = 1_741_078_800.0
+    monkeypatch.setattr(recovery, "time", SimpleNamespace(time=lambda: accepted_at))
     response = client.post("/articles", json=ARTICLE)
-    after = time.time()
     assert response.status_code == 202
     body = response.json()
     assert response.headers["location"] == body["status_url"]
@@ -48,9 +53,8 @@ def test_post_article_accepts_stores_and_queues(
     assert sent == [(TASK_EXTRACT, {"article_id": body["id"]})]
     # Watched from acceptance, so a lost task message is sent again (shared.recovery).
     deadline = fake_redis.zscore(keys.inflight(), body["id"])
-    # The stall window runs from acceptance, whenever and however fast that was.
-    stall = get_settings().stall_seconds
-    assert deadline is not None and before + stall <= deadline <= after + stall
+    # The stall window runs from acceptance.
+    assert deadline == accepted_at + get_settings().stall_seconds
 
     status = client.get(body["status_url"]).json()
     assert status["status"] == "queued" and status["claim_ids"] == []
