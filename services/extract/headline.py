@@ -175,8 +175,7 @@ def elided_denial(sent: Span) -> bool:
         return False
     # A line, or a speaker's words after a colon ("Homeland Security: No ISIL fighters on
     # U.S. border"), opening with "No".
-    every = list(sent)
-    openers = [tokens[0], *(t for n, t in enumerate(every[1:]) if every[n].text == ":")]
+    openers = [tokens[0], *(t.nbor() for t in sent[:-1] if t.text == ":")]
     for first in openers:
         if first.lower_ == "no" and first.head.pos_ in {"NOUN", "PROPN"}:
             head = first.head

@@ -327,17 +327,19 @@ def _origins_of(
     )
 
 
-def _sourced(origin: str, article: Sequence[Claim] | None) -> bool:
-    """Whether an origin states what it does on reporting of its own: a named speaker, or an
-    outlet whose article quotes someone. A bare headline, or a rewrite citing nobody, is
-    not: it may only be repeating what it read elsewhere. An article whose claims were not
-    loaded is given the benefit of the doubt."""
-    if article is None or origin.startswith("speaker:"):
-        return True
-    return any(
-        c.attribution is not None and c.attribution.role is not AttributionRole.relays
-        for c in article
-    )
+def _unsourced_articles(article_claims: ArticleClaims) -> set[str]:
+    """Articles that quote nobody: a bare headline, or a rewrite citing no one, may only be
+    repeating what it read elsewhere. An outlet origin there is no source of its own (a
+    named speaker always is); an article whose claims were not loaded gets the benefit of
+    the doubt by not being listed."""
+    return {
+        aid
+        for aid, claims in article_claims.items()
+        if not any(
+            c.attribution is not None and c.attribution.role is not AttributionRole.relays
+            for c in claims
+        )
+    }
 
 
 def _relayed(claim: Claim) -> bool:
@@ -442,6 +444,7 @@ def assess(
         if c.claim_id != claim.claim_id and c.claim_id in found.of
     ]
     borrowed = _borrowed_hedges(claim, judged, found, own_siblings)
+    unsourced = _unsourced_articles(article_claims)
 
     signals: list[Signal] = []
     evidence: list[EvidenceItem] = []
@@ -466,7 +469,8 @@ def assess(
                 hedged=other.modality.hedged or _relayed(other),
                 weight=ORIGIN_WEIGHT,
                 witness=witness,
-                sourced=_sourced(found.of[other.claim_id], article_claims.get(other.article_id)),
+                sourced=found.of[other.claim_id].startswith("speaker:")
+                or other.article_id not in unsourced,
             )
         )
         for c in j.conflicts:

@@ -152,10 +152,14 @@ class Score:
     hedge_capped: bool
     single_origin: bool
     origin_support: dict[str, float] = field(default_factory=dict)
-    # Confirming origins (the claim's own excluded) that cite no source of their own, and
-    # what the confirming origins weigh together (an unsourced one counts half).
+    # Confirming origins of an assertion (the claim's own excluded) that cite no source of
+    # their own.
     unsourced_origins: tuple[str, ...] = ()
-    confirmations: float = 0.0
+
+    @property
+    def confirmations(self) -> float:
+        """What the other confirming origins weigh together: an unsourced one counts half."""
+        return _confirmations(len(self.supporting_origins) - 1, len(self.unsourced_origins))
 
     @property
     def too_few_confirmations(self) -> bool:
@@ -188,6 +192,10 @@ def item_opposition(signal: Signal) -> float:
         return 0.0
     against = _clip(signal.disagree - signal.agree)
     return signal.relatedness * (1.0 - (1.0 - against) * (1.0 - _conflict_share(signal.conflicts)))
+
+
+def _confirmations(others: int, unsourced: int) -> float:
+    return others - (1.0 - UNSOURCED_CONFIRMATION) * unsourced
 
 
 def _noisy_or(values: Iterable[float]) -> float:
@@ -230,8 +238,9 @@ def score(
     total_opposition = _noisy_or(weight[o] * opposition[o] for o in opposition)
     opposing = tuple(sorted(o for o in opposition if weight[o] * opposition[o] >= SUPPORT_MIN))
 
-    unsourced = tuple(o for o in others if o not in sourced)
-    confirmations = len(others) - (1.0 - UNSOURCED_CONFIRMATION) * len(unsourced)
+    # Only an assertion needs sourcing: on the attribution layer every outlet witnesses.
+    unsourced = tuple(o for o in others if o not in sourced) if kind is ClaimKind.assertion else ()
+    confirmations = _confirmations(len(others), len(unsourced))
     cap = 1.0
     single = not others
     if single:
@@ -265,8 +274,7 @@ def score(
         hedge_capped=hedge_capped,
         single_origin=single,
         origin_support=dict(sorted(support.items())),
-        unsourced_origins=unsourced if kind is ClaimKind.assertion else (),
-        confirmations=confirmations,
+        unsourced_origins=unsourced,
     )
 
 
