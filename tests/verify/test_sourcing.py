@@ -74,7 +74,7 @@ def test_an_outlet_that_quotes_someone_is_a_source_and_a_bare_headline_is_not() 
     verdict, explanation = _run(others, {})
     assert verdict is Verdict.unverified
     assert "two of them cite no source of their own" in explanation
-    # The same two outlets, whose articles quote a school official and a parent.
+    # The same two outlets, whose articles each quote the school's director.
     quotes = {
         o.article_id: [
             claim(
