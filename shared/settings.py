@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     # Verification.
     stance_model_path: str = ""
     candidate_cap: int = Field(default=50, ge=1)
+    # Satire outlets (domains or names) besides the built-in list of services/verify/satire.py.
+    satire_outlets: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Claims per verify task: fewer messages, while an article still spreads over processes.
     verify_batch_size: int = Field(default=8, ge=1)
     time_bucket_days: int = Field(default=7, ge=1)
@@ -105,7 +107,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON unless stderr is a TTY
 
-    @field_validator("api_keys", "fetch_allowed_hosts", "feeds", mode="before")
+    @field_validator("api_keys", "fetch_allowed_hosts", "feeds", "satire_outlets", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):

@@ -35,7 +35,7 @@ from services.extract.checkworthy import CheckworthyModel, load_checkworthy_mode
 from services.extract.checkworthy.gates import Shape, is_statement
 from services.extract.headline import Lexicon, is_title_case, lexicon, recase
 from services.extract.language import UNKNOWN, detect_language
-from services.extract.linking import ArticleLinker
+from services.extract.linking import ArticleLinker, Mention
 from services.extract.modality import DENIAL_CUES, find_hedges
 from services.extract.segment import (
     Block,
@@ -148,8 +148,11 @@ def extract_many(
             doc, block=block_no, shift=block.start, published=item.published
         )
         item.facts.extend(facts)
+        title_case = is_title_case(block.text)
         for mention in mentions:
-            item.linker.add(mention)
+            kept = _trimmed(mention, lex) if title_case else mention
+            if kept is not None:
+                item.linker.add(kept)
     return [
         _finish(
             item,
@@ -193,6 +196,16 @@ def _prepare(article: StoredArticle, *, max_chars: int, lex: Lexicon) -> _Prepar
             _recased(Block(title_at, title_at + len(title), plain_apostrophes(title)), lex)
         )
     return _Prepared(article, language, published, blocks, text=text, title_at=title_at)
+
+
+def _trimmed(mention: Mention, lex: Lexicon) -> Mention | None:
+    """``mention`` without the headline words the tagger ran into it, or None."""
+    keep = lex.name_length(mention.text)
+    if keep == len(mention.text):
+        return mention
+    if keep == 0:
+        return None
+    return Mention(mention.text[:keep], mention.label, mention.start, mention.start + keep)
 
 
 def _restated(title: str, body: str) -> bool:

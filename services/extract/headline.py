@@ -34,6 +34,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
 # A line is Title Case when at least this share of its longer non-function words is capitalised.
 _TITLE_SHARE = 0.75
 _TITLE_MIN_WORDS = 3
+# Names of this many words or more are checked for a headline run into them.
+_RUNAWAY_MIN_WORDS = 3
 _ELIDED_TAGS = frozenset({"VBN", "VBG"})
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # Words saying that a story, report or picture is false; read on the clause's predicate.
@@ -76,6 +78,32 @@ class Lexicon:
 
     def _known(self, low: str) -> bool:
         return self.only_common(low) or low in self.nouns or low.rstrip("s") in self.nouns
+
+    def name_length(self, name: str) -> int:
+        """How much of ``name``, a named entity of a Title Case line, is a name: the tagger
+        runs names on into the headline ("Obama Orders Fed To Adopt Euro Currency",
+        "Abu Bakr al-Baghdadi Detained"). The name ends before its first later capitalised
+        word that is only ever a common word, trailing function words dropped; 0 when
+        nothing of it is left, ``len(name)`` when it is whole."""
+        words = list(_WORD.finditer(name))
+        if len(words) < _RUNAWAY_MIN_WORDS:
+            return len(name)
+        cut = next(
+            (
+                i
+                for i, m in enumerate(words[1:], start=1)
+                if m.group(0)[:1].isupper()
+                and m.group(0).lower() not in STOP_WORDS
+                and self.only_common(m.group(0))
+            ),
+            None,
+        )
+        if cut is None:
+            return len(name)
+        kept = words[:cut]
+        while kept and kept[-1].group(0).lower() in STOP_WORDS:
+            kept.pop()
+        return kept[-1].end() if kept else 0
 
     def only_common(self, word: str) -> bool:
         low = word.lower()

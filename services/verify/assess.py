@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 
-from services.verify import consistency, facts, origins
+from services.verify import consistency, facts, origins, satire
 from services.verify.explain import explain
 from services.verify.scoring import EXTERNAL_WEIGHT, ORIGIN_WEIGHT, Score, Signal, score
 from services.verify.stance.claim_pairs import ClaimStance
@@ -405,6 +405,7 @@ def assess(
     own_text: str = "",
     article_claims: ArticleClaims | Callable[[Sequence[str]], ArticleClaims] | None = None,
     claim_stance: ClaimStance | None = None,
+    satire_outlets: Sequence[str] = (),
 ) -> Assessment:
     """Verdict, confidence, origins, evidence and explanation for ``claim``.
 
@@ -422,6 +423,9 @@ def assess(
     ``claim_stance``, when given, re-reads the side each candidate takes from its own
     sentence against the claim (``stance.claim_pairs``); ``stance_fn`` still decides
     whether the pair is related at all.
+
+    ``satire_outlets`` are outlets known to publish satire besides the built-in ones
+    (``satire``); a candidate from one, or a near-copy of one, confirms nothing.
     """
     judged = _judge(claim, candidates, stance_fn, claim_stance)
     if callable(article_claims):
@@ -445,9 +449,19 @@ def assess(
     ]
     borrowed = _borrowed_hedges(claim, judged, found, own_siblings)
     unsourced = _unsourced_articles(article_claims)
+    source_of = {claim.claim_id: claim.source}
+    source_of.update((j.candidate.claim.claim_id, j.candidate.claim.source) for j in judged)
+
+    def satire_source(c: Claim) -> str | None:
+        """The satire outlet ``c`` comes from: its own, or the one its text copies."""
+        copied = source_of.get(found.copy_of.get(c.claim_id, c.claim_id), c.source)
+        return next((s for s in (c.source, copied) if satire.is_satire(s, satire_outlets)), None)
 
     signals: list[Signal] = []
     evidence: list[EvidenceItem] = []
+    # Satire outlets carrying the claim, as written: its own first.
+    own_satire = satire_source(claim)
+    satire_carriers = [own_satire] if own_satire is not None else []
     all_conflicts: dict[tuple[str, str, str], Conflict] = {}
     for j in judged:
         other = j.candidate.claim
@@ -471,8 +485,16 @@ def assess(
                 witness=witness,
                 sourced=found.of[other.claim_id].startswith("speaker:")
                 or other.article_id not in unsourced,
+                satire=(carrier := satire_source(other)) is not None,
             )
         )
+        stance = STANCE_ORDER[int(np.argmax(p))]
+        if (
+            carrier is not None
+            and stance in (Stance.agree, Stance.discuss)
+            and carrier not in satire_carriers
+        ):
+            satire_carriers.append(carrier)
         for c in j.conflicts:
             all_conflicts.setdefault((c.field, c.claim_value, c.evidence_value), c)
         evidence.append(
@@ -480,7 +502,7 @@ def assess(
                 claim_id=other.claim_id,
                 article_id=other.article_id,
                 source=other.source,
-                stance=STANCE_ORDER[int(np.argmax(p))],
+                stance=stance,
                 text=other.text,
                 origin=found.of[other.claim_id],
                 relatedness=round(j.relatedness, RELATEDNESS_DIGITS),
@@ -504,6 +526,7 @@ def assess(
         own_origin=found.own,
         kind=claim.kind,
         claim_hedged=claim.modality.hedged or bool(borrowed),
+        own_satire=own_satire is not None,
     )
     evidence.sort(key=lambda e: (-e.relatedness, e.claim_id or "", e.origin, e.text))
     conflicts = sorted(
@@ -518,6 +541,7 @@ def assess(
         coverage=coverage,
         hedged_elsewhere=borrowed,
         speaker=found.speaker_names.get(own_speaker) if own_speaker is not None else None,
+        satire_sources=satire_carriers if result.satire_doubt else (),
     )
     return Assessment(
         verdict=result.verdict,

@@ -305,6 +305,13 @@ def _ranges_meet(a: TimeRef, b: TimeRef) -> bool:
     return a.start - slack <= b.end and b.start - slack <= a.end
 
 
+def _same_time(a: TimeRef, b: TimeRef) -> bool:
+    # One phrase ("in December") is one time, whichever year each article's date made of it.
+    return _ranges_meet(a, b) or " ".join(a.text.lower().split()) == " ".join(
+        b.text.lower().split()
+    )
+
+
 def _event_times(claim: Claim) -> list[TimeRef]:
     if claim.published_at is None:
         return list(claim.times)
@@ -319,7 +326,7 @@ def _near(t: TimeRef, day: date) -> bool:
 
 def _date_conflicts(claim: Claim, other: Claim) -> list[Conflict]:
     mine, theirs = _event_times(claim), _event_times(other)
-    if not mine or not theirs or any(_ranges_meet(a, b) for a in mine for b in theirs):
+    if not mine or not theirs or any(_same_time(a, b) for a in mine for b in theirs):
         return []
     return [Conflict(field="date", claim_value=mine[0].text, evidence_value=theirs[0].text)]
 

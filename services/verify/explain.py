@@ -135,12 +135,15 @@ def explain(
     coverage: Sequence[ProviderCoverage] = (),
     hedged_elsewhere: Sequence[str] = (),
     speaker: str | None = None,
+    satire_sources: Sequence[str] = (),
 ) -> str:
     """Say who reports the claim, from how many origins, how hedged, and what disagrees.
 
     ``names`` maps origin keys to display names ("the Russian Defense Ministry").
     ``hedged_elsewhere`` are hedges the claim's origin puts on the same assertion elsewhere.
     ``speaker`` is how to name the speaker of an attribution claim, if not as written.
+    ``satire_sources`` are the satire outlets, as written, whose carrying it counts
+    against the claim.
     """
     outlets = _reporting_outlets(claim, score, evidence)
     clauses = [
@@ -159,6 +162,12 @@ def explain(
     elif claim.kind is ClaimKind.assertion and hedged_elsewhere:
         cues = ", ".join(f"'{h}'" for h in hedged_elsewhere[:3])
         clauses.append(f"the claim is hedged where the same source repeats it ({cues})")
+    if satire_sources:
+        verb = "publishes" if len(satire_sources) == 1 else "publish"
+        clauses.append(
+            f"it is carried by {_listing(list(satire_sources))}, which {verb} satire or "
+            "invented stories"
+        )
     opposition = _opposition_clause(score, names)
     if opposition:
         clauses.append(opposition)

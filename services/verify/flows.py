@@ -139,6 +139,7 @@ def assess_claim(
         external=external,
         coverage=coverage,
         near_copy_threshold=settings.near_copy_threshold,
+        satire_outlets=settings.satire_outlets,
         own_text=own_text,
         # Whom an unattributed sentence relays, and how its origin hedges: read from whole
         # articles, and only those of candidates the judging keeps.

@@ -18,6 +18,9 @@ Three corrections collapse origins that only look different:
 * **Spelling variants of one speaker.** Speaker keys are linked when their normalised
   forms are nearly equal (``SequenceMatcher`` ratio >= ``SPEAKER_MATCH_RATIO``), which absorbs
   "defense"/"defence"-style variants that survive canonicalisation.
+* **One name, two types.** Speakers written the same way (case aside) are one speaker,
+  whatever type the tagger gave each ("Nasa" a person in one headline, an organisation in
+  another).
 * **A part of a name.** A speaker written as one word that is the first or last word of
   exactly one other speaker's name ("Pope" and "Pope Francis", "Earnest" and "Josh
   Earnest") is that speaker; a surname two people share ("Culkin") merges with neither.
@@ -223,9 +226,21 @@ def merge_speakers(
             ):
                 groups.union(a, b)
     if surfaces:
+        _merge_same_names(groups, surfaces)
         _merge_name_parts(groups, surfaces)
         _merge_states(groups, surfaces)
     return {k: groups.find(k) for k in unique}
+
+
+def _merge_same_names(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:
+    # The tagger may type one name two ways in two headlines ("Nasa" a person in one, an
+    # organisation in the other): the keys differ, the name as written does not.
+    first_key: dict[str, str] = {}
+    for key in sorted(surfaces):
+        for text in surfaces[key]:
+            name = " ".join(text.lower().split())
+            if name:
+                groups.union(first_key.setdefault(name, key), key)
 
 
 def _merge_name_parts(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:

@@ -51,6 +51,14 @@ it is hedged, and a credibility weight.
    hedging. Hedges do not cap attribution claims: the hedge belongs to the quoted content,
    and the question there is whether the statement was made.
 
+   A known satire outlet (``satire``) confirms nothing: its items, and the claim's own report
+   when it is one, are left out of support and opposition. Unless the claim has
+   ``MIN_CONFIRMING_ORIGINS`` confirmations without them, each satire item carrying it
+   (``s >= SUPPORT_MIN``, or the claim's own report) adds ``SATIRE_DOUBT`` to the
+   opposition, noisy-OR: a story only a satire site and its unsourced echoes carry is
+   disputed. The amount is flat: how closely the satire words the story matters less than
+   that it published it.
+
 5. ``confidence = min(S, cap) * (1 - O)``. It rises with every independent supporting origin
    and falls with every opposing one; it does not depend on evidence order. A ``disputed``
    claim's confidence is at most ``OWN_REPORT_PRIOR`` (0.4) and a ``refuted`` one's at most
@@ -87,6 +95,7 @@ __all__ = [
     "OWN_REPORT_PRIOR",
     "REFUTE_MAX_CORROBORATION",
     "REFUTE_MIN",
+    "SATIRE_DOUBT",
     "SINGLE_ORIGIN_CAP",
     "SUPPORT_MIN",
     "SUPPORT_MIN_CONFIDENCE",
@@ -113,6 +122,8 @@ MIN_CONFIRMING_ORIGINS = 2
 # What an origin that cites nobody counts towards MIN_CONFIRMING_ORIGINS.
 UNSOURCED_CONFIRMATION = 0.5
 FEW_CONFIRMATIONS_CAP = 0.55
+# How strongly a satire outlet carrying a claim counts against it: one is enough to dispute.
+SATIRE_DOUBT = 0.5
 HEDGE_CAP = 0.45
 SUPPORT_MIN_CONFIDENCE = 0.6
 SUPPORTED_MAX_OPPOSITION = 0.2
@@ -137,6 +148,7 @@ class Signal:
     external: bool = False
     witness: bool = True  # False: related, but cannot speak to this layer of the claim
     sourced: bool = True  # False: an outlet whose article quotes nobody
+    satire: bool = False  # from a known satire outlet: confirms nothing
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,8 @@ class Score:
     # Confirming origins of an assertion (the claim's own excluded) that cite no source of
     # their own.
     unsourced_origins: tuple[str, ...] = ()
+    # Whether satire outlets carrying the claim count against it (``SATIRE_DOUBT``).
+    satire_doubt: bool = False
 
     @property
     def confirmations(self) -> float:
@@ -211,6 +225,7 @@ def score(
     own_origin: str,
     kind: ClaimKind,
     claim_hedged: bool,
+    own_satire: bool = False,
 ) -> Score:
     """Combine signals into a confidence and a verdict (see the module docstring)."""
     support: dict[str, float] = {}
@@ -219,8 +234,12 @@ def score(
     unhedged: set[str] = set()
     external: set[str] = set()
     sourced: set[str] = set()
+    satire_items = int(own_satire)
     for sig in signals:
         s, o = item_support(sig, kind=kind), item_opposition(sig)
+        if sig.satire:
+            satire_items += s >= SUPPORT_MIN
+            continue
         support[sig.origin] = max(support.get(sig.origin, 0.0), s)
         opposition[sig.origin] = max(opposition.get(sig.origin, 0.0), o)
         weight[sig.origin] = max(weight.get(sig.origin, 0.0), _clip(sig.weight))
@@ -241,6 +260,10 @@ def score(
     # Only an assertion needs sourcing: on the attribution layer every outlet witnesses.
     unsourced = tuple(o for o in others if o not in sourced) if kind is ClaimKind.assertion else ()
     confirmations = _confirmations(len(others), len(unsourced))
+    satire_doubt = satire_items > 0 and confirmations < MIN_CONFIRMING_ORIGINS
+    if satire_doubt:
+        doubt = _noisy_or([SATIRE_DOUBT] * satire_items)
+        total_opposition = 1.0 - (1.0 - total_opposition) * (1.0 - doubt)
     cap = 1.0
     single = not others
     if single:
@@ -275,6 +298,7 @@ def score(
         single_origin=single,
         origin_support=dict(sorted(support.items())),
         unsourced_origins=unsourced,
+        satire_doubt=satire_doubt,
     )
 
 

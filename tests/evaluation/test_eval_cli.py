@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from click.testing import CliRunner
 
 from crosscheck.cli import cli
@@ -95,6 +96,10 @@ def test_the_shipped_same_fact_pairs_are_labelled_by_the_written_rule() -> None:
         assert f"`{label}`" in rule
 
 
+# lbfgs stops at a tolerance: a different BLAS code path moves weights by ~0.01, no figure.
+WEIGHT_TOLERANCE = 0.05
+
+
 def test_train_claims_fits_on_the_fit_side_and_reports_dev(tmp_path: Path) -> None:
     data = require_shared(EMERGENT)
     out = tmp_path / "claim_stance.json"
@@ -106,5 +111,8 @@ def test_train_claims_fits_on_the_fit_side_and_reports_dev(tmp_path: Path) -> No
     from services.verify.stance.claim_pairs import ClaimStance, load_claim_stance
 
     fitted = ClaimStance.from_json(out.read_text(encoding="utf-8"))
-    # Fitting is deterministic: the committed artifact is what this command writes.
-    assert fitted.weights.tolist() == load_claim_stance().weights.tolist()
+    committed = load_claim_stance()
+    # The committed artifact is what this command writes: the same figures, and weights
+    # equal up to the last steps of the solver, which differ between CPUs' float paths.
+    assert fitted.metadata == committed.metadata
+    assert np.allclose(fitted.weights, committed.weights, atol=WEIGHT_TOLERANCE)

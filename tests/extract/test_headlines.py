@@ -75,6 +75,35 @@ def test_title_case_headline_keeps_its_names(nlp: Language, make_article: Articl
     assert names.get("Boston") == "GPE"
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Obama Orders Fed To Adopt Euro Currency.", "Obama Orders Fed"),
+        ("Abu Bakr al-Baghdadi Reportedly Killed In Airstrike.", "Abu Bakr al-Baghdadi"),
+    ],
+)
+def test_a_name_the_tagger_runs_into_a_title_case_line_ends_where_the_headline_starts(
+    nlp: Language, line: str, name: str
+) -> None:
+    lex = lexicon(nlp)
+    assert lex.name_length(name) == len(name)
+    assert line[: lex.name_length(line.rstrip("."))] == name
+    assert lex.name_length("Adopt Euro Currency Reportedly") == len("Adopt Euro Currency")
+    assert lex.name_length("Department of Homeland Security") == len(
+        "Department of Homeland Security"
+    )
+
+
+def test_a_title_case_sentence_keeps_its_event_words_out_of_names(
+    nlp: Language, make_article: ArticleFactory
+) -> None:
+    line = "Texas Turkey Farm Contaminated With Ebola, Over 250,000 Holiday Turkeys Infected."
+    claims = _assertions(extract_claims(nlp=nlp, article=make_article(line)).claims)
+    assert claims
+    named = " ".join(e.text for e in claims[0].entities)
+    assert "Contaminated" not in named and "Infected" not in named
+
+
 def test_the_title_is_read_with_its_own_offsets(nlp: Language) -> None:
     title = "Apple delays the launch of its watch until April"
     article = StoredArticle(

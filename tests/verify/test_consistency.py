@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services.verify.consistency import (
@@ -11,7 +13,7 @@ from services.verify.consistency import (
     relatedness,
     same_assertion,
 )
-from shared.schemas import Claim, Entity, Modality, Quantity
+from shared.schemas import Claim, Entity, Modality, Quantity, TimeRef
 from tests.verify import scenario_claims as sc
 from tests.verify.factories import claim, day, entity
 
@@ -90,6 +92,21 @@ def test_dates_conflict_only_for_event_dates() -> None:
     assert [c.field for c in conflicts(may, april)] == ["date"]
     assert conflicts(may, friday) == []  # "said on Friday" is when it was reported
     assert conflicts(may, next_day) == []  # one day of slack
+
+
+def test_one_phrase_is_one_time_whatever_year_each_article_reads_into_it() -> None:
+    # "in December" said in a future-tense rumour and in its debunk: each article's date made
+    # a different December of it, but the words are the same.
+    coming = TimeRef(text="December", start=date(2015, 12, 1), end=date(2015, 12, 31))
+    past = TimeRef(text="december", start=date(2014, 12, 1), end=date(2014, 12, 31))
+    dated = TimeRef(text="December 2014", start=date(2014, 12, 1), end=date(2014, 12, 31))
+    rumour = claim("a", text="x", source="A", times=[coming], published="2015-01-05T09:00")
+    debunk = claim("b", text="x", source="B", times=[past], published="2015-01-05T09:00")
+    explicit = claim("c", text="x", source="C", times=[dated], published="2015-01-05T09:00")
+    assert conflicts(rumour, debunk) == []
+    assert [(c.claim_value, c.evidence_value) for c in conflicts(rumour, explicit)] == [
+        ("December", "December 2014")
+    ]
 
 
 def test_places_conflict_unless_the_other_article_mentions_them() -> None:

@@ -98,6 +98,12 @@ def test_a_title_or_surname_alone_is_the_one_speaker_it_belongs_to() -> None:
     assert len(set(merged.values())) == 3
 
 
+def test_one_name_the_tagger_typed_two_ways_is_one_speaker() -> None:
+    surfaces = {"per:nasa": ["Nasa"], "org:nasa": ["NASA", "Nasa"], "org:esa": ["ESA"]}
+    merged = merge_speakers(surfaces, surfaces=surfaces)
+    assert merged["per:nasa"] == merged["org:nasa"] != merged["org:esa"]
+
+
 def test_a_surname_two_people_share_merges_with_neither() -> None:
     surfaces = {
         "per:culkin": ["Culkin"],
