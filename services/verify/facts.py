@@ -74,6 +74,7 @@ _CALENDAR_TEXT = """monday tuesday wednesday thursday friday saturday sunday jan
     tomorrow tonight morning afternoon evening night day week month year weekend"""
 CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _SUFFIXES = ("ing", "ed", "es", "s")
+_LOWER_WORD = re.compile(r"(?<![\w'])[a-z][a-z'-]*")
 _DEBUNK = re.compile(
     r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk(ed|s)?|fabricat\w*|made up|"
     r"inaccurate|exaggerated|misleading|erroneous|"
@@ -106,6 +107,20 @@ def _event_tokens(text: str, names: tuple[str, ...]) -> frozenset[str]:
         and t not in CALENDAR_WORDS
         and not t.isdigit()
     )
+
+
+def _written_events(claim: Claim, other: Claim) -> frozenset[str]:
+    """The claim's event words that ``other`` writes anywhere, inside a name or not: in a
+    Title Case denial the tagger may swallow the denied word into a name ("Hugh Hefner Dead
+    Rumors Not True"). A word counts only where one side writes it in lower case: a word
+    capitalised on both sides is a name the tagger missed on one ("Dornholm")."""
+    lower = _lower_case_words(claim.text) | _lower_case_words(other.text)
+    return event_tokens(claim) & _event_tokens(other.text, ()) & lower
+
+
+@lru_cache(maxsize=65_536)
+def _lower_case_words(text: str) -> frozenset[str]:
+    return frozenset(stem(lemma(t)) for w in _LOWER_WORD.findall(text) for t in content_tokens(w))
 
 
 def event_tokens(claim: Claim) -> frozenset[str]:
@@ -195,12 +210,18 @@ def same_fact(claim: Claim, other: Claim) -> bool:
         return False
     # A denial need not repeat the words it denies, but one common word beside one common
     # name ("Apple Watch won't be the digital doctor") is another fact of a busy story.
+    written = shared | _written_events(claim, other) | _written_events(other, claim)
     if (_negates(claim) or _negates(other)) and (
-        set(claim.places) & set(other.places) or (shared and (len(participants) >= 2 or person))
+        set(claim.places) & set(other.places) or (written and (len(participants) >= 2 or person))
     ):
         return True
     # A debunk of one name alone ("Apple" is in every Apple story) is not about this fact.
-    return (debunks(other) or debunks(claim)) and bool(shared or len(participants) >= 2)
+    # A word written inside a name counts beside a named person ("Hugh Hefner Dead Rumors
+    # Not True"), not beside a company, whose products' names are full of words ("Beats
+    # Music" is no word about the on-hold music).
+    return (debunks(other) or debunks(claim)) and bool(
+        shared or len(participants) >= 2 or (written and person)
+    )
 
 
 def _negates(claim: Claim) -> bool:

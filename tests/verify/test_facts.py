@@ -346,3 +346,26 @@ def test_calling_a_report_inaccurate_or_exaggerated_debunks_it(text: str) -> Non
     denial = claim("d", text=text, source="B", entities=[comcast, tor])
     assert facts.debunks(denial) and not facts.debunks(rumour)
     assert facts.same_fact(rumour, denial) and facts.opposite_polarity(rumour, denial)
+
+
+def test_a_debunk_whose_denied_word_the_tagger_put_in_a_name_is_about_the_person() -> None:
+    hefner = entity("per:hefner", "PERSON", "Hugh Hefner")
+    dead, not_true = _pair(
+        {"text": "Playboy founder Hugh Hefner is dead", "entities": [hefner]},
+        {
+            "text": "Hugh Hefner Dead Rumors Not True",
+            "entities": [entity("per:hefner", "PERSON", "Hugh Hefner Dead Rumors")],
+        },
+    )
+    assert facts.same_fact(dead, not_true)
+    assert facts.opposite_polarity(dead, not_true)
+    # A company's product name is full of words: "Music" in "Beats Music" is not the
+    # on-hold music of the claim.
+    music, beats = _pair(
+        {"text": "Apple CEO changed the company's on-hold music", "entities": APPLE},
+        {
+            "text": "Apple Reportedly Planning to Shut Down Beats Music Update: Not True",
+            "entities": [*APPLE, entity("org:beats_music", "ORG", "Beats Music")],
+        },
+    )
+    assert not facts.same_fact(music, beats)
