@@ -31,7 +31,15 @@ import numpy.typing as npt
 
 from services.verify import consistency, facts, origins, satire
 from services.verify.explain import explain
-from services.verify.scoring import EXTERNAL_WEIGHT, ORIGIN_WEIGHT, Score, Signal, score
+from services.verify.scoring import (
+    EXTERNAL_WEIGHT,
+    ORIGIN_WEIGHT,
+    SUPPORT_MIN,
+    Score,
+    Signal,
+    item_support,
+    score,
+)
 from services.verify.stance.claim_pairs import ClaimStance
 from shared.schemas import (
     AttributionRole,
@@ -488,12 +496,9 @@ def assess(
                 satire=(carrier := satire_source(other)) is not None,
             )
         )
-        stance = STANCE_ORDER[int(np.argmax(p))]
-        if (
-            carrier is not None
-            and stance in (Stance.agree, Stance.discuss)
-            and carrier not in satire_carriers
-        ):
+        # Named as scoring counts it: a satire item that carries the claim.
+        carries = item_support(signals[-1], kind=claim.kind) >= SUPPORT_MIN
+        if carrier is not None and carries and carrier not in satire_carriers:
             satire_carriers.append(carrier)
         for c in j.conflicts:
             all_conflicts.setdefault((c.field, c.claim_value, c.evidence_value), c)
@@ -502,7 +507,7 @@ def assess(
                 claim_id=other.claim_id,
                 article_id=other.article_id,
                 source=other.source,
-                stance=stance,
+                stance=STANCE_ORDER[int(np.argmax(p))],
                 text=other.text,
                 origin=found.of[other.claim_id],
                 relatedness=round(j.relatedness, RELATEDNESS_DIGITS),

@@ -53,9 +53,9 @@ it is hedged, and a credibility weight.
 
    A known satire outlet (``satire``) confirms nothing: its items, and the claim's own report
    when it is one, are left out of support and opposition. Unless the claim has
-   ``MIN_CONFIRMING_ORIGINS`` confirmations without them, each satire item carrying it
-   (``s >= SUPPORT_MIN``, or the claim's own report) adds ``SATIRE_DOUBT`` to the
-   opposition, noisy-OR: a story only a satire site and its unsourced echoes carry is
+   ``MIN_CONFIRMING_ORIGINS`` confirmations without them, each origin of satire items
+   carrying it (``s >= SUPPORT_MIN``, or the claim's own report) adds ``SATIRE_DOUBT`` to
+   the opposition, noisy-OR: a story only a satire site and its unsourced echoes carry is
    disputed. The amount is flat: how closely the satire words the story matters less than
    that it published it.
 
@@ -234,11 +234,12 @@ def score(
     unhedged: set[str] = set()
     external: set[str] = set()
     sourced: set[str] = set()
-    satire_items = int(own_satire)
+    satire = {own_origin} if own_satire else set()
     for sig in signals:
         s, o = item_support(sig, kind=kind), item_opposition(sig)
         if sig.satire:
-            satire_items += s >= SUPPORT_MIN
+            if s >= SUPPORT_MIN:
+                satire.add(sig.origin)
             continue
         support[sig.origin] = max(support.get(sig.origin, 0.0), s)
         opposition[sig.origin] = max(opposition.get(sig.origin, 0.0), o)
@@ -260,9 +261,9 @@ def score(
     # Only an assertion needs sourcing: on the attribution layer every outlet witnesses.
     unsourced = tuple(o for o in others if o not in sourced) if kind is ClaimKind.assertion else ()
     confirmations = _confirmations(len(others), len(unsourced))
-    satire_doubt = satire_items > 0 and confirmations < MIN_CONFIRMING_ORIGINS
+    satire_doubt = bool(satire) and confirmations < MIN_CONFIRMING_ORIGINS
     if satire_doubt:
-        doubt = _noisy_or([SATIRE_DOUBT] * satire_items)
+        doubt = _noisy_or([SATIRE_DOUBT] * len(satire))
         total_opposition = 1.0 - (1.0 - total_opposition) * (1.0 - doubt)
     cap = 1.0
     single = not others

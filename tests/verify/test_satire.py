@@ -163,3 +163,14 @@ def test_a_copy_of_a_satire_article_is_satire_named_by_its_original() -> None:
     assert result.verdict is Verdict.disputed
     assert "carried by theracketreport.com, which publishes" in result.explanation
     assert "copier.example" not in result.explanation
+
+
+def test_a_satire_outlet_counts_once_however_many_of_its_items_carry_the_claim() -> None:
+    def opposition(*signals: Signal) -> float:
+        return score(
+            signals=signals, own_origin="outlet:own", kind=ClaimKind.assertion, claim_hedged=False
+        ).opposition
+
+    one = _signal("outlet:spoof", satire=True)
+    assert opposition(one) == opposition(one, one) == pytest.approx(0.5)
+    assert opposition(one, _signal("outlet:other-spoof", satire=True)) == pytest.approx(0.75)
