@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 
-from services.verify.assess import CandidateEvidence, assess
+from services.verify.assess import Assessment, CandidateEvidence, assess
 from services.verify.satire import is_satire
 from services.verify.scoring import Signal, score
 from shared.schemas import Claim, ClaimKind, Verdict
@@ -105,23 +106,31 @@ def _kfc(
     )
 
 
-def test_the_explanation_names_the_satire_outlet_and_it_is_not_an_origin() -> None:
-    mine = claim(
-        "c",
-        text="KFC restaurants in Colorado will start selling marijuana",
-        source="claims.example",
-        article_id="art-c",
-        entities=KFC,
-    )
-    echo = _kfc(2, "echo.example", "Colorado KFC restaurants to sell marijuana, site says")
-    others = [_kfc(1, "theracketreport.com"), echo]
-    result = assess(
-        claim=mine,
+RUMOUR = claim(
+    "c",
+    text="KFC restaurants in Colorado will start selling marijuana",
+    source="claims.example",
+    article_id="art-c",
+    entities=KFC,
+)
+
+
+def _assess(
+    others: list[Claim], *, near_copy_threshold: float = 0.99, extra: Sequence[str] = ()
+) -> Assessment:
+    return assess(
+        claim=RUMOUR,
         candidates=[CandidateEvidence(claim=o) for o in others],
         stance_fn=AGREE,  # type: ignore[arg-type]
-        near_copy_threshold=0.99,
-        article_claims={c.article_id: [c] for c in [mine, *others]},
+        near_copy_threshold=near_copy_threshold,
+        article_claims={c.article_id: [c] for c in [RUMOUR, *others]},
+        satire_outlets=extra,
     )
+
+
+def test_the_explanation_names_the_satire_outlet_and_it_is_not_an_origin() -> None:
+    echo = _kfc(2, "echo.example", "Colorado KFC restaurants to sell marijuana, site says")
+    result = _assess([_kfc(1, "theracketreport.com"), echo])
     assert result.verdict is Verdict.disputed
     assert result.confidence <= 0.4
     assert "theracketreport.com, which publishes satire or invented stories" in (result.explanation)
@@ -130,36 +139,15 @@ def test_the_explanation_names_the_satire_outlet_and_it_is_not_an_origin() -> No
     assert {e.source for e in result.evidence} == {"theracketreport.com", "echo.example"}
     # Listed by the operator, an outlet counts the same way.
     others = [_kfc(1, "jokes.example"), echo]
-    kwargs = {
-        "claim": mine,
-        "candidates": [CandidateEvidence(claim=o) for o in others],
-        "stance_fn": AGREE,
-        "near_copy_threshold": 0.99,
-        "article_claims": {c.article_id: [c] for c in [mine, *others]},
-    }
-    assert assess(**kwargs).verdict is not Verdict.disputed  # type: ignore[arg-type]
-    listed = assess(**kwargs, satire_outlets=["jokes.example"])  # type: ignore[arg-type]
-    assert listed.verdict is Verdict.disputed
+    assert _assess(others).verdict is not Verdict.disputed
+    assert _assess(others, extra=["jokes.example"]).verdict is Verdict.disputed
 
 
 def test_a_copy_of_a_satire_article_is_satire_named_by_its_original() -> None:
-    mine = claim(
-        "c",
-        text="KFC restaurants in Colorado will start selling marijuana",
-        source="claims.example",
-        article_id="art-c",
-        entities=KFC,
-    )
     # Posted later, word for word: the copy speaks with the satire outlet's voice.
     original, copy = _kfc(1, "theracketreport.com"), _kfc(2, "copier.example")
     copy = copy.model_copy(update={"published_at": copy.published_at + timedelta(hours=1)})
-    result = assess(
-        claim=mine,
-        candidates=[CandidateEvidence(claim=original), CandidateEvidence(claim=copy)],
-        stance_fn=AGREE,  # type: ignore[arg-type]
-        near_copy_threshold=0.9,
-        article_claims={c.article_id: [c] for c in [mine, original, copy]},
-    )
+    result = _assess([original, copy], near_copy_threshold=0.9)
     assert result.verdict is Verdict.disputed
     assert "carried by theracketreport.com, which publishes" in result.explanation
     assert "copier.example" not in result.explanation
