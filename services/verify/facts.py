@@ -45,6 +45,7 @@ from shared.schemas import AttributionRole, Claim
 
 __all__ = [
     "AMOUNT_MIN",
+    "DEBUNK",
     "CALENDAR_WORDS",
     "EVENT_COVER_MIN",
     "NEGATION_COVER_MIN",
@@ -75,10 +76,11 @@ _CALENDAR_TEXT = """monday tuesday wednesday thursday friday saturday sunday jan
 CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())
 _SUFFIXES = ("ing", "ed", "es", "s")
 _LOWER_WORD = re.compile(r"(?<![\w'])[a-z][a-z'-]*")
-_DEBUNK = re.compile(
-    r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk(ed|s)?|fabricat\w*|made up|"
-    r"inaccurate|exaggerated|misleading|erroneous|"
-    r"satire|satirical|no evidence|never happened|not real|isn'?t real|is not happening)\b",
+# Words and phrases that call a report false; the claim-vs-claim stance reads the same ones.
+DEBUNK = re.compile(
+    r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk\w*|fabricat\w*|made up|"
+    r"inaccurate|exaggerated|misleading|erroneous|myth|satir\w*|no evidence|never happened|"
+    r"not real|isn'?t real|is not happening|rumou?rs? (are|is) (false|untrue))\b",
     re.IGNORECASE,
 )
 # Labels that name no participant: a shared nationality or place does not make one event.
@@ -180,7 +182,7 @@ def _last_word(name: str) -> str | None:
 
 def debunks(claim: Claim) -> bool:
     """Whether ``claim`` calls something a hoax, fake, false or untrue."""
-    return claim.modality.debunk or _DEBUNK.search(claim.text) is not None
+    return claim.modality.debunk or DEBUNK.search(claim.text) is not None
 
 
 def same_fact(claim: Claim, other: Claim) -> bool:

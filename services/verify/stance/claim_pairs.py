@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from services.verify.consistency import content_tokens, overlap
+from services.verify.facts import DEBUNK
 
 __all__ = [
     "CLAIM_STANCE_PATH",
@@ -39,11 +40,6 @@ CLAIM_STANCE_PATH = Path(__file__).resolve().parent / "artifacts" / "claim_stanc
 EMERGENT_LABELS = ("for", "against", "observing")
 SHAPE_MAX_WORDS = 20
 
-_DEBUNK = re.compile(
-    r"\b(hoax(es)?|fake|false|falsely|untrue|not true|debunk\w*|fabricat\w*|made up|satir\w*|"
-    r"no evidence|not real|isn'?t real|myth|rumou?rs? (are|is) (false|untrue))\b",
-    re.IGNORECASE,
-)
 _NEGATION = re.compile(
     r"\b(not|no|never|nor|n't|isn't|wasn't|aren't|won't|didn't|doesn't|don't|hasn't|"
     r"deny|denies|denied|denial|dismiss\w*|reject\w*|refute\w*|rubbish|nonsense)\b|n't\b",
@@ -98,8 +94,8 @@ def features(
         rows.append(
             [
                 *logs[i].tolist(),
-                _flag(_DEBUNK, other),
-                _flag(_DEBUNK, claim),
+                _flag(DEBUNK, other),
+                _flag(DEBUNK, claim),
                 neg_other,
                 neg_claim,
                 abs(neg_other - neg_claim),
