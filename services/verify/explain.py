@@ -180,6 +180,12 @@ def explain(
         clauses.append(
             f"{_listing(both)} also {'reports' if len(both) == 1 else 'report'} against it"
         )
+    elif score.held_back_by_opposition and not conflicts:
+        # No origin is against it strongly enough to be named as contradicting it; say who
+        # leans against it most, or the reader sees only support.
+        ranked = sorted(score.origin_opposition, key=lambda o: (-score.origin_opposition[o], o))
+        doubting = [names.get(o, o.partition(":")[2]) for o in ranked[:2]]
+        clauses.append(f"weaker doubts from {_listing(doubting)} keep it from being confirmed")
     elif score.too_few_confirmations and score.verdict is not Verdict.supported:
         # Why several origins are not yet enough: outlets that quote nobody may be repeating.
         k = len(score.unsourced_origins)

@@ -164,6 +164,8 @@ class Score:
     hedge_capped: bool
     single_origin: bool
     origin_support: dict[str, float] = field(default_factory=dict)
+    # Each origin's weighted opposition, where it has any.
+    origin_opposition: dict[str, float] = field(default_factory=dict)
     # Confirming origins of an assertion (the claim's own excluded) that cite no source of
     # their own.
     unsourced_origins: tuple[str, ...] = ()
@@ -179,6 +181,16 @@ class Score:
     def too_few_confirmations(self) -> bool:
         """Whether too few of the other origins confirm an assertion on their own sourcing."""
         return bool(self.unsourced_origins) and self.confirmations < MIN_CONFIRMING_ORIGINS
+
+    @property
+    def held_back_by_opposition(self) -> bool:
+        """Confident enough for ``supported``, kept from it only by opposition too weak to
+        dispute: several small items against it add up."""
+        return (
+            self.verdict is Verdict.unverified
+            and self.confidence >= SUPPORT_MIN_CONFIDENCE
+            and self.opposition >= SUPPORTED_MAX_OPPOSITION
+        )
 
     @property
     def independent_origins(self) -> int:
@@ -298,6 +310,7 @@ def score(
         hedge_capped=hedge_capped,
         single_origin=single,
         origin_support=dict(sorted(support.items())),
+        origin_opposition={o: weight[o] * v for o, v in sorted(opposition.items()) if v > 0.0},
         unsourced_origins=unsourced,
         satire_doubt=satire_doubt,
     )

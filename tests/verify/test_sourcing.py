@@ -130,3 +130,33 @@ def test_an_origin_on_both_sides_is_named_when_it_blocks_support() -> None:
         names={"outlet:reporting0": "Reporting Zero"},
     )
     assert "Reporting Zero also reports against it" in text, text
+
+
+def test_small_doubts_that_add_up_are_named_when_they_block_support() -> None:
+    backing = [_confirming(f"outlet:reporting{i}", sourced=True) for i in range(3)]
+    # Each too weak to be named as contradicting the claim; together enough to hold it back.
+    doubts = [
+        Signal(origin=f"outlet:doubt{i}", agree=0.3, disagree=0.4, discuss=0.3, relatedness=0.9)
+        for i in range(3)
+    ]
+    judged = score(
+        signals=[*backing, *doubts],
+        own_origin="outlet:own",
+        kind=ClaimKind.assertion,
+        claim_hedged=False,
+    )
+    assert judged.opposing_origins == ()
+    assert judged.verdict is Verdict.unverified and judged.held_back_by_opposition
+    text = explain(
+        claim=claim("c", text=RUMOUR, source="claims.example", entities=GIRLS),
+        score=judged,
+        evidence=[],
+        conflicts=[],
+        names={"outlet:doubt0": "Doubt Zero", "outlet:doubt1": "Doubt One"},
+    )
+    assert "weaker doubts from Doubt Zero and Doubt One keep it from being confirmed" in text
+    # Without them the same support is confirmed, and nothing of the kind is said.
+    alone = score(
+        signals=backing, own_origin="outlet:own", kind=ClaimKind.assertion, claim_hedged=False
+    )
+    assert alone.verdict is Verdict.supported and not alone.held_back_by_opposition
