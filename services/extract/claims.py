@@ -145,7 +145,7 @@ def extract_many(
         item = prepared[index]
         block = item.blocks[block_no]
         facts, mentions = read_block(
-            doc, block=block_no, shift=block.start, published=item.published
+            doc, block=block_no, shift=block.start, published=item.published, verbs=lex.verbs
         )
         item.facts.extend(facts)
         title_case = is_title_case(block.text)

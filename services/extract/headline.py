@@ -27,6 +27,7 @@ __all__ = [
     "is_debunk",
     "is_title_case",
     "lexicon",
+    "misread_verb",
     "recase",
 ]
 
@@ -58,6 +59,7 @@ class Lexicon:
     common: frozenset[str]
     verb_forms: dict[str, str]
     nouns: frozenset[str] = frozenset()
+    verbs: frozenset[str] = frozenset()  # every verb the tables know, nouns too ("catch")
 
     def english_share(self, text: str) -> float:
         """Share of the words of ``text`` that are English words the tables know.
@@ -141,7 +143,12 @@ def lexicon(nlp: Language) -> Lexicon:
         stem = verb[:-1] if verb.endswith("e") else verb
         for form in (verb + "s", verb + "es", stem + "ed", verb + "d", stem + "ing"):
             verb_forms.setdefault(form, verb)
-    return Lexicon(common=frozenset(common), verb_forms=verb_forms, nouns=frozenset(nouns))
+    return Lexicon(
+        common=frozenset(common),
+        verb_forms=verb_forms,
+        nouns=frozenset(nouns),
+        verbs=frozenset(index.get("verb", [])),
+    )
 
 
 def is_title_case(text: str) -> bool:
@@ -189,6 +196,23 @@ def headline_verb(sent: Span) -> bool:
         if token.tag_ == "VB" and any(c.lower_ == "to" for c in token.children):
             return True
     return False
+
+
+def misread_verb(sent: Span, verbs: frozenset[str]) -> bool:
+    """A headline verb the tagger read as a plural noun: "Italian fisherman catches monstrous
+    280-pound catfish", "Bali spider burrows under Aussie's chest". The sentence's root is
+    a plural noun right after a noun (its subject), is the third person of a known verb,
+    and has words after it (its object or complement)."""
+    root = sent.root
+    if root.tag_ != "NNS" or root.i <= sent.start or root.i + 1 >= sent.end:
+        return False
+    if sent.doc[root.i - 1].tag_ not in {"NN", "NNP", "NNPS"}:
+        return False
+    if all(t.is_punct or t.is_space for t in sent.doc[root.i + 1 : sent.end]):
+        return False
+    word = root.lower_
+    stems = [word[:-1]] + ([word[:-2]] if word.endswith("es") else [])
+    return word.endswith("s") and any(s in verbs for s in stems)
 
 
 def elided_denial(sent: Span) -> bool:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from services.extract.attribution import find_cue
 from services.extract.boilerplate import is_heading, opinion_cues
-from services.extract.headline import elided_denial, headline_verb, is_debunk
+from services.extract.headline import elided_denial, headline_verb, is_debunk, misread_verb
 from services.extract.linking import Mention
 from services.extract.modality import is_negated
 from services.extract.quantities import find_quantities
@@ -126,7 +126,14 @@ def _inside_quotes(text: str, offset: int) -> bool:
 
 
 def _sentence_facts(
-    sent: Span, *, doc_text: str, dates: list[Span], block: int, shift: int, published: date
+    sent: Span,
+    *,
+    doc_text: str,
+    dates: list[Span],
+    block: int,
+    shift: int,
+    published: date,
+    verbs: frozenset[str],
 ) -> SentenceFacts | None:
     start, end = sent.start_char, sent.end_char
     raw = doc_text[start:end]
@@ -169,8 +176,9 @@ def _sentence_facts(
     # A line without a final stop: a heading unless it has a verb, then a headline claim.
     headline = is_heading(text)
     verb_as_headline = headline_verb(sent)
+    misread = misread_verb(sent, verbs)
     # A headline's verbless denial ("al-Baghdadi Not Dead") states as much as a verb would.
-    has_verb = headline and (verb_as_headline or denial_without_verb)
+    has_verb = headline and (verb_as_headline or denial_without_verb or misread)
     outside = re.sub(r"[\u201c\"][^\u201d\"]*[\u201d\"]", " ", text)
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children)
     cue_facts = None
@@ -198,7 +206,7 @@ def _sentence_facts(
         object=obj,
         negated=negated,
         n_tokens=len(tokens),
-        has_finite_verb=has_verb or any(t.tag_ in _FINITE_TAGS for t in tokens),
+        has_finite_verb=has_verb or misread or any(t.tag_ in _FINITE_TAGS for t in tokens),
         past=any(t.tag_ == "VBD" or (t.tag_ == "VBN" and t.dep_ != "amod") for t in tokens),
         question=stripped.rstrip("\"'\u201d\u2019)").endswith("?"),
         imperative=root.tag_ == "VB" and not has_subject and text[:1] not in _OPEN_QUOTES,
@@ -219,9 +227,10 @@ def _sentence_facts(
 
 
 def read_block(
-    doc: Doc, *, block: int, shift: int, published: date
+    doc: Doc, *, block: int, shift: int, published: date, verbs: frozenset[str] = frozenset()
 ) -> tuple[list[SentenceFacts], list[Mention]]:
-    """Facts of each sentence and the named mentions of one parsed block."""
+    """Facts of each sentence and the named mentions of one parsed block; ``verbs`` are the
+    verbs the lemmatizer knows (``headline.misread_verb``)."""
     text = doc.text
     ents = list(doc.ents)
     dates = [e for e in ents if e.label_ == "DATE"]
@@ -230,7 +239,13 @@ def read_block(
         for sent in doc.sents
         if (
             f := _sentence_facts(
-                sent, doc_text=text, dates=dates, block=block, shift=shift, published=published
+                sent,
+                doc_text=text,
+                dates=dates,
+                block=block,
+                shift=shift,
+                published=published,
+                verbs=verbs,
             )
         )
         is not None

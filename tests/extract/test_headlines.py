@@ -8,7 +8,7 @@ import pytest
 from spacy.language import Language
 
 from services.extract.claims import extract_claims
-from services.extract.headline import is_debunk, is_title_case, lexicon, recase
+from services.extract.headline import is_debunk, is_title_case, lexicon, misread_verb, recase
 from shared.schemas import Claim, ClaimKind, StoredArticle
 from tests.extract.conftest import ArticleFactory
 
@@ -30,6 +30,9 @@ def _assertions(claims: list[Claim]) -> list[Claim]:
         ("Missing Mexico students not among 28 bodies found in mass grave", True),
         ("No gender segregation on Saudi flights", True),
         ("Homeland Security: No ISIL fighters on U.S. border", True),
+        # The tagger reads the verb as a plural noun after a noun.
+        ("Italian fisherman catches monstrous 280-pound catfish", False),
+        ("Bali spider burrows under Aussie's chest", False),
     ],
 )
 def test_a_headline_with_a_verb_or_a_denial_is_a_claim(
@@ -47,6 +50,7 @@ def test_a_headline_with_a_verb_or_a_denial_is_a_claim(
         "Macaulay Culkin Dead? Fans Freak Out",  # a question
         "More to come",  # no subject
         "The Daily Mail added:",  # introduces a quote
+        "Apple Watch sales",  # a plural noun with nothing after it
     ],
 )
 def test_a_heading_without_a_claim_stays_out(
@@ -102,6 +106,20 @@ def test_a_title_case_sentence_keeps_its_event_words_out_of_names(
     assert claims
     named = " ".join(e.text for e in claims[0].entities)
     assert "Contaminated" not in named and "Infected" not in named
+
+
+@pytest.mark.parametrize(
+    ("line", "verb"),
+    [
+        ("Italian fisherman catches monstrous 280-pound catfish", True),
+        ("Airport worker strips naked at security scanner", True),
+        ("Apple Watch sales", False),  # nothing after the plural noun
+        ("Apple Watch sales fell in March", False),  # the root is the real verb
+        ("Four new NHL expansion cities in the works", False),  # "cities" is no verb
+    ],
+)
+def test_a_verb_read_as_a_plural_noun_is_a_verb(nlp: Language, line: str, verb: bool) -> None:
+    assert misread_verb(next(iter(nlp(line).sents)), lexicon(nlp).verbs) is verb
 
 
 def test_the_title_is_read_with_its_own_offsets(nlp: Language) -> None:
