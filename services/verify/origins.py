@@ -24,6 +24,9 @@ Three corrections collapse origins that only look different:
 * **A part of a name.** A speaker written as one word that is the first or last word of
   exactly one other speaker's name ("Pope" and "Pope Francis", "Earnest" and "Josh
   Earnest") is that speaker; a surname two people share ("Culkin") merges with neither.
+* **A shorter form.** A speaker of two words or more whose every name is made of words of
+  exactly one longer speaker's name ("GOP Rep" and "GOP Rep. Duncan Hunter") is that
+  speaker.
 * **A state and its organs.** A country speaking about an event ("Russia claims") and its
   state bodies ("the Russian Defense Ministry", "the Russian military": a surface form with a
   word of ``STATE_WORDS`` and a national word) are one source: the ministry speaks for the
@@ -100,6 +103,8 @@ _TRAILING_VOWELS = re.compile(r"[aeiouy]+$")
 _NOT_NATIONAL = frozenset({"the", "a", "an", "of", "and", "for", "it", "its", "he", "she", "they"})
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Words that make no name of their own: "the ministry" is "ministry".
+_NAME_FILLERS = frozenset({"the", "a", "an", "of", "s"})
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu"})
 
 
@@ -228,6 +233,7 @@ def merge_speakers(
     if surfaces:
         _merge_same_names(groups, surfaces)
         _merge_name_parts(groups, surfaces)
+        _merge_shorter_forms(groups, surfaces)
         _merge_states(groups, surfaces)
     return {k: groups.find(k) for k in unique}
 
@@ -241,6 +247,29 @@ def _merge_same_names(groups: UnionFind, surfaces: Mapping[str, Collection[str]]
             name = " ".join(text.lower().split())
             if name:
                 groups.union(first_key.setdefault(name, key), key)
+
+
+def _merge_shorter_forms(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:
+    # "GOP Rep" and "Rep. Duncan Hunter" inside "GOP Rep. Duncan Hunter": a speaker whose
+    # every name is words of exactly one longer speaker's name is that speaker.
+    words = {
+        rep: [
+            frozenset(w.lower() for w in _WORD.findall(text)) - _NAME_FILLERS
+            for k in members
+            for text in surfaces.get(k, ())
+        ]
+        for rep, members in groups.groups().items()
+    }
+    for rep, names in sorted(words.items()):
+        if not names or any(len(name) < 2 for name in names):
+            continue
+        longer = sorted(
+            other
+            for other, theirs in words.items()
+            if other != rep and all(any(name < their for their in theirs) for name in names)
+        )
+        if len(longer) == 1:
+            groups.union(rep, longer[0])
 
 
 def _merge_name_parts(groups: UnionFind, surfaces: Mapping[str, Collection[str]]) -> None:

@@ -104,6 +104,21 @@ def test_one_name_the_tagger_typed_two_ways_is_one_speaker() -> None:
     assert merged["per:nasa"] == merged["org:nasa"] != merged["org:esa"]
 
 
+def test_a_shorter_form_of_one_longer_name_is_that_speaker() -> None:
+    surfaces = {
+        "per:gop_rep": ["GOP Rep"],
+        "per:rep_hunter": ["Rep. Duncan Hunter"],
+        "per:hunter": ["GOP Rep. Duncan Hunter"],
+        "org:nypd": ["New York Police"],
+        "org:police_scotland": ["Police Scotland"],
+        "org:city_police": ["City Police"],
+    }
+    merged = merge_speakers(surfaces, surfaces=surfaces)
+    assert merged["per:gop_rep"] == merged["per:rep_hunter"] == merged["per:hunter"]
+    # "City Police" is in neither longer name; two longer names are two speakers.
+    assert len({merged[k] for k in surfaces}) == 4
+
+
 def test_a_surname_two_people_share_merges_with_neither() -> None:
     surfaces = {
         "per:culkin": ["Culkin"],
