@@ -31,15 +31,7 @@ import numpy.typing as npt
 
 from services.verify import consistency, facts, origins, satire
 from services.verify.explain import explain
-from services.verify.scoring import (
-    EXTERNAL_WEIGHT,
-    ORIGIN_WEIGHT,
-    SUPPORT_MIN,
-    Score,
-    Signal,
-    item_support,
-    score,
-)
+from services.verify.scoring import EXTERNAL_WEIGHT, ORIGIN_WEIGHT, Score, Signal, carries, score
 from services.verify.stance.claim_pairs import ClaimStance
 from shared.schemas import (
     AttributionRole,
@@ -205,6 +197,8 @@ class _Origins:
     names: dict[str, str]  # origin key -> display name
     speaker_of: dict[str, str]  # claim id -> its speaker group, stated or inherited
     speaker_names: dict[str, str]  # speaker group -> display name
+    # Article id -> the outlet, as written, whose text it nearly copies (its own if none).
+    outlet_of_article: dict[str, str]
 
 
 def _related_siblings(
@@ -332,6 +326,7 @@ def _origins_of(
         names=names,
         speaker_of=speaker_of,
         speaker_names=speaker_names,
+        outlet_of_article=outlet_of_article,
     )
 
 
@@ -457,12 +452,10 @@ def assess(
     ]
     borrowed = _borrowed_hedges(claim, judged, found, own_siblings)
     unsourced = _unsourced_articles(article_claims)
-    source_of = {claim.claim_id: claim.source}
-    source_of.update((j.candidate.claim.claim_id, j.candidate.claim.source) for j in judged)
 
     def satire_source(c: Claim) -> str | None:
         """The satire outlet ``c`` comes from: its own, or the one its text copies."""
-        copied = source_of.get(found.copy_of.get(c.claim_id, c.claim_id), c.source)
+        copied = found.outlet_of_article.get(c.article_id, c.source)
         return next((s for s in (c.source, copied) if satire.is_satire(s, satire_outlets)), None)
 
     signals: list[Signal] = []
@@ -496,9 +489,12 @@ def assess(
                 satire=(carrier := satire_source(other)) is not None,
             )
         )
-        # Named as scoring counts it: a satire item that carries the claim.
-        carries = item_support(signals[-1], kind=claim.kind) >= SUPPORT_MIN
-        if carrier is not None and carries and carrier not in satire_carriers:
+        # Named as scoring counts it.
+        if (
+            carrier is not None
+            and carries(signals[-1], kind=claim.kind)
+            and carrier not in satire_carriers
+        ):
             satire_carriers.append(carrier)
         for c in j.conflicts:
             all_conflicts.setdefault((c.field, c.claim_value, c.evidence_value), c)

@@ -120,9 +120,8 @@ def _written_events(claim: Claim, other: Claim) -> frozenset[str]:
     return event_tokens(claim) & _event_tokens(other.text, ()) & lower
 
 
-@lru_cache(maxsize=65_536)
 def _lower_case_words(text: str) -> frozenset[str]:
-    return frozenset(stem(lemma(t)) for w in _LOWER_WORD.findall(text) for t in content_tokens(w))
+    return _event_tokens(" ".join(_LOWER_WORD.findall(text)), ())
 
 
 def event_tokens(claim: Claim) -> frozenset[str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from services.verify.origins import normalise_outlet
 
@@ -96,7 +96,13 @@ def _listed(extra: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
 def is_satire(source: str, extra: Iterable[str] = ()) -> bool:
     """Whether ``source`` (a domain, a URL or an outlet's name) is a listed satire outlet;
     ``extra`` lists more, written the same ways."""
-    domains, names = _listed(tuple(sorted(extra)))
+    return _is_satire(source, tuple(sorted(extra)))
+
+
+@lru_cache(maxsize=4096)
+def _is_satire(source: str, extra: tuple[str, ...]) -> bool:
+    # Asked for every candidate of every claim, mostly about the same few hundred outlets.
+    domains, names = _listed(extra)
     host = _host(source)
     if host is None:
         return normalise_outlet(source) in names

@@ -103,6 +103,7 @@ __all__ = [
     "VERDICT_CONFIDENCE_MAX",
     "Score",
     "Signal",
+    "carries",
     "item_opposition",
     "item_support",
     "score",
@@ -213,6 +214,11 @@ def item_support(signal: Signal, *, kind: ClaimKind) -> float:
     return signal.relatedness * _clip(net) * (1.0 - _conflict_share(signal.conflicts)) * hedge
 
 
+def carries(signal: Signal, *, kind: ClaimKind) -> bool:
+    """Whether an item supports the claim enough to count as carrying it."""
+    return item_support(signal, kind=kind) >= SUPPORT_MIN
+
+
 def item_opposition(signal: Signal) -> float:
     if not signal.witness:
         return 0.0
@@ -250,7 +256,7 @@ def score(
     for sig in signals:
         s, o = item_support(sig, kind=kind), item_opposition(sig)
         if sig.satire:
-            if s >= SUPPORT_MIN:
+            if carries(sig, kind=kind):
                 satire.add(sig.origin)
             continue
         support[sig.origin] = max(support.get(sig.origin, 0.0), s)
